@@ -1,0 +1,347 @@
+import { MASK_ID, VOCAB_SIZE } from './vocab';
+import type { RandomStream } from './rng';
+
+/**
+ * A task's exact true output distribution, and its conditionals given revealed tokens.
+ *
+ * Weights are integers, so that the oracle's histograms are exact in float32 (up to 2^24) and
+ * the GPU, which accumulates them with u32 atomics, produces the very same numbers. All positions
+ * of one conditional share one normaliser `total`, so p_i(v) = weight_i(v) / total.
+ */
+export interface Conditional {
+  /**
+   * Whether some output agrees with every revealed token. When none does (a parallel step
+   * already broke the output), the conditional is taken over the nearest outputs instead: those
+   * that disagree with the fewest revealed tokens, so the oracle still completes sensibly.
+   */
+  readonly consistent: boolean;
+  /** Total weight of the outputs conditioned on (always > 0). */
+  readonly total: number;
+  /** Adds position `pos`'s weights (sum = total) into out[offset .. offset + VOCAB_SIZE). */
+  weightsAt(pos: number, out: Float32Array, offset: number): void;
+  /** Exact joint entropy, in bits, of the tokens at `positions` (given the revealed ones). */
+  jointEntropy(positions: readonly number[]): number;
+  /**
+   * Probability that drawing each position independently from its conditional marginal gives a
+   * combination that has positive conditional probability: the chance that a parallel step of
+   * an ideal model stays valid.
+   */
+  productValidProbability(positions: readonly number[]): number;
+  /** Mutual information, in bits, between the tokens at positions i and j. */
+  mutualInformation(i: number, j: number): number;
+}
+
+export interface TrueDistribution {
+  readonly length: number;
+  /** Number of outputs with positive probability (may be huge for closed forms). */
+  readonly supportSize: number;
+  /** Condition on a canvas: MASK_ID marks masked positions, any other id is revealed. */
+  condition(canvas: ArrayLike<number>): Conditional;
+  /** Probability of a full output (0 outside the support). */
+  probability(output: ArrayLike<number>): number;
+  /** An exact draw from the distribution. */
+  sample(stream: RandomStream): Int32Array;
+}
+
+const LOG2 = Math.log(2);
+const log2 = (x: number) => Math.log(x) / LOG2;
+
+/** Entropy in bits of a list of nonnegative weights. */
+export function entropyBits(weights: Iterable<number>): number {
+  let total = 0;
+  let acc = 0;
+  for (const w of weights) {
+    if (w > 0) {
+      total += w;
+      acc += w * Math.log(w);
+    }
+  }
+  if (total <= 0) return 0;
+  return (Math.log(total) - acc / total) / LOG2;
+}
+
+/** log2 of the falling factorial m!/(m-j)!. */
+export function log2Falling(m: number, j: number): number {
+  let s = 0;
+  for (let i = 0; i < j; i++) s += log2(m - i);
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finite weighted support
+
+/**
+ * A finite list of outputs with positive integer weights. Small enough (a few thousand members)
+ * that conditioning by a linear scan is cheap; the GPU oracle does the same scan in parallel.
+ */
+export class SupportDistribution implements TrueDistribution {
+  readonly length: number;
+  readonly supportSize: number;
+  /** Row-major members: member s, position i at s * length + i. */
+  readonly members: Int32Array;
+  readonly weights: Uint32Array;
+  private readonly totalWeight: number;
+  private readonly keyIndex = new Map<string, number>();
+
+  constructor(length: number, outputs: readonly ArrayLike<number>[], weights?: readonly number[]) {
+    if (outputs.length === 0) throw new Error('a support needs at least one member');
+    this.length = length;
+    this.supportSize = outputs.length;
+    this.members = new Int32Array(outputs.length * length);
+    this.weights = new Uint32Array(outputs.length);
+    let total = 0;
+    outputs.forEach((o, s) => {
+      if (o.length !== length) throw new Error(`support member ${s} has length ${o.length}, expected ${length}`);
+      for (let i = 0; i < length; i++) {
+        if (o[i] === MASK_ID) throw new Error('a support member may not contain [MASK]');
+        this.members[s * length + i] = o[i];
+      }
+      const w = weights ? weights[s] : 1;
+      if (!(Number.isInteger(w) && w > 0)) throw new Error(`support weight ${w} must be a positive integer`);
+      this.weights[s] = w;
+      total += w;
+      const key = Array.prototype.join.call(o, ',');
+      if (this.keyIndex.has(key)) throw new Error(`duplicate support member ${key}`);
+      this.keyIndex.set(key, s);
+    });
+    if (total >= 2 ** 24) throw new Error('support weights must total below 2^24 to stay exact in float32');
+    this.totalWeight = total;
+  }
+
+  member(s: number): Int32Array {
+    return this.members.subarray(s * this.length, (s + 1) * this.length);
+  }
+
+  probability(output: ArrayLike<number>): number {
+    const s = this.keyIndex.get(Array.prototype.join.call(output, ','));
+    return s === undefined ? 0 : this.weights[s] / this.totalWeight;
+  }
+
+  sample(stream: RandomStream): Int32Array {
+    let r = stream.int(this.totalWeight);
+    for (let s = 0; s < this.supportSize; s++) {
+      r -= this.weights[s];
+      if (r < 0) return this.member(s).slice();
+    }
+    return this.member(this.supportSize - 1).slice();
+  }
+
+  /** Number of revealed positions where each member disagrees with the canvas. */
+  mismatches(canvas: ArrayLike<number>): Int32Array {
+    const L = this.length;
+    const out = new Int32Array(this.supportSize);
+    for (let s = 0; s < this.supportSize; s++) {
+      let d = 0;
+      const base = s * L;
+      for (let i = 0; i < L; i++) {
+        const t = canvas[i];
+        if (t !== MASK_ID && t !== this.members[base + i]) d++;
+      }
+      out[s] = d;
+    }
+    return out;
+  }
+
+  condition(canvas: ArrayLike<number>): Conditional {
+    const d = this.mismatches(canvas);
+    let best = Infinity;
+    for (let s = 0; s < this.supportSize; s++) best = Math.min(best, d[s]);
+    const kept: number[] = [];
+    let total = 0;
+    for (let s = 0; s < this.supportSize; s++) {
+      if (d[s] === best) {
+        kept.push(s);
+        total += this.weights[s];
+      }
+    }
+    return new SupportConditional(this, kept, total, best === 0);
+  }
+}
+
+class SupportConditional implements Conditional {
+  private readonly marginalCache = new Map<number, Map<number, number>>();
+
+  constructor(
+    private readonly dist: SupportDistribution,
+    private readonly kept: number[],
+    readonly total: number,
+    readonly consistent: boolean,
+  ) {}
+
+  private marginal(pos: number): Map<number, number> {
+    let m = this.marginalCache.get(pos);
+    if (!m) {
+      m = new Map();
+      const { members, weights, length } = this.dist;
+      for (const s of this.kept) {
+        const t = members[s * length + pos];
+        m.set(t, (m.get(t) ?? 0) + weights[s]);
+      }
+      this.marginalCache.set(pos, m);
+    }
+    return m;
+  }
+
+  weightsAt(pos: number, out: Float32Array, offset: number): void {
+    for (const [t, w] of this.marginal(pos)) out[offset + t] += w;
+  }
+
+  private projections(positions: readonly number[]): Map<string, { weight: number; tokens: number[] }> {
+    const { members, weights, length } = this.dist;
+    const groups = new Map<string, { weight: number; tokens: number[] }>();
+    for (const s of this.kept) {
+      const tokens = positions.map((p) => members[s * length + p]);
+      const key = tokens.join(',');
+      const g = groups.get(key);
+      if (g) g.weight += weights[s];
+      else groups.set(key, { weight: weights[s], tokens });
+    }
+    return groups;
+  }
+
+  jointEntropy(positions: readonly number[]): number {
+    if (positions.length === 0) return 0;
+    return entropyBits(Array.from(this.projections(positions).values(), (g) => g.weight));
+  }
+
+  productValidProbability(positions: readonly number[]): number {
+    if (!this.consistent) return 0;
+    let p = 0;
+    for (const g of this.projections(positions).values()) {
+      let q = 1;
+      positions.forEach((pos, k) => {
+        q *= (this.marginal(pos).get(g.tokens[k]) ?? 0) / this.total;
+      });
+      p += q;
+    }
+    return p;
+  }
+
+  mutualInformation(i: number, j: number): number {
+    if (i === j) return 0;
+    const hi = entropyBits(this.marginal(i).values());
+    const hj = entropyBits(this.marginal(j).values());
+    return Math.max(0, hi + hj - this.jointEntropy([i, j]));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Closed form: uniform over the permutations of distinct single-token items
+
+/**
+ * Uniform over all arrangements of `items` (distinct token ids) in `slots`, with `fixed` tokens
+ * everywhere else. Used for shuffles too large to list (16! outputs). Conditionals: each masked
+ * slot is uniform over the items not yet revealed, so with m unused items and j masked slots
+ * queried, the joint is uniform over m!/(m-j)! arrangements.
+ */
+export class PermutationDistribution implements TrueDistribution {
+  readonly supportSize: number;
+  private readonly slotSet: Set<number>;
+
+  constructor(
+    readonly length: number,
+    readonly slots: readonly number[],
+    readonly items: readonly number[],
+    /** token at each non-slot position (ignored at slots) */
+    readonly fixed: ArrayLike<number>,
+  ) {
+    if (slots.length !== items.length) throw new Error('need as many slots as items');
+    if (new Set(items).size !== items.length) throw new Error('permutation items must be distinct');
+    this.slotSet = new Set(slots);
+    let f = 1;
+    for (let i = 2; i <= items.length; i++) f *= i;
+    this.supportSize = f;
+  }
+
+  probability(output: ArrayLike<number>): number {
+    if (output.length !== this.length) return 0;
+    const seen = new Set<number>();
+    for (let i = 0; i < this.length; i++) {
+      if (this.slotSet.has(i)) seen.add(output[i]);
+      else if (output[i] !== this.fixed[i]) return 0;
+    }
+    const itemSet = new Set(this.items);
+    if (seen.size !== this.items.length || [...seen].some((t) => !itemSet.has(t))) return 0;
+    return 1 / this.supportSize;
+  }
+
+  sample(stream: RandomStream): Int32Array {
+    const out = Int32Array.from({ length: this.length }, (_, i) => this.fixed[i]);
+    const order = stream.shuffle(this.items);
+    this.slots.forEach((p, k) => (out[p] = order[k]));
+    return out;
+  }
+
+  condition(canvas: ArrayLike<number>): Conditional {
+    const itemSet = new Set(this.items);
+    const used = new Set<number>();
+    let valid = true;
+    for (let i = 0; i < this.length; i++) {
+      const t = canvas[i];
+      if (t === MASK_ID) continue;
+      if (this.slotSet.has(i)) {
+        if (!itemSet.has(t) || used.has(t)) valid = false;
+        used.add(t);
+      } else if (t !== this.fixed[i]) valid = false;
+    }
+    const unused = this.items.filter((t) => !used.has(t));
+    return new PermutationConditional(this, canvas, unused.length > 0 ? unused : [...this.items], valid);
+  }
+
+  isSlot(pos: number): boolean {
+    return this.slotSet.has(pos);
+  }
+}
+
+/**
+ * Every unused item has weight 1 at every masked slot, so the shared total is m = unused items.
+ * After an invalid reveal (a repeated item) the masked slots stay uniform over the unused items,
+ * the nearest completions.
+ */
+class PermutationConditional implements Conditional {
+  readonly total: number;
+
+  constructor(
+    private readonly dist: PermutationDistribution,
+    private readonly canvas: ArrayLike<number>,
+    private readonly unused: number[],
+    readonly consistent: boolean,
+  ) {
+    this.total = unused.length;
+  }
+
+  private maskedSlot(pos: number): boolean {
+    return this.canvas[pos] === MASK_ID && this.dist.isSlot(pos);
+  }
+
+  weightsAt(pos: number, out: Float32Array, offset: number): void {
+    if (this.maskedSlot(pos)) for (const t of this.unused) out[offset + t] += 1;
+    else {
+      const t = this.canvas[pos] !== MASK_ID ? this.canvas[pos] : this.dist.fixed[pos];
+      out[offset + t] += this.total;
+    }
+  }
+
+  private maskedSlots(positions: readonly number[]): number {
+    return new Set(positions.filter((p) => this.maskedSlot(p))).size;
+  }
+
+  jointEntropy(positions: readonly number[]): number {
+    return log2Falling(this.unused.length, this.maskedSlots(positions));
+  }
+
+  productValidProbability(positions: readonly number[]): number {
+    if (!this.consistent) return 0;
+    const m = this.unused.length;
+    const j = this.maskedSlots(positions);
+    return 2 ** (log2Falling(m, j) - j * log2(m || 1));
+  }
+
+  mutualInformation(i: number, j: number): number {
+    if (i === j || !this.maskedSlot(i) || !this.maskedSlot(j)) return 0;
+    const m = this.unused.length;
+    return m >= 2 ? log2(m / (m - 1)) : 0;
+  }
+}
+
+export { VOCAB_SIZE };

@@ -1,0 +1,48 @@
+import { EB_SAMPLER, FACTOR, THRESHOLD, TC_BOUND } from './adaptive';
+import { DREAM_ORIGIN, DREAM_RANKED, MASKGIT_COSINE } from './schedules';
+import { TOPK_STRATEGIES } from './topk';
+import type { StrategyDefinition, StrategyParams } from './types';
+
+/** Every unmasking strategy, by its fixed id. */
+export const STRATEGIES: readonly StrategyDefinition[] = [
+  ...TOPK_STRATEGIES,
+  THRESHOLD,
+  FACTOR,
+  EB_SAMPLER,
+  DREAM_ORIGIN,
+  ...DREAM_RANKED,
+  MASKGIT_COSINE,
+  TC_BOUND,
+];
+
+const BY_ID = new Map(STRATEGIES.map((s) => [s.id, s]));
+
+export function strategyIds(): string[] {
+  return STRATEGIES.map((s) => s.id);
+}
+
+export function getStrategy(id: string): StrategyDefinition {
+  const s = BY_ID.get(id);
+  if (!s) throw new RangeError(`unknown strategy "${id}"; known: ${strategyIds().join(', ')}`);
+  return s;
+}
+
+/** Fills defaults and checks every parameter against its range; throws a message naming it. */
+export function resolveParams(def: StrategyDefinition, given: Partial<StrategyParams>): StrategyParams {
+  const out: StrategyParams = {};
+  for (const spec of def.params) {
+    const v = given[spec.name] ?? spec.default;
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`${spec.name} must be a number`);
+    if (spec.integer && !Number.isInteger(v)) throw new RangeError(`${spec.name} must be an integer, got ${v}`);
+    if (v < spec.min || v > spec.max) throw new RangeError(`${spec.name} must be in [${spec.min}, ${spec.max}], got ${v}`);
+    out[spec.name] = v;
+  }
+  for (const name of Object.keys(given)) {
+    if (given[name] !== undefined && !def.params.some((p) => p.name === name)) {
+      throw new RangeError(`strategy ${def.id} has no parameter "${name}"`);
+    }
+  }
+  return out;
+}
+
+export type { StrategyDefinition, StrategyParams } from './types';

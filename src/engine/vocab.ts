@@ -1,0 +1,100 @@
+import { FIRST_NAMES, GRAMMAR_WORDS, LAST_NAMES, LETTERS, PUNCTUATION, PUZZLE_MARKS, PUZZLE_SYMBOLS } from './tasks/lexicon';
+
+/**
+ * One word-level vocabulary shared by every task, the oracle, the trained model and user models.
+ * Ids are stable: groups are laid out in a fixed order and lists are only ever appended to.
+ * docs/FORMAT.md documents the layout.
+ */
+
+export const MASK = '[MASK]';
+export const EOS = '[EOS]';
+export const SEP = '[SEP]';
+export const PAD = '[PAD]';
+
+/** Task ids, fixed because scripts rely on them; each has its own prompt tag token. */
+export const LIST_OPS = [
+  'copy', 'reverse', 'sort', 'shuffle', 'insert-index', 'insert-random',
+  'remove-index', 'remove-random', 'replace-index', 'replace-random',
+] as const;
+export type ListOp = (typeof LIST_OPS)[number];
+
+export const TASK_IDS = [
+  ...LIST_OPS.map((op) => `letters/${op}`),
+  ...LIST_OPS.map((op) => `waiting-line/${op}`),
+  'puzzles/latin-square',
+  'puzzles/sudoku',
+  'text/w2s-easy',
+  'text/w2s-medium',
+  'text/w2s-hard',
+  'text/paraphrase',
+  'dial',
+] as const;
+export type TaskId = (typeof TASK_IDS)[number];
+
+export const MAX_INDEX = 16;
+export const INDEX_TOKENS = Array.from({ length: MAX_INDEX + 1 }, (_, i) => `#${i}`);
+
+const TOKENS: readonly string[] = [
+  MASK, EOS, SEP, PAD,
+  ...TASK_IDS.map((id) => `<${id}>`),
+  ...INDEX_TOKENS,
+  ...LETTERS,
+  ...FIRST_NAMES,
+  ...LAST_NAMES,
+  ...PUZZLE_SYMBOLS,
+  ...PUZZLE_MARKS,
+  ...PUNCTUATION,
+  ...GRAMMAR_WORDS,
+];
+
+const IDS = new Map<string, number>();
+TOKENS.forEach((t, i) => {
+  if (IDS.has(t)) throw new Error(`duplicate vocabulary token ${t}`);
+  IDS.set(t, i);
+});
+
+export const VOCAB_SIZE = TOKENS.length;
+export const MASK_ID = 0;
+export const EOS_ID = 1;
+export const SEP_ID = 2;
+export const PAD_ID = 3;
+
+export function tokenId(token: string): number {
+  const id = IDS.get(token);
+  if (id === undefined) throw new Error(`unknown token "${token}"`);
+  return id;
+}
+
+export function hasToken(token: string): boolean {
+  return IDS.has(token);
+}
+
+export function tokenText(id: number): string {
+  const t = TOKENS[id];
+  if (t === undefined) throw new RangeError(`token id ${id} outside the vocabulary (size ${VOCAB_SIZE})`);
+  return t;
+}
+
+export function ids(tokens: readonly string[]): number[] {
+  return tokens.map(tokenId);
+}
+
+export function detokenize(tokenIds: ArrayLike<number>, { stopAtEos = false } = {}): string {
+  const words: string[] = [];
+  for (let i = 0; i < tokenIds.length; i++) {
+    if (stopAtEos && tokenIds[i] === EOS_ID) break;
+    words.push(tokenText(tokenIds[i]));
+  }
+  return words.join(' ');
+}
+
+export function taskTag(id: TaskId): number {
+  return tokenId(`<${id}>`);
+}
+
+/** The vocabulary as the JSON that models ship with (docs/FORMAT.md). */
+export function vocabularyJson() {
+  return { tokens: [...TOKENS], mask: MASK_ID, eos: EOS_ID, sep: SEP_ID, pad: PAD_ID };
+}
+
+export const ALL_TOKENS = TOKENS;
