@@ -1,0 +1,105 @@
+import { STRATEGIES } from '../engine/strategies';
+import type { SweepConfig } from '../engine/sweep';
+
+/**
+ * Turns the bench command line into sweep configs. Pure (no I/O) so tests can feed it bad input.
+ * Every error is a UsageError whose message names the flag.
+ */
+export class UsageError extends Error {}
+
+export const camelToFlag = (name: string) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+const flagToCamel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** Strategy parameters that can be given as flags, by camelCase name. */
+export const STRATEGY_PARAM_NAMES = [...new Set(STRATEGIES.flatMap((s) => s.params.map((p) => p.name)))];
+
+export function parseList(flag: string, value: unknown): number[] {
+  const text = String(value).trim();
+  if (text === '' || text === 'true') throw new UsageError(`${flag} needs a value`);
+  const parts = text.split(',');
+  return parts.map((p) => {
+    const v = Number(p.trim());
+    if (p.trim() === '' || !Number.isFinite(v)) throw new UsageError(`${flag}: "${text}" is not a comma list of numbers`);
+    return v;
+  });
+}
+
+export function parseNames(flag: string, value: unknown): string[] {
+  const text = String(value ?? '').trim();
+  if (text === '' || text === 'true') throw new UsageError(`${flag} needs a value`);
+  return text.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** Rewrites an engine RangeError ("k must be ...") so that it names the flag ("--k must be ..."). */
+export function flagMessage(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.replace(/^([a-zA-Z]+) (must|needs)/, (_, name: string, verb: string) => `${camelToFlag(name)} ${verb}`);
+}
+
+export interface GridOptions {
+  task: string[];
+  n?: number[];
+  rho?: number[];
+  strategy: string[];
+  temperature: number[];
+  block: number[];
+  noise: number[];
+  /** strategy parameter lists by camelCase name */
+  params: Record<string, number[]>;
+}
+
+/** Reads the grid from cac's parsed options (keys camelCased by cac). */
+export function readGrid(opts: Record<string, unknown>): GridOptions {
+  if (opts.task === undefined) throw new UsageError('--task is required (or --suite parallelbench)');
+  if (opts.strategy === undefined) throw new UsageError('--strategy is required');
+  const params: Record<string, number[]> = {};
+  for (const name of STRATEGY_PARAM_NAMES) {
+    if (opts[name] !== undefined) params[name] = parseList(camelToFlag(name), opts[name]);
+  }
+  return {
+    task: parseNames('--task', opts.task),
+    n: opts.n !== undefined ? parseList('--n', opts.n) : undefined,
+    rho: opts.rho !== undefined ? parseList('--rho', opts.rho) : undefined,
+    strategy: parseNames('--strategy', opts.strategy),
+    temperature: opts.temperature !== undefined ? parseList('--temperature', opts.temperature) : [0],
+    block: opts.block !== undefined ? parseList('--block', opts.block) : [0],
+    noise: opts.noise !== undefined ? parseList('--noise', opts.noise) : [0],
+    params,
+  };
+}
+
+/** Every combination of the grid. A parameter flag no chosen strategy takes is an error. */
+export function expandGrid(g: GridOptions): SweepConfig[] {
+  for (const name of Object.keys(g.params)) {
+    if (!g.strategy.some((id) => STRATEGIES.find((s) => s.id === id)?.params.some((p) => p.name === name))) {
+      throw new UsageError(`${camelToFlag(name)} does not apply to strategy ${g.strategy.join(', ')}`);
+    }
+  }
+  const configs: SweepConfig[] = [];
+  for (const task of g.task) {
+    for (const n of g.n ?? [undefined]) {
+      for (const rho of g.rho ?? [undefined]) {
+        for (const strategy of g.strategy) {
+          const def = STRATEGIES.find((s) => s.id === strategy);
+          let combos: Record<string, number>[] = [{}];
+          for (const [name, values] of Object.entries(g.params)) {
+            if (!def?.params.some((p) => p.name === name)) continue;
+            combos = combos.flatMap((c) => values.map((v) => ({ ...c, [name]: v })));
+          }
+          for (const params of combos) {
+            for (const temperature of g.temperature) {
+              for (const block of g.block) {
+                for (const noise of g.noise) {
+                  configs.push({ task, n, rho, strategy, params, temperature, block, noise });
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return configs;
+}
+
+export { flagToCamel };

@@ -1,0 +1,108 @@
+import { pbx, type CurvePoint } from './metrics';
+import type { SweepConfig, SweepRecord } from './sweep';
+
+/**
+ * The in-browser ParallelBench suite at the paper's sizes: waiting line (n = 3..6, 25 samples
+ * each, 100 per task), text and puzzles (100 each), over the paper's strategy grid. The paper
+ * has 17 tasks; summarization has no toy-language equivalent here, so ours has 16.
+ */
+export const SUITE_TASKS = [
+  ...['copy', 'sort', 'reverse', 'shuffle', 'insert-index', 'insert-random', 'remove-index', 'remove-random', 'replace-index', 'replace-random'].map(
+    (op) => `waiting-line/${op}`,
+  ),
+  'text/paraphrase',
+  'text/w2s-easy',
+  'text/w2s-medium',
+  'text/w2s-hard',
+  'puzzles/latin-square',
+  'puzzles/sudoku',
+];
+
+const KS = [1, 2, 4, 8, 16, 32];
+export const SUITE_STRATEGIES: { strategy: string; params: Record<string, number>[] }[] = [
+  { strategy: 'topk-confidence', params: KS.map((k) => ({ k })) },
+  { strategy: 'topk-random', params: KS.map((k) => ({ k })) },
+  { strategy: 'topk-l2r', params: KS.map((k) => ({ k })) },
+  { strategy: 'threshold', params: [1.0, 0.9, 0.8, 0.7, 0.6, 0.5].map((threshold) => ({ threshold })) },
+  { strategy: 'factor', params: [0.7, 1.0, 1.3, 1.6, 1.9].map((factor) => ({ factor })) },
+];
+
+export const PBX_LEVELS = [90, 80, 70, 60];
+
+/** Config list and per-config sample counts (waiting-line splits its 100 over four sizes). */
+export function suiteConfigs(opts: { samplesPerTask?: number; noise?: number; temperature?: number } = {}): {
+  configs: SweepConfig[];
+  samples: number[];
+} {
+  const perTask = opts.samplesPerTask ?? 100;
+  const configs: SweepConfig[] = [];
+  const samples: number[] = [];
+  for (const task of SUITE_TASKS) {
+    const sizes = task.startsWith('waiting-line/') ? [3, 4, 5, 6] : [undefined];
+    for (const n of sizes) {
+      for (const s of SUITE_STRATEGIES) {
+        for (const params of s.params) {
+          configs.push({ task, n, strategy: s.strategy, params, temperature: opts.temperature ?? 0, block: 0, noise: opts.noise ?? 0 });
+          samples.push(Math.max(1, Math.round(perTask / sizes.length)));
+        }
+      }
+    }
+  }
+  return { configs, samples };
+}
+
+export interface SuiteSummary {
+  tasks: string[];
+  /** Per strategy: the average curve over tasks, one point per parameter setting. */
+  curves: Record<string, (CurvePoint & { params: Record<string, number> })[]>;
+  /** Per strategy: PBx for x in PBX_LEVELS (largest average TPS with average score >= x%). */
+  pbx: Record<string, Record<string, number>>;
+  /** Per task and strategy setting: score (fraction) and TPS. */
+  perTask: { task: string; strategy: string; params: Record<string, number>; score: number; tps: number; samples: number }[];
+}
+
+const settingKey = (strategy: string, params: Record<string, number>) =>
+  `${strategy}|${Object.entries(params).filter(([k]) => !['temperature', 'block', 'noise'].includes(k)).map(([k, v]) => `${k}=${v}`).join(',')}`;
+
+/** Averages suite records: sizes pool into tasks (sample-weighted), tasks average equally. */
+export function summarizeSuite(records: readonly SweepRecord[]): SuiteSummary {
+  const byTask = new Map<string, { task: string; strategy: string; params: Record<string, number>; correct: number; samples: number; nfe: number; tokens: number }>();
+  for (const r of records) {
+    const key = `${r.task}|${settingKey(r.strategy, r.params)}`;
+    const e = byTask.get(key) ?? { task: r.task, strategy: r.strategy, params: r.params, correct: 0, samples: 0, nfe: 0, tokens: 0 };
+    e.correct += r.correct;
+    e.samples += r.samples;
+    e.nfe += r.nfe * r.samples;
+    e.tokens += r.canvasLength * r.samples;
+    byTask.set(key, e);
+  }
+  const perTask = [...byTask.values()].map((e) => ({
+    task: e.task,
+    strategy: e.strategy,
+    params: e.params,
+    score: e.correct / e.samples,
+    tps: e.tokens / e.nfe,
+    samples: e.samples,
+  }));
+  const bySetting = new Map<string, typeof perTask>();
+  for (const p of perTask) {
+    const key = settingKey(p.strategy, p.params);
+    bySetting.set(key, [...(bySetting.get(key) ?? []), p]);
+  }
+  const curves: SuiteSummary['curves'] = {};
+  for (const list of bySetting.values()) {
+    const { strategy, params } = list[0];
+    const point = {
+      params,
+      score: list.reduce((s, p) => s + p.score, 0) / list.length,
+      tps: list.reduce((s, p) => s + p.tps, 0) / list.length,
+    };
+    (curves[strategy] ??= []).push(point);
+  }
+  const pbxOut: SuiteSummary['pbx'] = {};
+  for (const [strategy, pts] of Object.entries(curves)) {
+    pts.sort((a, b) => a.tps - b.tps);
+    pbxOut[strategy] = Object.fromEntries(PBX_LEVELS.map((x) => [`PB${x}`, pbx(pts, x / 100)]));
+  }
+  return { tasks: [...new Set(perTask.map((p) => p.task))], curves, pbx: pbxOut, perTask };
+}

@@ -1,0 +1,60 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { expandGrid, readGrid } from '../../src/cli/args';
+
+const run = (args: string[]) =>
+  spawnSync('npx', ['tsx', 'src/cli/bench.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
+
+describe('bench CLI', () => {
+  it('--json prints exactly one JSON document with the documented fields', () => {
+    const out = execFileSync(
+      'npx',
+      ['tsx', 'src/cli/bench.ts', '--task', 'letters/shuffle', '--n', '4', '--strategy', 'topk-random', '--k', '1,4', '--samples', '200', '--seed', '3', '--json'],
+      { encoding: 'utf8' },
+    );
+    const doc = JSON.parse(out);
+    expect(doc.results).toHaveLength(2);
+    const [k1, k4] = doc.results;
+    for (const r of doc.results) {
+      expect(Object.keys(r)).toEqual(expect.arrayContaining(['task', 'n', 'strategy', 'params', 'samples', 'score', 'ci95', 'tps', 'nfe']));
+      expect(r.score).toBeGreaterThanOrEqual(0);
+      expect(r.score).toBeLessThanOrEqual(1);
+      expect(r.ci95[0]).toBeLessThanOrEqual(r.score);
+      expect(r.ci95[1]).toBeGreaterThanOrEqual(r.score);
+    }
+    expect(k1.score).toBe(1);
+    expect(k1.tps).toBe(1);
+    expect(k4.tps).toBe(4);
+    // 4!/4^4 = 9.4%; 200 samples keep it well under 25%
+    expect(k4.score).toBeLessThan(0.25);
+  });
+
+  const bad: [string[], RegExp][] = [
+    [['--task', 'letters/nope', '--strategy', 'topk-random'], /unknown task/],
+    [['--task', 'letters/copy', '--strategy', 'top-nothing'], /unknown strategy/],
+    [['--task', 'letters/copy', '--strategy', 'topk-random', '--k', '0'], /--k must be/],
+    [['--task', 'letters/copy', '--n', '40', '--strategy', 'topk-random'], /--n must be/],
+    [['--task', 'letters/copy', '--strategy', 'topk-random', '--k', '1,,2'], /--k: .*not a comma list/],
+    [['--task', 'letters/copy', '--strategy', 'topk-random', '--threshold', '0.9'], /--threshold does not apply/],
+    [['--task', 'letters/copy', '--strategy', 'topk-random', '--samples', 'x'], /--samples must be/],
+    [['--task', 'letters/copy', '--strategy', 'topk-random', '--wat', '3'], /unknown flag --wat/],
+  ];
+  for (const [args, message] of bad) {
+    it(`rejects ${args.join(' ')} with one line and exit 2`, () => {
+      const r = run(args);
+      expect(r.status).toBe(2);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(message);
+    });
+  }
+
+  it('expands grids into every combination, each strategy taking only its own parameters', () => {
+    const configs = expandGrid(
+      readGrid({ task: 'letters/copy,letters/sort', n: '3,5', strategy: 'topk-random,threshold', k: '1,2', threshold: '0.9' }),
+    );
+    // 2 tasks x 2 sizes x (2 k-values for topk-random + 1 threshold)
+    expect(configs).toHaveLength(12);
+    expect(configs.filter((c) => c.strategy === 'threshold').every((c) => !('k' in c.params))).toBe(true);
+  });
+});
