@@ -153,8 +153,9 @@ export async function decodeBatch(
   function stepSequence(s: SeqState, b: number, pred: Predictions): void {
     const masked: number[] = [];
     for (let i = 0; i < L; i++) if (s.canvas[i] === MASK_ID) masked.push(i);
-    // Advance to the first block that still has a masked position.
-    const firstBlock = Math.floor(masked[0] / blockLength);
+    // Advance to the first block that still has a masked position (remasking strategies may
+    // step a canvas with none masked: the block then stays).
+    const firstBlock = masked.length > 0 ? Math.floor(masked[0] / blockLength) : Math.max(0, s.blockIndex);
     if (firstBlock !== s.blockIndex) {
       s.blockIndex = firstBlock;
       s.blockStep = 0;

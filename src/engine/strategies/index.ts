@@ -1,4 +1,6 @@
 import { EB_SAMPLER, FACTOR, THRESHOLD, TC_BOUND } from './adaptive';
+import { KLASS } from './klass';
+import { REMDM_STRATEGIES } from './remdm';
 import { DREAM_ORIGIN, DREAM_RANKED, MASKGIT_COSINE } from './schedules';
 import { TOPK_STRATEGIES } from './topk';
 import type { StrategyDefinition, StrategyParams } from './types';
@@ -13,6 +15,8 @@ export const STRATEGIES: readonly StrategyDefinition[] = [
   ...DREAM_RANKED,
   MASKGIT_COSINE,
   TC_BOUND,
+  KLASS,
+  ...REMDM_STRATEGIES,
 ];
 
 const BY_ID = new Map(STRATEGIES.map((s) => [s.id, s]));
