@@ -15,6 +15,7 @@ import { STRATEGIES } from '../engine/strategies';
 import { summarizeSuite, suiteConfigs, type SuiteSummary } from '../engine/suite';
 import { recordsToCsv, runConfig, validateConfig, type SweepConfig, type SweepProgress, type SweepRecord, type SweepSpec } from '../engine/sweep';
 import { TASKS } from '../engine/tasks';
+import { plotSvg } from './plot';
 import { STRATEGY_PARAM_NAMES, UsageError, camelToFlag, expandGrid, flagMessage, readGrid } from './args';
 
 const cli = cac('bench');
@@ -33,6 +34,7 @@ cli
   .option('--suite <name>', 'parallelbench: the in-browser ParallelBench suite')
   .option('--json', 'print one JSON document on stdout')
   .option('--out <file>', 'also write the results (CSV, or JSON if the name ends in .json)')
+  .option('--plot <file>', 'also write an SVG plot of score against tokens per step')
   .option('--list', 'list tasks and strategies');
 for (const name of STRATEGY_PARAM_NAMES) {
   const owners = STRATEGIES.filter((s) => s.params.some((p) => p.name === name));
@@ -176,6 +178,11 @@ async function main() {
   if (opts.out !== undefined) {
     const file = String(opts.out);
     writeFileSync(file, file.endsWith('.json') ? JSON.stringify(doc, null, 2) + '\n' : recordsToCsv(records));
+    if (!json) process.stdout.write(`wrote ${file}\n`);
+  }
+  if (opts.plot !== undefined) {
+    const file = String(opts.plot);
+    writeFileSync(file, plotSvg(records, suite ? 'ParallelBench suite (oracle)' : undefined));
     if (!json) process.stdout.write(`wrote ${file}\n`);
   }
 }
