@@ -38,8 +38,12 @@ export interface StepTheory {
 
 export interface StepTrace {
   step: number;
+  /** Forward passes so far, this step's included. */
+  nfe: number;
   revealed: number[];
   tokens: number[];
+  /** Probability of each revealed token under the model (its confidence). */
+  probabilities: number[];
   remasked: number[];
   scores: number[];
   /** Block in force: [start, end). */
@@ -207,8 +211,10 @@ export async function decodeBatch(
 
     const trace: StepTrace = {
       step: s.step,
+      nfe: s.step + 1,
       revealed: sel.reveal.slice(),
       tokens: sel.reveal.map((p) => stats.x0[p]),
+      probabilities: sel.reveal.map((p) => stats.confidence[p]),
       remasked: remask.slice(),
       scores: sel.scores ? Array.from(sel.scores, Math.fround) : [],
       block: [start, end],
