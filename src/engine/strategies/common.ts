@@ -53,6 +53,15 @@ export const STEPS_PARAM: ParamSpec = {
   help: 'A step budget instead of k: the masked slots are spread over the steps as LLaDA does.',
 };
 
+/** A fixed step budget for schedule rules (Dream, ReMDM); 0 means one step per position. */
+export const STEP_BUDGET_PARAM: ParamSpec = {
+  name: 'steps', label: 'steps', default: 0, min: 0, max: 1024, integer: true,
+  help: 'Number of denoising steps (0 = one per canvas position).',
+};
+
+export const stepBudget = (params: Record<string, number>, canvasLength: number) =>
+  params.steps > 0 ? params.steps : canvasLength;
+
 /** Dream's timesteps t_i = linspace(1, eps, steps + 1), as float32. */
 export function dreamTimesteps(steps: number, eps = 1e-3): Float32Array {
   const t = new Float32Array(steps + 1);

@@ -1,5 +1,6 @@
 import { Purpose, unit24 } from '../rng';
 import { MASK_ID } from '../vocab';
+import { STEP_BUDGET_PARAM, stepBudget } from './common';
 import type { ParamSpec, StrategyDefinition, StrategyInstance } from './types';
 
 /**
@@ -16,10 +17,7 @@ import type { ParamSpec, StrategyDefinition, StrategyInstance } from './types';
 
 const f = Math.fround;
 
-const STEPS: ParamSpec = {
-  name: 'steps', label: 'steps', default: 0, min: 0, max: 1024, integer: true,
-  help: 'Number of denoising steps, run in full (0 = one per canvas position).',
-};
+const STEPS = STEP_BUDGET_PARAM;
 const ETA: ParamSpec = {
   name: 'eta', label: 'η', default: 0.008, min: 0, max: 1,
   help: 'Remasking strength: the per-step remasking probability (before the cap or rescale).',
@@ -69,7 +67,7 @@ function makeRemdm(variant: RemdmVariant, title: string, rule: string): Strategy
     blocks: false,
     create(params, ctx): StrategyInstance {
       const L = ctx.canvasLength;
-      const steps = params.steps > 0 ? params.steps : L;
+      const steps = stepBudget(params, L);
       const eta = f(params.eta);
       /** The confidence of each position when it was (last) revealed (remdm-conf). */
       const pAtReveal = new Float32Array(L);

@@ -1,5 +1,5 @@
 import { Purpose, gumbel, openUnit, unit24 } from '../rng';
-import { dreamTimesteps, rankDescending, topK } from './common';
+import { STEP_BUDGET_PARAM, dreamTimesteps, rankDescending, stepBudget, topK } from './common';
 import type { ParamSpec, StepView, StrategyDefinition } from './types';
 
 /**
@@ -8,16 +8,12 @@ import type { ParamSpec, StepView, StrategyDefinition } from './types';
  * which receives the same per-step numbers, reveals the same positions.
  */
 
-const DREAM_STEPS: ParamSpec = {
-  name: 'steps', label: 'steps', default: 0, min: 0, max: 1024, integer: true,
-  help: 'Number of denoising steps (0 = one per canvas position).',
-};
+const DREAM_STEPS = STEP_BUDGET_PARAM;
 const ALG_TEMP: ParamSpec = {
   name: 'algTemp', label: 'alg_temp', default: 0, min: 0, max: 100,
   help: 'Above 0, positions are drawn from softmax(score / alg_temp) without replacement instead of top-k.',
 };
 
-const stepsOf = (params: Record<string, number>, L: number) => (params.steps > 0 ? params.steps : L);
 
 /** Fraction of the masked positions Dream reveals at step i: 1 - t_{i+1} / t_i. */
 export function dreamRevealFraction(t: Float32Array, i: number): number {
@@ -32,7 +28,7 @@ export const DREAM_ORIGIN: StrategyDefinition = {
   params: [DREAM_STEPS],
   blocks: false,
   create(params, ctx) {
-    const steps = stepsOf(params, ctx.canvasLength);
+    const steps = stepBudget(params, ctx.canvasLength);
     const t = dreamTimesteps(steps);
     return {
       select(view) {
@@ -59,7 +55,7 @@ export const DREAM_RANKED: StrategyDefinition[] = Object.entries(DREAM_SCORES).m
   params: [DREAM_STEPS, ALG_TEMP],
   blocks: false,
   create(params, ctx) {
-    const steps = stepsOf(params, ctx.canvasLength);
+    const steps = stepBudget(params, ctx.canvasLength);
     const t = dreamTimesteps(steps);
     const algTemp = Math.fround(params.algTemp);
     return {
