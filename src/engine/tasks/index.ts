@@ -1,5 +1,8 @@
 import { LIST_OPS, TASK_IDS, type TaskId } from '../vocab';
+import { dialTask } from './dial';
 import { lettersTask } from './letters';
+import { puzzleTask } from './puzzles';
+import { TEXT_KINDS, textTask } from './text';
 import type { TaskDefinition, TaskParams, TaskSample } from './types';
 import { waitingLineTask } from './waiting-line';
 
@@ -7,6 +10,10 @@ import { waitingLineTask } from './waiting-line';
 export const TASKS: readonly TaskDefinition[] = [
   ...LIST_OPS.map(lettersTask),
   ...LIST_OPS.map(waitingLineTask),
+  puzzleTask('latin-square'),
+  puzzleTask('sudoku'),
+  ...TEXT_KINDS.map(textTask),
+  dialTask,
 ];
 
 const BY_ID = new Map<string, TaskDefinition>(TASKS.map((t) => [t.id, t]));
