@@ -182,7 +182,13 @@ async function main() {
   }
   if (opts.plot !== undefined) {
     const file = String(opts.plot);
-    writeFileSync(file, plotSvg(records, suite ? 'ParallelBench suite (oracle)' : undefined));
+    // The suite plots its average curves (one per strategy), as the paper's summary figure does.
+    const plotted = summary
+      ? Object.entries(summary.curves).flatMap(([strategy, pts]) =>
+          pts.map((p) => ({ ...records[0], task: 'average', strategy, params: p.params, tps: p.tps, score: p.score, ci95: [p.score, p.score] as [number, number] })),
+        )
+      : records;
+    writeFileSync(file, plotSvg(plotted, summary ? `In-browser ParallelBench, average of ${summary.tasks.length} tasks (oracle)` : undefined));
     if (!json) process.stdout.write(`wrote ${file}\n`);
   }
 }

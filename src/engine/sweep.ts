@@ -85,7 +85,7 @@ export async function runConfig(
   for (let start = 0; start < samples; start += batchSize) {
     opts.signal?.throwIfAborted();
     const batch = Array.from({ length: Math.min(batchSize, samples - start) }, (_, i) =>
-      generateSample(c.task, taskParams, seed, start + i),
+      generateSample(c.task, { n: c.n, rho: c.rho }, seed, start + i),
     );
     canvasLength = batch[0].canvasLength;
     const traces = await backend.decode({
