@@ -1,0 +1,70 @@
+// Shared by the decode kernels: the per-call parameters and the layouts of the per-sequence
+// buffers (mirrored by src/gpu/layout.ts). L (canvas length) and V (vocabulary) are override
+// constants so that loops over them unroll-or-not as the compiler likes and arrays size.
+
+override L: u32;
+override V: u32;
+
+const MASK_ID: i32 = 0;
+
+struct Params {
+  batch: u32,
+  seed: u32,
+  block_length: u32,
+  block_count: u32,
+  max_steps: u32,
+  k: u32,
+  per_block: u32,        // LLaDA step budget per block (0 = use k)
+  sched_steps: u32,      // Dream / MaskGIT step count
+  temperature: f32,
+  inv_t: f32,            // f32(1 / temperature), computed on the host as the CPU does
+  sigma: f32,
+  threshold: f32,
+  factor: f32,
+  gamma: f32,
+  alg_temp: f32,
+  kl_threshold: f32,
+  log_table_size: u32,   // 0 = no table: use ln_f32
+  total_members: u32,
+  history: u32,
+  member_words: u32,     // u32 words per packed support member (4 tokens per word)
+}
+
+// Per-sequence state (u32 x 8).
+const ST_STEP: u32 = 0u;
+const ST_DONE: u32 = 1u;
+const ST_BLOCK_INDEX: u32 = 2u;
+const ST_BLOCK_STEP: u32 = 3u;
+const ST_MASKED_AT_START: u32 = 4u;
+const ST_REVEALED: u32 = 5u;
+const ST_BLOCK_START: u32 = 6u;
+const ST_BLOCK_END: u32 = 7u;
+const ST_STRIDE: u32 = 8u;
+
+// Per-sequence constant info (u32 x 8).
+const INFO_SAMPLE: u32 = 0u;
+const INFO_KIND: u32 = 1u;        // 0 = finite support, 1 = closed-form permutation
+const INFO_ITEMS: u32 = 2u;       // permutation: number of items
+const INFO_STRIDE: u32 = 8u;
+
+// Per-position statistics (f32 x 8); x0 is stored as its bits.
+const SS_X0: u32 = 0u;
+const SS_CONF: u32 = 1u;
+const SS_PMAX: u32 = 2u;
+const SS_MARGIN: u32 = 3u;
+const SS_ENTROPY: u32 = 4u;
+const SS_CONF_W: u32 = 5u;
+const SS_SUM_W: u32 = 6u;
+const SS_STRIDE: u32 = 8u;
+
+// Per-position reveal record (u32 x 4): step (0xffffffff = never), order in the step, score
+// and confidence bits.
+const RV_STEP: u32 = 0u;
+const RV_ORDER: u32 = 1u;
+const RV_SCORE: u32 = 2u;
+const RV_CONF: u32 = 3u;
+const RV_STRIDE: u32 = 4u;
+
+fn linear_index(gid: vec3<u32>, nwg: vec3<u32>, wg: u32) -> u32 {
+  return gid.x + gid.y * nwg.x * wg;
+}

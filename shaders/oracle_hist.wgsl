@@ -1,0 +1,25 @@
+// Oracle, support path, pass 3 of 3 (twin: SupportConditional.weightsAt): every nearest member
+// adds its integer weight to its token's bin at every position, with u32 atomics, so the
+// histogram is exactly the CPU's weights (totals stay below 2^24).
+override WG: u32 = 64u;
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read> members: array<u32>;
+@group(0) @binding(2) var<storage, read> member_seq: array<u32>;
+@group(0) @binding(3) var<storage, read> member_weight: array<u32>;
+@group(0) @binding(4) var<storage, read> state: array<u32>;
+@group(0) @binding(5) var<storage, read> mis: array<u32>;
+@group(0) @binding(6) var<storage, read> min_mis: array<u32>;
+@group(0) @binding(7) var<storage, read_write> hist: array<atomic<u32>>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let m = linear_index(gid, nwg, WG);
+  if (m >= P.total_members) { return; }
+  let b = member_seq[m];
+  if (state[b * ST_STRIDE + ST_DONE] != 0u || mis[m] != min_mis[b]) { return; }
+  let w = member_weight[m];
+  for (var i = 0u; i < L; i++) {
+    let tok = (members[m * P.member_words + i / 4u] >> (8u * (i % 4u))) & 0xffu;
+    atomicAdd(&hist[(b * L + i) * V + tok], w);
+  }
+}

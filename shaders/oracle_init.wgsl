@@ -1,0 +1,16 @@
+// Oracle, support path, pass 1 of 3: zero each active row of the histogram and reset the
+// sequence's minimum mismatch count (one thread per row, so the whole step stays in one pass).
+override WG: u32 = 64u;
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read> state: array<u32>;
+@group(0) @binding(2) var<storage, read_write> min_mis: array<u32>;
+@group(0) @binding(3) var<storage, read_write> hist: array<u32>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let idx = linear_index(gid, nwg, WG);
+  let b = idx / L;
+  if (b >= P.batch || state[b * ST_STRIDE + ST_DONE] != 0u) { return; }
+  if (idx % L == 0u) { min_mis[b] = 0xffffffffu; }
+  for (var v = 0u; v < V; v++) { hist[idx * V + v] = 0u; }
+}

@@ -1,0 +1,47 @@
+// Oracle, closed-form permutation path (twin: PermutationConditional.weightsAt): a masked slot
+// is uniform over the items not yet revealed (weight 1 each, total m); any other position holds
+// its token with weight m. One thread writes one whole row, so no clear is needed.
+override WG: u32 = 64u;
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read> info: array<u32>;
+@group(0) @binding(2) var<storage, read> perm: array<i32>;   // per sequence: slot flags, fixed tokens, items (L each)
+@group(0) @binding(3) var<storage, read> canvas: array<i32>;
+@group(0) @binding(4) var<storage, read> state: array<u32>;
+@group(0) @binding(5) var<storage, read_write> hist: array<u32>;
+
+fn item_used(b: u32, t: i32) -> bool {
+  for (var q = 0u; q < L; q++) {
+    if (perm[b * 3u * L + q] != 0 && canvas[b * L + q] == t) { return true; }
+  }
+  return false;
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let idx = linear_index(gid, nwg, WG);
+  let b = idx / L;
+  let i = idx % L;
+  if (b >= P.batch) { return; }
+  if (info[b * INFO_STRIDE + INFO_KIND] != 1u || state[b * ST_STRIDE + ST_DONE] != 0u) { return; }
+  let n = info[b * INFO_STRIDE + INFO_ITEMS];
+  let base = b * 3u * L;
+  var m = 0u;
+  for (var j = 0u; j < n; j++) {
+    if (!item_used(b, perm[base + 2u * L + j])) { m++; }
+  }
+  let all_items = m == 0u; // every item used (an invalid canvas): the CPU falls back to all
+  if (all_items) { m = n; }
+  let row = (b * L + i) * V;
+  for (var v = 0u; v < V; v++) { hist[row + v] = 0u; }
+  let c = canvas[b * L + i];
+  if (c == MASK_ID && perm[base + i] != 0) {
+    for (var j = 0u; j < n; j++) {
+      let t = perm[base + 2u * L + j];
+      if (all_items || !item_used(b, t)) { hist[row + u32(t)] = 1u; }
+    }
+  } else {
+    var t = c;
+    if (c == MASK_ID) { t = perm[base + L + i]; }
+    hist[row + u32(t)] = m;
+  }
+}

@@ -1,0 +1,97 @@
+// Fused per-position statistics over the vocabulary (twin: src/engine/stats.ts computeStats),
+// one thread per masked position, every operation in the same order and f32 rounding as the
+// twin. Integer oracle weights make the statistics exact: ln of a weight comes from a table of
+// the CPU's own f32 logs (ln_table), so even the entropy matches bit for bit. Logit rows
+// (noise) use exp and ln_f32 and agree within a few ulp.
+override WG: u32 = 64u;
+override LOGITS: bool = false;
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read> info: array<u32>;
+@group(0) @binding(2) var<storage, read> canvas: array<i32>;
+@group(0) @binding(3) var<storage, read> state: array<u32>;
+@group(0) @binding(4) var<storage, read> pred: array<u32>;   // u32 weights, or f32 logits bits
+@group(0) @binding(5) var<storage, read> ln_table: array<f32>;
+@group(0) @binding(6) var<storage, read_write> stats: array<f32>;
+
+fn weight_at(row: u32, v: u32, m: f32) -> f32 {
+  if (LOGITS) { return exp(bitcast<f32>(pred[row + v]) - m); }
+  return f32(pred[row + v]);
+}
+
+fn ln_weight(x: f32) -> f32 {
+  if (!LOGITS && x < f32(P.log_table_size)) { return ln_table[u32(x)]; }
+  return ln_f32(x);
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let idx = linear_index(gid, nwg, WG);
+  let b = idx / L;
+  let i = idx % L;
+  if (b >= P.batch || state[b * ST_STRIDE + ST_DONE] != 0u || canvas[idx] != MASK_ID) { return; }
+  let sample = info[b * INFO_STRIDE + INFO_SAMPLE];
+  let step = state[b * ST_STRIDE + ST_STEP];
+  let row = idx * V;
+  var m = 0.0;
+  if (LOGITS) {
+    m = bitcast<f32>(pred[row]);
+    for (var v = 1u; v < V; v++) { m = max(m, bitcast<f32>(pred[row + v])); }
+  }
+  var s = 0.0;
+  var w1 = -1.0;
+  var w2 = 0.0;
+  var a1 = 0u;
+  var wlnw = 0.0;
+  var has_tie_key = false;
+  var tie_key = 0u;
+  for (var v = 0u; v < V; v++) {
+    let x = weight_at(row, v, m);
+    s = s + x;
+    if (x > w1) {
+      w2 = max(w1, 0.0);
+      w1 = x;
+      a1 = v;
+      has_tie_key = false;
+    } else if (x > w2 || (x == w1 && x > 0.0)) {
+      w2 = x;
+      if (x == w1) {
+        // Exact ties go to the tied token with the largest draw (keyed by token id).
+        if (!has_tie_key) {
+          tie_key = random_u32(P.seed, sample, step, i, PURPOSE_TIE_BREAK, a1);
+          has_tie_key = true;
+        }
+        let key = random_u32(P.seed, sample, step, i, PURPOSE_TIE_BREAK, v);
+        if (key > tie_key) {
+          tie_key = key;
+          a1 = v;
+        }
+      }
+    }
+    if (x > 0.0) { wlnw = wlnw + x * ln_weight(x); }
+  }
+  var x0 = a1;
+  if (P.temperature > 0.0) {
+    var best = 0.0;
+    var have = false;
+    for (var v = 0u; v < V; v++) {
+      let x = weight_at(row, v, m);
+      if (x <= 0.0) { continue; }
+      let g = gumbel(open_unit(random_u32(P.seed, sample, step, i, PURPOSE_GUMBEL, v)));
+      let key = ln_weight(x) * P.inv_t + g;
+      if (!have || key > best) {
+        best = key;
+        x0 = v;
+        have = true;
+      }
+    }
+  }
+  let wx0 = weight_at(row, x0, m);
+  let o = idx * SS_STRIDE;
+  stats[o + SS_X0] = bitcast<f32>(x0);
+  stats[o + SS_CONF_W] = wx0;
+  stats[o + SS_SUM_W] = s;
+  stats[o + SS_CONF] = wx0 / s;
+  stats[o + SS_PMAX] = w1 / s;
+  stats[o + SS_MARGIN] = (w1 - w2) / s;
+  stats[o + SS_ENTROPY] = max(0.0, ln_weight(s) - wlnw / s);
+}

@@ -1,0 +1,101 @@
+import { cpuBackend, type BatchRequest, type DecodeBackend } from '../engine/backend';
+import type { DecodeTrace } from '../engine/decode';
+import { GpuContext, GpuUnavailableError } from './device';
+import { GpuDecoder, GpuUnsupportedError, type GpuTimings } from './decoder';
+
+/**
+ * The WebGPU decode backend: the oracle, statistics, selection and commit of every step run
+ * in WGSL (src/gpu/decoder.ts). What has no kernel (the tc-bound oracle strategy, which needs
+ * exact joint entropies of arbitrary sets; task families without a support or permutation
+ * oracle) runs on the CPU engine instead, with the same results; `fallbacks` counts those.
+ */
+export interface WebgpuBackend extends DecodeBackend {
+  /** Timings of the last GPU batch (null before the first). */
+  readonly timings: GpuTimings | null;
+  /** Requests that ran on the CPU engine because the GPU has no kernel for them. */
+  readonly fallbacks: number;
+  /** Description of the adapter in use ('google swiftshader …'). */
+  adapterDescription(): Promise<string>;
+  dispose(): Promise<void>;
+}
+
+export function createWebgpuBackend(opts: { context?: GpuContext; allowCpuFallback?: boolean } = {}): WebgpuBackend {
+  const context = opts.context ?? new GpuContext();
+  const allowCpu = opts.allowCpuFallback ?? true;
+  let decoder: GpuDecoder | null = null;
+  let fallbacks = 0;
+
+  async function decoderFor(): Promise<GpuDecoder> {
+    const acq = await context.get();
+    if (!decoder || decoder.device !== acq.device) {
+      decoder?.destroy();
+      decoder = new GpuDecoder(acq.device, acq.hasTimestamps);
+    }
+    return decoder;
+  }
+
+  async function decodeChunk(request: BatchRequest, dec: GpuDecoder): Promise<DecodeTrace[]> {
+    // Split batches whose largest buffers would exceed the device's binding limit.
+    const limit = Math.min(dec.device.limits.maxStorageBufferBindingSize, dec.device.limits.maxBufferSize);
+    const need = GpuDecoder.bytesNeeded(request.samples);
+    if ((need.members > limit || need.rows > limit) && request.samples.length > 1) {
+      const half = Math.ceil(request.samples.length / 2);
+      const a = await decodeChunk({ ...request, samples: request.samples.slice(0, half) }, dec);
+      const b = await decodeChunk({ ...request, samples: request.samples.slice(half) }, dec);
+      return [...a, ...b];
+    }
+    return dec.decode(request);
+  }
+
+  const backend: WebgpuBackend = {
+    name: 'webgpu',
+    get timings() {
+      return decoder?.lastTimings ?? null;
+    },
+    get fallbacks() {
+      return fallbacks;
+    },
+    async decode(request) {
+      const dec = await decoderFor();
+      try {
+        dec.plan(request);
+      } catch (e) {
+        if (e instanceof GpuUnsupportedError && allowCpu) {
+          fallbacks++;
+          return cpuBackend.decode(request);
+        }
+        throw e;
+      }
+      const lossesBefore = context.losses;
+      try {
+        return await decodeChunk(request, dec);
+      } catch (e) {
+        // A lost device rejects this batch; retry once on a fresh device.
+        if (context.losses > lossesBefore) return decodeChunk(request, await decoderFor());
+        throw e;
+      }
+    },
+    async adapterDescription() {
+      return (await context.get()).description;
+    },
+    async dispose() {
+      decoder?.destroy();
+      decoder = null;
+      await context.destroy();
+    },
+  };
+  return backend;
+}
+
+let shared: WebgpuBackend | null = null;
+
+/** The shared WebGPU backend (device acquired on first use). */
+export const webgpuBackend: DecodeBackend = {
+  name: 'webgpu',
+  decode(request) {
+    shared ??= createWebgpuBackend();
+    return shared.decode(request);
+  },
+};
+
+export { GpuUnavailableError, GpuUnsupportedError };
