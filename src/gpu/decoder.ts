@@ -31,6 +31,16 @@ export interface GpuTimings {
   dispatchesPerStep: number;
 }
 
+export interface ProbeResult {
+  /** B x L x V oracle weights (before noise). */
+  weights: Uint32Array;
+  /** B x L x V noisy log-probabilities, when the request has noise. */
+  logits: Float32Array | null;
+  /** B x L x 8 statistics (layout SS; x0 as its bits). */
+  stats: Float32Array;
+  canvasAfter: Int32Array;
+}
+
 /** Largest support total (+1) for which stats.wgsl looks up ln(weight) in the CPU's own table. */
 const MAX_LOG_TABLE = 1 << 22;
 const USAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
@@ -173,6 +183,35 @@ export class GpuDecoder {
   async decode(request: BatchRequest): Promise<DecodeTrace[]> {
     if (request.samples.length === 0) return [];
     const plan = this.plan(request);
+    // Validation and memory errors would otherwise only show up as wrong tokens.
+    this.device.pushErrorScope('out-of-memory');
+    this.device.pushErrorScope('validation');
+    let out: DecodeTrace[];
+    try {
+      out = await this.run(plan);
+    } finally {
+      const validation = await this.device.popErrorScope();
+      const oom = await this.device.popErrorScope();
+      const e = validation ?? oom;
+      if (e) throw new Error(`WebGPU error during decode: ${e.message}`);
+    }
+    return out;
+  }
+
+  /**
+   * Kernel probe for the parity tests: one step from the given canvases and step numbers; returns
+   * the oracle rows, the statistics and the canvases after selection and commit.
+   */
+  async probe(request: BatchRequest, canvases: Int32Array, steps: readonly number[]): Promise<ProbeResult> {
+    const plan = this.plan(request);
+    this.device.pushErrorScope('validation');
+    const out = (await this.run(plan, { canvases, steps })) as unknown as ProbeResult;
+    const e = await this.device.popErrorScope();
+    if (e) throw new Error(`WebGPU error during probe: ${e.message}`);
+    return out;
+  }
+
+  private async run(plan: Plan, probe?: { canvases: Int32Array; steps: readonly number[] }): Promise<DecodeTrace[]> {
     const started = performance.now();
     const { device } = this;
     const { B, L, samples, params } = plan;
@@ -311,7 +350,7 @@ export class GpuDecoder {
       mismatch: k.oracleMismatch.bindGroup(device, [bufs.params, bufs.members, bufs.memberSeq, bufs.canvas, bufs.state, bufs.mis, bufs.minMis]),
       hist: k.oracleHist.bindGroup(device, [bufs.params, bufs.members, bufs.memberSeq, bufs.memberWeight, bufs.state, bufs.mis, bufs.minMis, bufs.hist]),
       perm: k.oraclePerm.bindGroup(device, [bufs.params, bufs.info, bufs.perm, bufs.canvas, bufs.state, bufs.hist]),
-      noise: logits ? k.noise.bindGroup(device, [bufs.params, bufs.info, bufs.canvas, bufs.state, bufs.hist, bufs.logits]) : null,
+      noise: logits ? k.noise.bindGroup(device, [bufs.params, bufs.info, bufs.state, bufs.hist, bufs.logits]) : null,
       stats: k.stats.bindGroup(device, [bufs.params, bufs.info, bufs.canvas, bufs.state, pred, bufs.lnTable, bufs.stats]),
       klass: isKlass ? k.klass.bindGroup(device, [bufs.params, bufs.canvas, bufs.state, pred, bufs.prev, bufs.aux]) : null,
       select: k.select.bindGroup(device, [bufs.params, bufs.info, bufs.canvas, bufs.state, bufs.stats, bufs.reveal, bufs.sched, bufs.aux]),
@@ -361,6 +400,30 @@ export class GpuDecoder {
     let readbackMs = 0;
     let submits = 0;
     let readbacks = 0;
+
+    if (probe) {
+      for (let b = 0; b < B; b++) state[b * ST.stride + ST.step] = probe.steps[b];
+      this.write('state', state);
+      this.write('canvas', probe.canvases);
+      const enc = device.createCommandEncoder();
+      const pass = enc.beginComputePass();
+      encodeStep(pass);
+      pass.end();
+      device.queue.submit([enc.finish()]);
+      const [hB, lB, sB, cB] = await this.readBack([
+        { buf: bufs.hist, bytes: B * L * V * 4 },
+        { buf: bufs.logits, bytes: logits ? B * L * V * 4 : 4 },
+        { buf: bufs.stats, bytes: B * L * SS.stride * 4 },
+        { buf: bufs.canvas, bytes: B * L * 4 },
+      ]);
+      const result: ProbeResult = {
+        weights: new Uint32Array(hB),
+        logits: logits ? new Float32Array(lB) : null,
+        stats: new Float32Array(sB),
+        canvasAfter: new Int32Array(cB),
+      };
+      return result as unknown as DecodeTrace[];
+    }
 
     const traces: StepTrace[][] = samples.map(() => []);
     const bounds = new Float64Array(B);

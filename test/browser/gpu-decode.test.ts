@@ -59,7 +59,7 @@ function request(task: string, n: number | undefined, strategy: string, extra: P
     denoiser: { kind: 'oracle', noise },
     strategy,
     params: STRATEGY_PARAMS[strategy] ?? {},
-    options: { seed, record: 'summary', theory: false, ...extra },
+    options: { seed, record: 'summary', theory: extra.record === 'full', ...extra },
   };
 }
 
@@ -79,4 +79,68 @@ describe('GPU decode = CPU decode', () => {
       }
     });
   }
+
+  for (const [task, n] of [FAMILIES[0], FAMILIES[4]]) {
+    gpuTest(`${task}: every strategy, Gumbel sampling at temperature 1`, async () => {
+      for (const strategy of Object.keys(GPU_STRATEGY)) {
+        const r = request(task, n, strategy, { temperature: 1 });
+        compare(await backend.decode(r), await cpuBackend.decode(r), `${task} ${strategy} T=1`);
+      }
+    });
+  }
+
+  gpuTest('semi-AR blocks for every strategy that uses them', async () => {
+    const blockStrategies = ['topk-random', 'topk-confidence', 'topk-margin', 'topk-entropy', 'topk-l2r', 'threshold', 'factor', 'eb', 'klass'];
+    for (const [task, n, block] of [['waiting-line/shuffle', 3, 8], ['puzzles/latin-square', undefined, 5], ['letters/shuffle', 7, 3]] as const) {
+      for (const strategy of blockStrategies) {
+        const r = request(task, n, strategy, { block });
+        compare(await backend.decode(r), await cpuBackend.decode(r), `${task} ${strategy} block ${block}`);
+      }
+      // LLaDA's step budget spread over the blocks.
+      const r = { ...request(task, n, 'topk-confidence', { block }), params: { steps: 6 } };
+      compare(await backend.decode(r), await cpuBackend.decode(r), `${task} steps=6 block ${block}`);
+    }
+  });
+
+  gpuTest('oracle + noise (logit rows): same decodes', async () => {
+    for (const [task, n] of [FAMILIES[0], FAMILIES[3], FAMILIES[5]]) {
+      for (const strategy of ['topk-confidence', 'threshold', 'eb', 'dream-entropy', 'maskgit-cosine', 'klass', 'remdm-conf']) {
+        const r = request(task, n, strategy, { temperature: strategy === 'eb' ? 0.7 : 0 }, 0.5);
+        compare(await backend.decode(r), await cpuBackend.decode(r), `${task} ${strategy} noise 0.5`);
+      }
+    }
+  });
+
+  gpuTest('step-through traces (record full) match step by step, theory included', async () => {
+    for (const [task, n, strategy] of [
+      ['letters/shuffle', 5, 'threshold'],
+      ['text/w2s-easy', undefined, 'topk-entropy'],
+      ['puzzles/latin-square', undefined, 'remdm-cap'],
+      ['dial', undefined, 'dream-origin'],
+    ] as const) {
+      const r = request(task, n, strategy, { record: 'full' }, 0, 2);
+      const gpu = await backend.decode(r);
+      const cpu = await cpuBackend.decode(r);
+      compare(gpu, cpu, `${task} ${strategy} full`);
+      gpu.forEach((g, i) => {
+        const c = cpu[i];
+        expect(g.steps.length).toBe(c.steps.length);
+        g.steps.forEach((gs, j) => {
+          const cs = c.steps[j];
+          const where = `${task} ${strategy} sample ${i} step ${j}`;
+          for (const key of ['step', 'nfe', 'revealed', 'tokens', 'remasked', 'block', 'scores', 'probabilities'] as const) {
+            expect(gs[key], `${where} ${key}`).toEqual(cs[key]);
+          }
+          expect(Array.from(gs.canvasBefore!), where).toEqual(Array.from(cs.canvasBefore!));
+          expect(Array.from(gs.x0!), where).toEqual(Array.from(cs.x0!));
+          expect(Array.from(gs.confidence!), where).toEqual(Array.from(cs.confidence!));
+          expect(Array.from(gs.entropy!), where).toEqual(Array.from(cs.entropy!));
+          expect(Array.from(gs.candidateTokens!), where).toEqual(Array.from(cs.candidateTokens!));
+          expect(gs.theory?.totalCorrelation, where).toBeCloseTo(cs.theory!.totalCorrelation, 5);
+          expect(gs.theory?.validProbability, where).toBeCloseTo(cs.theory!.validProbability, 6);
+          expect(gs.theory?.consistentBefore, where).toBe(cs.theory!.consistentBefore);
+        });
+      });
+    }
+  });
 });
