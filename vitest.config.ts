@@ -63,6 +63,17 @@ export default defineConfig({
           },
         },
       },
+      {
+        extends: true,
+        test: {
+          // The page end to end: vite build + vite preview driven by playwright-core (test/e2e).
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 150_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

@@ -1,0 +1,176 @@
+import { getStrategy, resolveParams } from '../engine/strategies';
+import { grid, validateConfig, type SweepConfig, type SweepRecord, type SweepSpec } from '../engine/sweep';
+import { getTask } from '../engine/tasks';
+
+/** The benchmark form, turned into a sweep spec, and the runs the page keeps. */
+
+export interface BenchForm {
+  tasks: string[];
+  sizes: string;
+  strategies: string[];
+  /** Per strategy, per parameter: a comma-separated list of values. */
+  grids: Record<string, Record<string, string>>;
+  temperatures: string;
+  noises: string;
+  samples: number;
+  seed: number;
+}
+
+export const DEFAULT_FORM: BenchForm = {
+  tasks: ['waiting-line/shuffle'],
+  sizes: '3',
+  strategies: ['topk-confidence', 'topk-random'],
+  grids: {
+    'topk-confidence': { k: '1, 2, 4, 8, 16, 32' },
+    'topk-random': { k: '1, 2, 4, 8, 16, 32' },
+  },
+  temperatures: '0',
+  noises: '0',
+  samples: 50,
+  seed: 1,
+};
+
+export type RunStatus = 'running' | 'done' | 'cancelled' | 'interrupted' | 'imported' | 'error';
+
+export interface BenchRun {
+  id: string;
+  created: number;
+  spec: SweepSpec;
+  records: SweepRecord[];
+  status: RunStatus;
+  error?: string;
+}
+
+/** Parses "1, 2, 4" into numbers; throws naming the field. */
+export function parseList(field: string, text: string): number[] {
+  const parts = text.split(/[,\s]+/).filter((p) => p !== '');
+  if (parts.length === 0) throw new RangeError(`${field}: enter at least one value`);
+  return parts.map((p) => {
+    const v = Number(p);
+    if (!Number.isFinite(v)) throw new RangeError(`${field}: "${p}" is not a number`);
+    return v;
+  });
+}
+
+export function gridText(strategy: string, param: string, form: BenchForm): string {
+  return form.grids[strategy]?.[param] ?? String(resolveParams(getStrategy(strategy), {})[param]);
+}
+
+export interface BuiltSpec {
+  spec: SweepSpec;
+  notes: string[];
+}
+
+/** Tasks x sizes x strategies x parameter grids x temperatures x noises; throws on bad input. */
+export function buildSpec(form: BenchForm): BuiltSpec {
+  const notes: string[] = [];
+  if (form.tasks.length === 0) throw new RangeError('Choose at least one task.');
+  if (form.strategies.length === 0) throw new RangeError('Choose at least one strategy.');
+  if (!(Number.isInteger(form.samples) && form.samples >= 1 && form.samples <= 100_000)) throw new RangeError('Samples must be a whole number from 1 to 100000.');
+  if (!(Number.isInteger(form.seed) && form.seed >= 0 && form.seed <= 0xffffffff)) throw new RangeError('Seed must be a whole number from 0 to 4294967295.');
+  const sizes = parseList('Sizes n', form.sizes);
+  const temps = parseList('Temperatures', form.temperatures);
+  const noises = parseList('Noise σ', form.noises);
+  const configs: SweepConfig[] = [];
+  for (const taskId of form.tasks) {
+    const task = getTask(taskId);
+    let ns: (number | undefined)[] = [undefined];
+    if (task.sizes) {
+      const { min, max } = task.sizes;
+      ns = sizes.filter((n) => Number.isInteger(n) && n >= min && n <= max);
+      const skipped = sizes.filter((n) => !ns.includes(n));
+      if (skipped.length) notes.push(`${taskId}: n = ${skipped.join(', ')} skipped (allowed ${min}–${max}).`);
+      if (ns.length === 0) continue;
+    }
+    for (const n of ns) {
+      for (const strategy of form.strategies) {
+        const def = getStrategy(strategy);
+        const lists: Record<string, number[]> = {};
+        for (const p of def.params) lists[p.name] = parseList(`${def.title}: ${p.label}`, gridText(strategy, p.name, form));
+        for (const params of grid(lists)) {
+          for (const temperature of temps) {
+            for (const noise of noises) {
+              if (def.oracleOnly && noise > 0) continue;
+              const c: SweepConfig = { task: taskId, n, strategy, params, temperature, block: 0, noise };
+              validateConfig(c);
+              configs.push(c);
+            }
+          }
+        }
+      }
+    }
+  }
+  if (configs.length === 0) throw new RangeError('Nothing to run: no size fits the chosen tasks.');
+  if (configs.length > 2000) throw new RangeError(`That is ${configs.length} configurations; keep it under 2000.`);
+  return { spec: { configs, samples: form.samples, seed: form.seed }, notes };
+}
+
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** Checks one imported record; returns a message or null. */
+export function recordProblem(r: unknown, i: number): string | null {
+  const o = r as Partial<SweepRecord> | null;
+  if (!o || typeof o !== 'object') return `record ${i + 1} is not an object`;
+  if (typeof o.task !== 'string') return `record ${i + 1}: "task" must be a string`;
+  if (typeof o.strategy !== 'string') return `record ${i + 1}: "strategy" must be a string`;
+  for (const k of ['n', 'samples', 'correct', 'score', 'tps'] as const) if (!isNum(o[k])) return `record ${i + 1}: "${k}" must be a number`;
+  if (!Array.isArray(o.ci95) || o.ci95.length !== 2 || !o.ci95.every(isNum)) return `record ${i + 1}: "ci95" must be two numbers`;
+  if (o.score! < 0 || o.score! > 1) return `record ${i + 1}: "score" must be a fraction in [0, 1]`;
+  if (o.params !== undefined && (typeof o.params !== 'object' || o.params === null)) return `record ${i + 1}: "params" must be an object`;
+  return null;
+}
+
+/** Accepts our export ({format, runs}), a { records } object or a bare array of records. */
+export function parseImport(text: string, name: string): BenchRun[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${name} is not JSON (${(e as Error).message}).`);
+  }
+  const asRun = (records: unknown, spec: unknown, created: number): BenchRun => {
+    if (!Array.isArray(records)) throw new Error(`${name}: expected a list of records.`);
+    records.forEach((r, i) => {
+      const p = recordProblem(r, i);
+      if (p) throw new Error(`${name}: ${p}.`);
+    });
+    const recs = (records as SweepRecord[]).map((r) => ({ ...r, params: r.params ?? {}, nfe: r.nfe ?? 0, canvasLength: r.canvasLength ?? 0, seconds: r.seconds ?? 0, backend: r.backend ?? '?', seed: r.seed ?? 0 }));
+    const s = (spec as SweepSpec | undefined) ?? { configs: [], samples: recs[0]?.samples ?? 0, seed: recs[0]?.seed ?? 0 };
+    return { id: `import-${created}-${Math.random().toString(36).slice(2, 8)}`, created, spec: s, records: recs, status: 'imported' };
+  };
+  if (Array.isArray(data)) return [asRun(data, undefined, Date.now())];
+  const o = data as { runs?: unknown; records?: unknown; spec?: unknown };
+  if (o && Array.isArray(o.runs)) {
+    return o.runs.map((r, i) => {
+      const run = r as Partial<BenchRun>;
+      return asRun(run?.records, run?.spec, (isNum(run?.created) ? run.created : Date.now()) + i);
+    });
+  }
+  if (o && Array.isArray(o.records)) return [asRun(o.records, o.spec, Date.now())];
+  throw new Error(`${name}: expected Unmask results (an object with "runs" or "records", or a list of records).`);
+}
+
+export function exportJson(runs: readonly BenchRun[]): string {
+  return JSON.stringify({ format: 'unmask-results', version: 1, runs }, null, 1);
+}
+
+/** A short label for a record's curve: strategy plus any non-default decode setting. */
+export function curveKey(r: SweepRecord): string {
+  const extra: string[] = [];
+  const p = r.params ?? {};
+  if (p.temperature) extra.push(`T=${p.temperature}`);
+  if (p.noise) extra.push(`σ=${p.noise}`);
+  if (p.block) extra.push(`block ${p.block}`);
+  return extra.length ? `${r.strategy} (${extra.join(', ')})` : r.strategy;
+}
+
+export function taskKey(r: { task: string; n: number; rho?: number }): string {
+  return r.rho !== undefined ? `${r.task} ρ=${r.rho}` : `${r.task} n=${r.n}`;
+}
+
+export function formatParams(p: Record<string, number>): string {
+  return Object.entries(p)
+    .filter(([k, v]) => !((k === 'temperature' || k === 'noise' || k === 'block' || k === 'steps') && v === 0))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+}

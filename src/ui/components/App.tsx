@@ -1,0 +1,108 @@
+import { lazy, Suspense, useEffect } from 'react';
+import { getTask } from '../../engine/tasks';
+import { dismiss, setSettings, useApp } from '../store';
+import { BackendPanel } from './BackendPanel';
+import { DecodePanel } from './DecodePanel';
+import { SharedSettings } from './DecodeSettings';
+import { Player } from './Player';
+import { CanvasLegend } from './TokenCanvas';
+
+const BenchTab = lazy(() => import('./BenchTab'));
+
+export function App() {
+  const tab = useApp((s) => s.settings.tab);
+  const theme = useApp((s) => s.theme);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+  return (
+    <div className="app">
+      <header className="top">
+        <h1>Unmask <span className="sub">why decoding many tokens at once breaks answers</span></h1>
+        <nav aria-label="views" className="tabs">
+          <button type="button" aria-pressed={tab === 'decode'} onClick={() => setSettings({ tab: 'decode' })}>Step through a decode</button>
+          <button type="button" aria-pressed={tab === 'bench'} onClick={() => setSettings({ tab: 'bench' })}>Benchmark &amp; trade-off chart</button>
+        </nav>
+        <button type="button" className="theme" onClick={() => useApp.setState({ theme: theme === 'dark' ? 'light' : 'dark' })} aria-label={`switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>
+          {theme === 'dark' ? '☀ light' : '☾ dark'}
+        </button>
+      </header>
+      <Messages />
+      <GpuBanner />
+      <main>
+        {tab === 'decode' ? (
+          <DecodeTab />
+        ) : (
+          <Suspense fallback={<p className="hint">Loading the chart…</p>}>
+            <BenchTab />
+          </Suspense>
+        )}
+      </main>
+      <footer>
+        <BackendPanel />
+      </footer>
+    </div>
+  );
+}
+
+function DecodeTab() {
+  const s = useApp((st) => st.settings);
+  const desc = useApp((st) => st.sides.a.result?.sample.description);
+  const task = getTask(s.task);
+  return (
+    <>
+      <section className="lesson" aria-label="about this view">
+        <p>
+          <strong>{task.title}.</strong> {task.rule} {desc && <span className="prompt">Prompt: <q>{desc}</q>.</span>}
+        </p>
+        {s.task === 'waiting-line/shuffle' && s.compare && (
+          <p className="hint">
+            A reveals one token per step; B reveals several at once. Each token is a good guess on its own, but tokens chosen
+            together are drawn independently — so B can pair a first name with the wrong last name. Use ← → to step through.
+          </p>
+        )}
+      </section>
+      <SharedSettings />
+      <Player />
+      <CanvasLegend heat={s.heat} />
+      <div className={s.compare ? 'sides two' : 'sides'}>
+        <DecodePanel side="a" />
+        {s.compare && <DecodePanel side="b" />}
+      </div>
+    </>
+  );
+}
+
+function Messages() {
+  const messages = useApp((s) => s.messages);
+  if (messages.length === 0) return null;
+  return (
+    <div className="messages" role="alert" data-testid="messages">
+      {messages.map((m) => (
+        <div key={m.id} className={`msg msg-${m.level}`}>
+          <span className="msg-kind">{m.level === 'error' ? '✗ Error' : m.level === 'warning' ? '⚠ Warning' : 'ℹ Note'}:</span> {m.text}{' '}
+          <button type="button" onClick={() => dismiss(m.id)} aria-label="dismiss message">dismiss</button>
+          {m.details && (
+            <ul>
+              {m.details.map((d) => (
+                <li key={d}>{d}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function GpuBanner() {
+  const info = useApp((s) => s.backend);
+  if (!info || info.backend !== 'cpu' || info.note === null || info.note.startsWith('CPU engine chosen')) return null;
+  return (
+    <p className="banner" role="status" data-testid="gpu-banner">
+      <span aria-hidden="true">⚠ </span>
+      {info.webgpu ? '' : 'No WebGPU here. '}
+      {info.note} Everything works; sweeps are just slower.
+    </p>
+  );
+}

@@ -1,0 +1,12 @@
+import { BenchRunner } from './BenchRunner';
+import { TradeoffChart } from './TradeoffChart';
+
+/** Loaded on demand: recharts and the paper's curves stay out of the first screen's bundle. */
+export default function BenchTab() {
+  return (
+    <div className="bench-tab">
+      <TradeoffChart />
+      <BenchRunner />
+    </div>
+  );
+}

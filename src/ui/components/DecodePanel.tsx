@@ -1,0 +1,90 @@
+import { getStrategy } from '../../engine/strategies';
+import { detokenize, EOS_ID } from '../../engine/vocab';
+import { currentFrame, setFrame, setSettings, useApp, type Side } from '../store';
+import { breakingFrame, frameView } from '../traceView';
+import { Candidates } from './Candidates';
+import { SideSettingsForm } from './DecodeSettings';
+import { Dependency } from './Dependency';
+import { TokenCanvas } from './TokenCanvas';
+
+function outputText(tokens: ArrayLike<number>): string {
+  const words: number[] = [];
+  for (let i = 0; i < tokens.length; i++) if (tokens[i] !== EOS_ID) words.push(tokens[i]);
+  return detokenize(words);
+}
+
+/** One decode: its settings, the canvas at the shown step, the outcome, candidates and dependencies. */
+export function DecodePanel({ side }: { side: Side }) {
+  const st = useApp((s) => s.sides[side]);
+  const settings = useApp((s) => s.settings);
+  const frame = useApp(currentFrame);
+  const d = settings[side];
+  const r = st.result;
+  const title = `${side.toUpperCase()}: ${getStrategy(d.strategy).title}${d.params.k !== undefined ? `, k = ${d.params.k}` : ''}`;
+  return (
+    <section className="panel decode-panel" aria-labelledby={`title-${side}`} data-side={side}>
+      <h2 id={`title-${side}`}>
+        {title}
+        {st.status === 'loading' && <span className="busy" role="status"> decoding…</span>}
+      </h2>
+      <details className="side-settings-wrap">
+        <summary>Settings of decode {side.toUpperCase()}</summary>
+        <SideSettingsForm side={side} />
+      </details>
+      {st.error && (
+        <p className="error" role="alert">
+          Decode {side.toUpperCase()} could not run: {st.error}
+          {r ? ' The last good decode stays on screen.' : ''}
+        </p>
+      )}
+      {r && (
+        <>
+          <Outcome side={side} />
+          <TokenCanvas trace={r.trace} frame={frame} heat={settings.heat} selected={settings.pos} onSelect={(pos) => setSettings({ pos })} label={`decode ${side.toUpperCase()}`} />
+          <details open className="sub">
+            <summary>Candidates {settings.pos >= 0 ? `at position ${settings.pos}` : ''}</summary>
+            <Candidates trace={r.trace} frame={frame} pos={settings.pos} />
+          </details>
+          <details open className="sub">
+            <summary>Where dependencies broke</summary>
+            <Dependency trace={r.trace} frame={frame} exact={d.noise === 0} />
+          </details>
+        </>
+      )}
+      {!r && !st.error && <p className="hint">Decoding in the engine worker…</p>}
+    </section>
+  );
+}
+
+function Outcome({ side }: { side: Side }) {
+  const r = useApp((s) => s.sides[side].result)!;
+  const frame = useApp(currentFrame);
+  const t = r.trace;
+  const v = frameView(t, frame);
+  const done = v.final;
+  return (
+    <div className={`outcome ${done ? (t.score.ok ? 'ok' : 'bad') : 'pending'}`} data-testid={`outcome-${side}`}>
+      <p>
+        <strong>{done ? (t.score.ok ? '✓ valid' : '✗ invalid') : `step ${Math.min(frame, v.frames)} of ${v.frames}`}</strong>
+        {' · '}
+        {t.nfe} steps, {t.tps.toFixed(2)} tokens per step
+        {r.ms > 0 && ` · ${r.ms.toFixed(0)} ms on ${r.backend} (${(r.ms / Math.max(1, t.nfe)).toFixed(1)} ms/step)`}
+      </p>
+      <p className="output">
+        output: <q>{outputText(done ? t.output : v.tokens).replace(/\[MASK\]/g, '▒')}</q>
+      </p>
+      {done && !t.score.ok && (
+        <p className="reason" data-testid={`reason-${side}`}>
+          <span aria-hidden="true">✗ </span>Why: {t.score.reason}
+          {t.score.culprits.length > 0 && ` (culprit positions ${t.score.culprits.join(', ')}, marked ✗)`}
+        </p>
+      )}
+      {!t.score.ok && breakingFrame(t) !== null && (
+        <button type="button" onClick={() => setFrame(breakingFrame(t)!)}>
+          Show step {breakingFrame(t)}, where the answer stopped being valid
+        </button>
+      )}
+      {!done && <p className="hint">The verdict appears at the last step (End).</p>}
+    </div>
+  );
+}

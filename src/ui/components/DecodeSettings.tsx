@@ -1,0 +1,94 @@
+import { STRATEGIES, getStrategy } from '../../engine/strategies';
+import { TASKS, getTask } from '../../engine/tasks';
+import { MAX_NOISE, MAX_SEED, MAX_TEMPERATURE, defaultParams, HEATS, type Heat } from '../settings';
+import { setSettings, setSide, useApp, type Side } from '../store';
+import { NumberField, SelectField } from './fields';
+
+const TASK_OPTIONS = TASKS.map((t) => ({ value: t.id as string, label: t.title }));
+const STRATEGY_OPTIONS = STRATEGIES.map((s) => ({ value: s.id, label: `${s.title} (${s.id})` }));
+
+/** The prompt both decodes share: task, size, seed, sample; and what the canvas heat shows. */
+export function SharedSettings() {
+  const s = useApp((st) => st.settings);
+  const task = getTask(s.task);
+  return (
+    <fieldset className="shared">
+      <legend>Prompt (shared by A and B)</legend>
+      <SelectField
+        label="task"
+        value={s.task}
+        options={TASK_OPTIONS}
+        onChange={(v) => setSettings({ task: v, n: getTask(v).sizes?.default ?? 0, step: -1, pos: -1 })}
+        help={task.rule}
+      />
+      {task.sizes && (
+        <NumberField label="size n" value={s.n} min={task.sizes.min} max={task.sizes.max} integer onCommit={(n) => setSettings({ n, step: -1, pos: -1 })} />
+      )}
+      {s.task === 'dial' && <NumberField label="correlation ρ" value={s.rho} min={-1} max={1} step={0.05} onCommit={(rho) => setSettings({ rho, step: -1 })} />}
+      <NumberField label="seed" value={s.seed} min={0} max={MAX_SEED} integer onCommit={(seed) => setSettings({ seed, step: -1 })} />
+      <NumberField label="sample #" value={s.sample} min={0} max={1_000_000} integer onCommit={(sample) => setSettings({ sample, step: -1 })} />
+      <SelectField<Heat>
+        label="heat"
+        value={s.heat}
+        options={HEATS.map((h) => ({ value: h, label: h }))}
+        onChange={(heat) => setSettings({ heat })}
+        help="What the colour of masked positions shows"
+      />
+      <div className="field check">
+        <input id="compare" type="checkbox" checked={s.compare} onChange={(e) => setSettings({ compare: e.target.checked })} />
+        <label htmlFor="compare">compare A vs B</label>
+      </div>
+    </fieldset>
+  );
+}
+
+/** One decode's model, strategy (form built from its ParamSpec list), block, temperature. */
+export function SideSettingsForm({ side }: { side: Side }) {
+  const d = useApp((st) => st.settings[side]);
+  const def = getStrategy(d.strategy);
+  return (
+    <fieldset className="side-settings">
+      <legend>Decode {side.toUpperCase()}</legend>
+      <SelectField
+        label="model"
+        value={d.noise > 0 ? 'noise' : 'oracle'}
+        options={[
+          { value: 'oracle', label: 'oracle (exact)' },
+          { value: 'noise', label: 'oracle + noise' },
+        ]}
+        onChange={(v) => setSide(side, { noise: v === 'noise' ? (d.noise > 0 ? d.noise : 0.5) : 0 })}
+        help="The oracle gives the exact conditionals of the task's answers; noise adds Gaussian noise σ to log-probabilities."
+      />
+      {d.noise > 0 && <NumberField label="noise σ" value={d.noise} min={0.001} max={MAX_NOISE} step={0.1} onCommit={(noise) => setSide(side, { noise })} />}
+      <SelectField
+        label="strategy"
+        value={d.strategy}
+        options={STRATEGY_OPTIONS}
+        onChange={(strategy) => {
+          const nd = getStrategy(strategy);
+          setSide(side, { strategy, params: defaultParams(strategy), block: nd.blocks ? d.block : 0, noise: nd.oracleOnly ? 0 : d.noise });
+          setSettings({ step: -1 });
+        }}
+        help={def.rule}
+      />
+      {def.params.map((p) => (
+        <NumberField
+          key={`${d.strategy}-${p.name}`}
+          label={p.label}
+          value={d.params[p.name] ?? p.default}
+          min={p.min}
+          max={p.max}
+          integer={p.integer}
+          help={p.help}
+          onCommit={(v) => {
+            setSide(side, { params: { ...d.params, [p.name]: v } });
+            setSettings({ step: -1 });
+          }}
+        />
+      ))}
+      {def.blocks && <NumberField label="block length (0 = none)" value={d.block} min={0} max={4096} integer onCommit={(block) => setSide(side, { block })} help="Semi-autoregressive blocks: decode the canvas block by block." />}
+      <NumberField label="temperature" value={d.temperature} min={0} max={MAX_TEMPERATURE} step={0.1} onCommit={(temperature) => setSide(side, { temperature })} help="0 = greedy argmax; > 0 = sample" />
+      <p className="rule">{def.rule}</p>
+    </fieldset>
+  );
+}

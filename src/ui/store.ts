@@ -1,0 +1,251 @@
+import { create } from 'zustand';
+import type { SweepProgress } from '../engine/sweep';
+import type { BackendInfo, DecodeRequest, VerifyResult } from '../worker/protocol';
+import type { BenchRun } from './bench';
+import { EngineClient, type Decoded } from './engineClient';
+import { loadRuns, saveRuns } from './persist';
+import { PRESET, cloneSettings, sideProblem, type SideSettings, type ViewSettings } from './settings';
+
+export type Side = 'a' | 'b';
+
+export interface SideState {
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  /** The last good decode (kept on screen while a new one runs or after an error). */
+  result: Decoded | null;
+  error: string | null;
+  key: string;
+}
+
+export interface Message {
+  id: number;
+  level: 'error' | 'warning' | 'info';
+  text: string;
+  details?: string[];
+}
+
+export interface ActiveSweep {
+  runId: string;
+  sweepId: number;
+  progress: SweepProgress | null;
+  startedAt: number;
+  /** Decodes already done when this session of the sweep started (for the ETA). */
+  doneAtStart: number;
+}
+
+export interface AppState {
+  settings: ViewSettings;
+  sides: Record<Side, SideState>;
+  messages: Message[];
+  playing: boolean;
+  /** Frames per second while playing. */
+  speed: number;
+  backend: BackendInfo | null;
+  verify: { status: 'idle' | 'running' | 'done' | 'error'; result?: VerifyResult; error?: string };
+  runs: BenchRun[];
+  runsLoaded: boolean;
+  sweep: ActiveSweep | null;
+  theme: 'light' | 'dark';
+}
+
+const emptySide = (): SideState => ({ status: 'idle', result: null, error: null, key: '' });
+
+export const useApp = create<AppState>(() => ({
+  settings: cloneSettings(PRESET),
+  sides: { a: emptySide(), b: emptySide() },
+  messages: [],
+  playing: false,
+  speed: 2,
+  backend: null,
+  verify: { status: 'idle' },
+  runs: [],
+  runsLoaded: false,
+  sweep: null,
+  theme: 'light',
+}));
+
+let engine: EngineClient | null = null;
+/** The worker starts on first use, so the first paint never waits for it. */
+export function getEngine(): EngineClient {
+  if (!engine) {
+    engine = new EngineClient();
+    engine.onNotice = (level, text) => notify(level, text);
+  }
+  return engine;
+}
+export function setEngine(e: EngineClient | null): void {
+  engine = e;
+  if (e) e.onNotice = (level, text) => notify(level, text);
+}
+
+let messageId = 1;
+export function notify(level: Message['level'], text: string, details?: string[]): void {
+  useApp.setState((s) => ({ messages: [...s.messages.filter((m) => m.text !== text), { id: messageId++, level, text, details }].slice(-8) }));
+}
+export function dismiss(id: number): void {
+  useApp.setState((s) => ({ messages: s.messages.filter((m) => m.id !== id) }));
+}
+
+export function setSettings(patch: Partial<ViewSettings>): void {
+  useApp.setState((s) => ({ settings: { ...s.settings, ...patch } }));
+}
+
+export function setSide(side: Side, patch: Partial<SideSettings>): void {
+  useApp.setState((s) => ({ settings: { ...s.settings, [side]: { ...s.settings[side], ...patch } } }));
+}
+
+export function decodeRequest(s: ViewSettings, side: Side): DecodeRequest {
+  const d = s[side];
+  return {
+    task: s.task,
+    n: s.n,
+    ...(s.task === 'dial' ? { rho: s.rho } : {}),
+    seed: s.seed,
+    sample: s.sample,
+    strategy: d.strategy,
+    params: d.params,
+    block: d.block,
+    temperature: d.temperature,
+    noise: d.noise,
+    engine: s.engine,
+  };
+}
+
+/** Frames of the longest decode on screen. */
+export function totalFrames(state: AppState): number {
+  const sides: Side[] = state.settings.compare ? ['a', 'b'] : ['a'];
+  return Math.max(0, ...sides.map((k) => state.sides[k].result?.trace.steps.length ?? 0));
+}
+
+/** The shown frame: the URL's "end" (-1) is the last frame. */
+export function currentFrame(state: AppState): number {
+  const T = totalFrames(state);
+  return state.settings.step < 0 ? T : Math.min(state.settings.step, T);
+}
+
+export function setFrame(frame: number): void {
+  const T = totalFrames(useApp.getState());
+  setSettings({ step: Math.max(0, Math.min(T, Math.round(frame))) });
+}
+
+/** Re-decodes the sides whose settings changed; stale answers are dropped by key. */
+export function syncDecodes(): void {
+  const state = useApp.getState();
+  const sides: Side[] = state.settings.compare ? ['a', 'b'] : ['a'];
+  for (const side of sides) {
+    const req = decodeRequest(state.settings, side);
+    const key = JSON.stringify(req);
+    if (state.sides[side].key === key) continue;
+    const problem = sideProblem(state.settings[side]);
+    if (problem) {
+      updateSide(side, { status: 'error', error: problem, key });
+      continue;
+    }
+    updateSide(side, { status: 'loading', error: null, key });
+    getEngine()
+      .decode(req)
+      .then(
+        (result) => {
+          if (useApp.getState().sides[side].key !== key) return;
+          updateSide(side, { status: 'ready', result, error: null });
+          clampStep();
+        },
+        (e: Error) => {
+          if (useApp.getState().sides[side].key !== key) return;
+          updateSide(side, { status: 'error', error: e.message });
+        },
+      );
+  }
+}
+
+function updateSide(side: Side, patch: Partial<SideState>): void {
+  useApp.setState((s) => ({ sides: { ...s.sides, [side]: { ...s.sides[side], ...patch } } }));
+}
+
+let stepChecked = false;
+/** A URL step past the end becomes the last step, with a message (once per page load). */
+function clampStep(): void {
+  const s = useApp.getState();
+  const T = totalFrames(s);
+  const ready = (s.settings.compare ? ['a', 'b'] : ['a']).every((k) => s.sides[k as Side].status !== 'loading');
+  if (!ready) return;
+  if (s.settings.step > T) {
+    if (!stepChecked) notify('warning', `URL step ${s.settings.step} is past the end of this decode (${T} steps); showing the last step.`);
+    setSettings({ step: T });
+  }
+  stepChecked = true;
+}
+
+export async function refreshBackend(): Promise<void> {
+  try {
+    const info = await getEngine().info(useApp.getState().settings.engine);
+    useApp.setState({ backend: info });
+  } catch (e) {
+    notify('warning', `Could not read the backend: ${(e as Error).message}`);
+  }
+}
+
+export async function verifyAgainstCpu(): Promise<void> {
+  useApp.setState({ verify: { status: 'running' } });
+  try {
+    const result = await getEngine().verify(decodeRequest(useApp.getState().settings, 'a'));
+    useApp.setState({ verify: { status: 'done', result } });
+  } catch (e) {
+    useApp.setState({ verify: { status: 'error', error: (e as Error).message } });
+  }
+}
+
+// ---- benchmark runs -------------------------------------------------------------------------
+
+export async function initRuns(): Promise<void> {
+  try {
+    const runs = await loadRuns();
+    useApp.setState((s) => ({ runs: [...runs, ...s.runs.filter((r) => !runs.some((x) => x.id === r.id))], runsLoaded: true }));
+    const cut = runs.filter((r) => r.status === 'interrupted');
+    if (cut.length) notify('info', `A sweep was interrupted after ${cut[cut.length - 1].records.length} of ${cut[cut.length - 1].spec.configs.length} configurations; resume it in the benchmark runner.`);
+  } catch (e) {
+    useApp.setState({ runsLoaded: true });
+    notify('warning', `Saved results could not be read (${(e as Error).message}); new results are kept in this tab only.`);
+  }
+}
+
+function setRuns(update: (runs: BenchRun[]) => BenchRun[]): void {
+  useApp.setState((s) => ({ runs: update(s.runs) }));
+  saveRuns(useApp.getState().runs).catch((e: Error) => notify('warning', `Could not save results: ${e.message}`));
+}
+
+export function addRuns(runs: BenchRun[]): void {
+  setRuns((all) => [...all, ...runs]);
+}
+
+export function deleteRun(id: string): void {
+  if (useApp.getState().sweep?.runId === id) return;
+  setRuns((all) => all.filter((r) => r.id !== id));
+}
+
+export function startRun(run: BenchRun): void {
+  setRuns((all) => [...all.filter((r) => r.id !== run.id), { ...run, status: 'running', error: undefined }]);
+  const skip = run.records.length;
+  const sweepId = getEngine().sweep(run.spec, skip, useApp.getState().settings.engine, {
+    onRecord: (index, record) =>
+      setRuns((all) => all.map((r) => (r.id === run.id ? { ...r, records: [...r.records.slice(0, index), record] } : r))),
+    onProgress: (progress) => useApp.setState((s) => (s.sweep ? { sweep: { ...s.sweep, progress } } : {})),
+    onDone: (cancelled) => {
+      setRuns((all) => all.map((r) => (r.id === run.id ? { ...r, status: cancelled ? 'cancelled' : 'done' } : r)));
+      useApp.setState({ sweep: null });
+      notify('info', cancelled ? 'Sweep cancelled; the finished configurations are kept.' : 'Sweep finished.');
+    },
+    onError: (message) => {
+      setRuns((all) => all.map((r) => (r.id === run.id ? { ...r, status: 'error', error: message } : r)));
+      useApp.setState({ sweep: null });
+      notify('error', `The sweep stopped: ${message}. Finished configurations are kept; you can resume it.`);
+    },
+  });
+  useApp.setState({
+    sweep: { runId: run.id, sweepId, progress: null, startedAt: performance.now(), doneAtStart: skip * run.spec.samples },
+  });
+}
+
+export function cancelSweep(): void {
+  const s = useApp.getState().sweep;
+  if (s) getEngine().cancel(s.sweepId);
+}

@@ -1,0 +1,259 @@
+/// <reference lib="webworker" />
+import { cpuBackend, type DecodeBackend } from '../engine/backend';
+import type { DecodeTrace } from '../engine/decode';
+import { runSweep } from '../engine/sweep';
+import { generateSample } from '../engine/tasks';
+import { tokenText } from '../engine/vocab';
+import type { BackendInfo, DecodeRequest, FromWorker, ToWorker, VerifyResult } from './protocol';
+
+/**
+ * All decoding happens here, off the main thread. The GPU backend is picked up when the build
+ * contains src/gpu/backend.ts (import.meta.glob is empty otherwise, so this file builds before
+ * that module exists) and the worker has navigator.gpu; the CPU engine is the fallback.
+ */
+const gpuModules = import.meta.glob<{ webgpuBackend?: DecodeBackend }>('../gpu/backend.ts');
+const gpuLoader = Object.values(gpuModules)[0] as (() => Promise<{ webgpuBackend?: DecodeBackend }>) | undefined;
+
+const post = (m: FromWorker) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(m);
+
+let gpu: DecodeBackend | null = null;
+let gpuLoading: Promise<DecodeBackend | null> | null = null;
+let gpuNote: string | null = null;
+let adapterName: string | null = null;
+
+/** One load at a time: concurrent callers (info, decode, sweep) share it. */
+function loadGpu(): Promise<DecodeBackend | null> {
+  return (gpuLoading ??= loadGpuOnce());
+}
+
+async function loadGpuOnce(): Promise<DecodeBackend | null> {
+  gpuNote = null;
+  if (!('gpu' in navigator) || !navigator.gpu) {
+    gpuNote = 'This browser has no WebGPU (navigator.gpu is missing): decodes run on the CPU engine.';
+    return null;
+  }
+  try {
+    const adapter = await navigator.gpu.requestAdapter();
+    if (!adapter) {
+      gpuNote = 'WebGPU is present but no adapter was found: decodes run on the CPU engine.';
+      return null;
+    }
+    const info = adapter.info;
+    adapterName = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' · ') || 'unnamed adapter';
+  } catch (e) {
+    gpuNote = `Could not query the WebGPU adapter (${(e as Error).message}): decodes run on the CPU engine.`;
+    return null;
+  }
+  if (!gpuLoader) {
+    gpuNote = 'The WebGPU backend is not part of this build yet: decodes run on the CPU engine.';
+    return null;
+  }
+  try {
+    const mod = await gpuLoader();
+    gpu = mod.webgpuBackend ?? null;
+    if (!gpu) gpuNote = 'The GPU module exports no webgpuBackend: decodes run on the CPU engine.';
+  } catch (e) {
+    gpuNote = `The WebGPU backend failed to load (${(e as Error).message}): decodes run on the CPU engine.`;
+  }
+  return gpu;
+}
+
+/**
+ * One decode at a time on a backend: the page asks for A and B together and a sweep may be
+ * running, and the GPU decoder keeps per-call state (a plan and buffers) that concurrent calls
+ * would share.
+ */
+let queue: Promise<unknown> = Promise.resolve();
+function serial(backend: DecodeBackend): DecodeBackend {
+  return {
+    name: backend.name,
+    decode(request) {
+      const run = queue.then(() => backend.decode(request));
+      queue = run.catch(() => undefined);
+      return run;
+    },
+  };
+}
+
+async function backendFor(engine: 'auto' | 'cpu'): Promise<DecodeBackend> {
+  if (engine === 'cpu') return cpuBackend;
+  const g = await loadGpu();
+  return g ? serial(g) : cpuBackend;
+}
+
+/**
+ * The CPU engine never waits on anything, so a sweep would hold the worker until it ends and a
+ * cancel (or a decode the page asks for meanwhile) would queue behind it. Each batch first
+ * yields to the worker's message queue.
+ */
+const channel = new MessageChannel();
+const waiting: (() => void)[] = [];
+channel.port1.onmessage = () => waiting.shift()?.();
+function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    channel.port2.postMessage(null);
+  });
+}
+
+function yielding(backend: DecodeBackend): DecodeBackend {
+  return {
+    name: backend.name,
+    async decode(request) {
+      await yieldToEvents();
+      return backend.decode(request);
+    },
+  };
+}
+
+function isDeviceLost(e: unknown): boolean {
+  const m = String((e as Error)?.message ?? e);
+  return /device.*lost|lost.*device|GPUDevice/i.test(m);
+}
+
+/** After a lost device the next GPU use starts from scratch (the module recreates its device). */
+function forgetGpu(): void {
+  gpuLoading = null;
+  gpu = null;
+}
+
+async function decodeOne(req: DecodeRequest, backend: DecodeBackend): Promise<{ trace: DecodeTrace; ms: number }> {
+  const sample = generateSample(req.task, { n: req.n, rho: req.rho }, req.seed, req.sample);
+  const t0 = performance.now();
+  const [trace] = await backend.decode({
+    samples: [sample],
+    denoiser: { kind: 'oracle', noise: req.noise },
+    strategy: req.strategy,
+    params: req.params,
+    options: { seed: req.seed, temperature: req.temperature, block: req.block, record: 'full' },
+  });
+  return { trace, ms: performance.now() - t0 };
+}
+
+async function handleDecode(id: number, req: DecodeRequest): Promise<void> {
+  const sample = generateSample(req.task, { n: req.n, rho: req.rho }, req.seed, req.sample);
+  let backend = await backendFor(req.engine);
+  let result;
+  try {
+    result = await decodeOne(req, backend);
+  } catch (e) {
+    if (backend === cpuBackend) throw e;
+    // The GPU path failed: tell the page and give the same decode to the CPU engine.
+    post({ type: 'notice', level: 'warning', message: `GPU decode failed (${(e as Error).message}); using the CPU engine for this decode.` });
+    if (isDeviceLost(e)) forgetGpu();
+    backend = cpuBackend;
+    result = await decodeOne(req, backend);
+  }
+  post({
+    type: 'decoded',
+    id,
+    trace: result.trace,
+    sample: { description: sample.description, reference: sample.reference, prompt: sample.prompt },
+    ms: result.ms,
+    backend: backend.name,
+  });
+}
+
+const running = new Map<number, AbortController>();
+
+async function handleSweep(id: number, msg: Extract<ToWorker, { type: 'sweep' }>): Promise<void> {
+  const ac = new AbortController();
+  running.set(id, ac);
+  let done = msg.skip;
+  let backend = await backendFor(msg.engine);
+  try {
+    for (;;) {
+      try {
+        const it = runSweep({ batchSize: 16, ...msg.spec }, yielding(backend), {
+          signal: ac.signal,
+          skip: done,
+          onProgress: (progress) => post({ type: 'progress', id, progress }),
+        });
+        for await (const record of it) {
+          post({ type: 'record', id, index: done, record });
+          done++;
+        }
+        post({ type: 'done', id, cancelled: false });
+        return;
+      } catch (e) {
+        if (ac.signal.aborted) {
+          post({ type: 'done', id, cancelled: true });
+          return;
+        }
+        if (backend !== cpuBackend && isDeviceLost(e)) {
+          // Recovery: drop the lost device, try the GPU again, else the CPU; resume where we were.
+          post({ type: 'notice', level: 'warning', message: `The GPU device was lost (${(e as Error).message}). Recovering and resuming the sweep at configuration ${done + 1}.` });
+          forgetGpu();
+          backend = await backendFor(msg.engine);
+          continue;
+        }
+        throw e;
+      }
+    }
+  } finally {
+    running.delete(id);
+  }
+}
+
+function firstDifference(a: DecodeTrace, b: DecodeTrace): string | null {
+  const steps = Math.min(a.steps.length, b.steps.length);
+  for (let t = 0; t < steps; t++) {
+    const x = a.steps[t];
+    const y = b.steps[t];
+    if (x.revealed.join() !== y.revealed.join()) return `step ${t + 1}: CPU revealed [${x.revealed}], GPU revealed [${y.revealed}]`;
+    for (let i = 0; i < x.tokens.length; i++) {
+      if (x.tokens[i] !== y.tokens[i]) return `step ${t + 1}, position ${x.revealed[i]}: CPU wrote "${tokenText(x.tokens[i])}", GPU wrote "${tokenText(y.tokens[i])}"`;
+    }
+    if (x.remasked.join() !== y.remasked.join()) return `step ${t + 1}: CPU remasked [${x.remasked}], GPU remasked [${y.remasked}]`;
+  }
+  if (a.steps.length !== b.steps.length) return `CPU took ${a.steps.length} steps, GPU took ${b.steps.length}`;
+  for (let p = 0; p < a.output.length; p++) if (a.output[p] !== b.output[p]) return `final output differs at position ${p}`;
+  return null;
+}
+
+async function handleVerify(id: number, req: DecodeRequest): Promise<void> {
+  const g = await loadGpu();
+  if (!g) throw new Error(gpuNote ?? 'no GPU backend to verify');
+  const c = await decodeOne(req, cpuBackend);
+  const w = await decodeOne(req, serial(g));
+  const difference = firstDifference(c.trace, w.trace);
+  const result: VerifyResult = { same: difference === null, difference, cpuMs: c.ms, gpuMs: w.ms };
+  post({ type: 'verified', id, result });
+}
+
+async function info(engine: 'auto' | 'cpu'): Promise<BackendInfo> {
+  const g = await loadGpu();
+  const backend = engine === 'cpu' ? cpuBackend : (g ?? cpuBackend);
+  return {
+    backend: backend.name,
+    webgpu: 'gpu' in navigator && !!navigator.gpu,
+    gpuModule: !!gpuLoader,
+    adapter: adapterName,
+    note: engine === 'cpu' ? 'CPU engine chosen in the backend panel.' : gpuNote,
+  };
+}
+
+self.onmessage = async (ev: MessageEvent<ToWorker>) => {
+  const msg = ev.data;
+  try {
+    switch (msg.type) {
+      case 'decode':
+        await handleDecode(msg.id, msg.req);
+        break;
+      case 'sweep':
+        await handleSweep(msg.id, msg);
+        break;
+      case 'cancel':
+        running.get(msg.id)?.abort();
+        break;
+      case 'info':
+        post({ type: 'info', id: msg.id, info: await info(msg.engine) });
+        break;
+      case 'verify':
+        await handleVerify(msg.id, msg.req);
+        break;
+    }
+  } catch (e) {
+    post({ type: 'error', id: msg.id, message: (e as Error)?.message ?? String(e) });
+  }
+};

@@ -1,0 +1,154 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build, preview, type PreviewServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * The page end to end: a production build served by `vite preview`, driven in Debian's Chromium.
+ * Screenshots of the main views go to test/e2e/screenshots/ (git-ignored) for a human to look at.
+ */
+const root = resolve(__dirname, '../..');
+const outDir = resolve(root, 'node_modules/.unmask-e2e/dist');
+const shots = resolve(__dirname, 'screenshots');
+const args = ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
+
+let server: PreviewServer;
+let browser: Browser;
+let page: Page;
+let base = '';
+const pageErrors: string[] = [];
+
+async function open(url: string, p: Page = page): Promise<void> {
+  await p.goto(url);
+  await p.locator('[data-testid=outcome-a]').waitFor({ timeout: 30_000 });
+}
+
+const readout = (p: Page = page) => p.getByTestId('step-readout').innerText();
+
+describe('Unmask end to end', () => {
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    await build({ root, configFile: resolve(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true, sourcemap: false } });
+    server = await preview({ root, configFile: resolve(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir }, preview: { port: 4317, strictPort: false, open: false } });
+    base = server.resolvedUrls!.local[0];
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise<void>((r) => (server ? server.httpServer.close(() => r()) : r()));
+  });
+
+  it('opens on the preset: one token per step is valid, three per step is not, with the reason', async () => {
+    await open(base);
+    await expect.poll(() => page.getByTestId('outcome-b').innerText()).toContain('invalid');
+    expect(await page.getByTestId('outcome-a').innerText()).toContain('valid');
+    const reason = await page.getByTestId('reason-b').innerText();
+    expect(reason).toMatch(/mixes two people/);
+    expect(await page.locator('[data-side=b] [data-culprit]').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: resolve(shots, 'decode-preset.png'), fullPage: true });
+  });
+
+  it('steps a decode back and forward by keyboard and buttons, and announces the step', async () => {
+    const [, total] = (await readout()).split(' / ').map(Number);
+    expect(total).toBeGreaterThan(3);
+    await page.locator('h1').click();
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => readout()).toBe(`${total - 1} / ${total}`);
+    await page.getByRole('button', { name: 'step back' }).click();
+    await expect.poll(() => readout()).toBe(`${total - 2} / ${total}`);
+    await page.getByRole('button', { name: 'first step' }).click();
+    await page.getByRole('button', { name: 'step forward' }).click();
+    await page.locator('h1').click();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => readout()).toBe(`2 / ${total}`);
+    expect(await page.getByTestId('announce').innerText()).toContain('Step 2 of');
+    expect(await page.locator('[data-side=a] .cell[data-state=new]').count()).toBe(1);
+    await page.screenshot({ path: resolve(shots, 'decode-step2.png'), fullPage: true });
+  });
+
+  it('changes the strategy of decode B and re-decodes', async () => {
+    await page.locator('[data-side=b] summary', { hasText: 'Settings of decode B' }).click();
+    await page.locator('[data-side=b]').getByLabel('strategy').selectOption('topk-random');
+    await expect.poll(() => page.locator('#title-b').innerText()).toContain('random');
+    await expect.poll(() => page.url()).toContain('b=topk-random');
+    await page.locator('[data-side=b] summary', { hasText: 'Settings of decode B' }).click();
+  });
+
+  it('reproduces the view from a shared URL, step and selected position included', async () => {
+    await page.getByRole('button', { name: 'first step' }).click();
+    for (let i = 0; i < 5; i++) await page.getByRole('button', { name: 'step forward' }).click();
+    await page.locator('[data-side=a] .cell').nth(3).click();
+    await expect.poll(() => page.url()).toContain('pos=3');
+    await expect.poll(() => page.url()).toContain('step=5');
+    const url = page.url();
+    const canvasB = await page.locator('[data-side=b] .canvas').innerText();
+    const other = await page.context().newPage();
+    await open(url, other);
+    await expect.poll(() => readout(other)).toBe(await readout());
+    await expect.poll(() => other.locator('[data-side=b] .canvas').innerText()).toBe(canvasB);
+    expect(await other.locator('[data-side=a] .cell').nth(3).getAttribute('aria-pressed')).toBe('true');
+    expect(await other.locator('#title-b').innerText()).toContain('random');
+    await other.screenshot({ path: resolve(shots, 'shared-url.png'), fullPage: true });
+    await other.close();
+  });
+
+  it('shows a message and defaults for garbage URL parameters, never a blank page', async () => {
+    await open(`${base}?task=nope&n=banana&a=%3Cscript%3E&a.k=-4&seed=xyz&step=-3&heat=rainbow&zzz=1`);
+    const messages = page.getByTestId('messages');
+    await messages.waitFor();
+    const text = await messages.innerText();
+    expect(text).toContain('"task=nope"');
+    expect(text).toContain('"n=banana"');
+    expect(text).toContain('"seed=xyz"');
+    expect(text).toContain('"zzz"');
+    await expect.poll(() => page.getByTestId('outcome-b').innerText()).toContain('invalid');
+    await page.screenshot({ path: resolve(shots, 'garbage-url.png'), fullPage: true });
+  });
+
+  it('runs a small sweep in the worker and draws points with intervals on the chart', async () => {
+    await open(base);
+    await page.getByRole('button', { name: /Benchmark/ }).click();
+    await page.getByLabel('samples per configuration').fill('20');
+    for (const input of await page.getByLabel('tokens per step (k) values').all()) await input.fill('1, 4, 32');
+    await expect.poll(() => page.getByTestId('bench-preview').innerText()).toContain('6 configurations');
+    await page.getByRole('button', { name: 'Run sweep' }).click();
+    await expect.poll(() => page.getByTestId('chart-count').innerText(), { timeout: 60_000 }).toMatch(/^6 measured points/);
+    await expect.poll(() => page.getByRole('button', { name: 'Run sweep' }).isEnabled()).toBe(true);
+    expect(await page.locator('[data-testid=chart] .recharts-scatter-symbol').count()).toBeGreaterThanOrEqual(6);
+    expect(await page.locator('[data-testid=chart] .recharts-errorBar').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: resolve(shots, 'bench-chart.png'), fullPage: true });
+  });
+
+  it('keeps the results across a reload', async () => {
+    await page.reload();
+    await expect.poll(() => page.getByTestId('chart-count').innerText(), { timeout: 20_000 }).toMatch(/^6 measured points/);
+    expect(await page.locator('table.results tbody tr').count()).toBe(6);
+  });
+
+  it('resumes a sweep interrupted by a reload', async () => {
+    await page.getByLabel('samples per configuration').fill('150');
+    for (const input of await page.getByLabel('tokens per step (k) values').all()) await input.fill('1, 2, 3, 4');
+    await page.getByRole('button', { name: 'Run sweep' }).click();
+    await expect.poll(() => page.locator('details.run').first().innerText(), { timeout: 60_000 }).toMatch(/running · [1-7] of 8/);
+    await page.reload();
+    const resume = page.getByRole('button', { name: /^Resume/ });
+    await resume.waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('messages').innerText()).toContain('interrupted');
+    await resume.click();
+    await expect.poll(() => page.locator('details.run').first().innerText(), { timeout: 90_000 }).toMatch(/done · 8 of 8/);
+  });
+
+  it('looks right in the dark theme', async () => {
+    await open(`${base}?step=10`);
+    await page.getByRole('button', { name: /dark theme/ }).click();
+    await page.locator('[data-side=b] .cell').nth(3).click();
+    await page.screenshot({ path: resolve(shots, 'decode-dark.png'), fullPage: true });
+    await page.getByRole('button', { name: /light theme/ }).click();
+    expect(pageErrors).toEqual([]);
+  });
+});
