@@ -43,7 +43,7 @@ export function Dependency({ trace, frame, exact }: { trace: DecodeTrace; frame:
       ) : (
         <p className="hint">Fewer than two masked positions: no pairwise dependence left.</p>
       )}
-      {frame > 0 && links.length > 0 && <Links trace={trace} links={links} revealed={step.revealed} tokens={step.tokens} max={Math.max(maxMi, 1e-9)} />}
+      {frame > 0 && links.length > 0 && <Links links={links} revealed={step.revealed} tokens={step.tokens} max={Math.max(maxMi, 1e-9)} />}
       {frame > 0 && links.length === 0 && <p className="hint">One position revealed in this step: nothing revealed together, nothing lost.</p>}
     </div>
   );
@@ -92,30 +92,32 @@ function MiHeatmap({ L, masked, mi, max, together }: { L: number; masked: number
   );
 }
 
-function Links({ trace, links, revealed, tokens, max }: { trace: DecodeTrace; links: { a: number; b: number; mi: number }[]; revealed: number[]; tokens: number[]; max: number }) {
-  const L = trace.canvasLength;
-  const width = 320;
-  const x = (p: number) => 10 + (p / Math.max(1, L - 1)) * (width - 20);
+function Links({ links, revealed, tokens, max }: { links: { a: number; b: number; mi: number }[]; revealed: number[]; tokens: number[]; max: number }) {
+  // Nodes evenly spaced in canvas order (not at their canvas x), so adjacent positions stay apart.
+  const order = [...revealed].sort((a, b) => a - b).slice(0, 12);
+  const width = Math.max(200, Math.min(360, 60 * order.length));
+  const xs = new Map(order.map((p, i) => [p, order.length === 1 ? width / 2 : 24 + (i * (width - 48)) / (order.length - 1)]));
   const tok = new Map(revealed.map((p, i) => [p, tokens[i]]));
-  const shown = links.slice(0, 40);
+  const shown = links.filter((l) => xs.has(l.a) && xs.has(l.b));
+  const base = 70;
   return (
     <figure className="links">
-      <svg width={width} height={96} role="img" aria-label={`Links between the ${revealed.length} positions revealed together`}>
-        <line x1={10} x2={width - 10} y1={78} y2={78} className="axis-line" />
+      <svg width={width} height={104} role="img" aria-label={`Links between the ${revealed.length} positions revealed together, weighted by mutual information`}>
         {shown.map(({ a, b, mi }) => {
-          const xa = x(a), xb = x(b);
-          const h = Math.min(70, 12 + Math.abs(xb - xa) / 2);
+          const xa = xs.get(a)!, xb = xs.get(b)!;
+          const h = Math.min(60, 10 + Math.abs(xb - xa) / 3);
           return (
-            <path key={`${a}-${b}`} d={`M ${xa} 78 Q ${(xa + xb) / 2} ${78 - 2 * h} ${xb} 78`} fill="none"
+            <path key={`${a}-${b}`} d={`M ${xa} ${base} Q ${(xa + xb) / 2} ${base - 2 * h} ${xb} ${base}`} fill="none"
               className={mi > 1e-6 ? 'link' : 'link link-zero'} strokeWidth={1 + 6 * (mi / max)}>
               <title>{`${a} "${tokenText(tok.get(a)!)}" and ${b} "${tokenText(tok.get(b)!)}": ${mi.toFixed(3)} bits`}</title>
             </path>
           );
         })}
-        {revealed.map((p) => (
+        {order.map((p) => (
           <g key={p}>
-            <circle cx={x(p)} cy={78} r={4} className="link-node" />
-            <text x={x(p)} y={92} fontSize={9} textAnchor="middle" className="axis">{p}</text>
+            <circle cx={xs.get(p)} cy={base} r={4} className="link-node" />
+            <text x={xs.get(p)} y={base + 14} fontSize={10} textAnchor="middle" className="axis">{`${p}`}</text>
+            <text x={xs.get(p)} y={base + 26} fontSize={10} textAnchor="middle" className="axis-tok">{shortToken(tok.get(p)!)}</text>
           </g>
         ))}
       </svg>
