@@ -208,6 +208,8 @@ def main():
     ap.add_argument("--ckpt-every", type=float, default=180.0, help="seconds between checkpoints")
     ap.add_argument("--calibrate", type=int, default=60, help="steps timed before fixing --steps")
     ap.add_argument("--fresh", action="store_true", help="ignore an existing checkpoint")
+    ap.add_argument("--stop-at", type=int, default=0,
+                    help="save a checkpoint and exit at this step (replays a run that was resumed with new --steps)")
     args = ap.parse_args()
 
     torch.set_num_threads(1)
@@ -290,6 +292,10 @@ def main():
         now = time.time()
         if total and step >= total:
             break
+        if args.stop_at and step >= args.stop_at:
+            save()
+            log(f"stopped at step {step} (--stop-at); resume to continue")
+            return 0
         if elapsed_before + (now - start) >= args.budget:
             log(f"wall-clock budget of {args.budget:.0f} s reached at step {step}")
             break
