@@ -45,6 +45,8 @@ const ST_STRIDE: u32 = 8u;
 const INFO_SAMPLE: u32 = 0u;
 const INFO_KIND: u32 = 1u;        // 0 = finite support, 1 = closed-form permutation
 const INFO_ITEMS: u32 = 2u;       // permutation: number of items
+const INFO_MEMBER_OFFSET: u32 = 3u; // support: first member and member count
+const INFO_MEMBER_COUNT: u32 = 4u;
 const INFO_STRIDE: u32 = 8u;
 
 // Per-position statistics (f32 x 8); x0 is stored as its bits.

@@ -10,7 +10,7 @@ import { remdmSchedule, remdmUnmaskProbability } from '../engine/strategies/remd
 import { getTask, type ScoreResult, type TaskSample } from '../engine/tasks';
 import { MASK_ID, VOCAB_SIZE } from '../engine/vocab';
 import { dispatch1d } from './device';
-import { GPU_STRATEGY, INFO, NEVER, RV, SS, ST, WG, decodeKernels, packParams, type DecodeKernels, type GpuParams } from './kernels';
+import { GPU_STRATEGY, INFO, NEVER, RV, SS, ST, THEORY_STORAGE_BUFFERS, WG, decodeKernels, packParams, type DecodeKernels, type GpuParams } from './kernels';
 
 /** Why a request cannot run on the GPU (the backend then runs it on the CPU engine). */
 export class GpuUnsupportedError extends Error {
@@ -29,6 +29,8 @@ export interface GpuTimings {
   steps: number;
   bytesPerStep: number;
   dispatchesPerStep: number;
+  /** Whether step-through theory ran in the theory kernels (false: host fallback or none). */
+  theoryOnGpu: boolean;
 }
 
 export interface ProbeResult {
@@ -240,6 +242,8 @@ export class GpuDecoder {
       const truth = s.truth;
       if (truth instanceof SupportDistribution) {
         info[b * INFO.stride + INFO.kind] = 0;
+        info[b * INFO.stride + INFO.memberOffset] = m0;
+        info[b * INFO.stride + INFO.memberCount] = truth.supportSize;
         for (let m = 0; m < truth.supportSize; m++, m0++) {
           memberWeight[m0] = truth.weights[m];
           memberSeq[m0] = b;
@@ -343,6 +347,14 @@ export class GpuDecoder {
       aux: this.write('aux', new Uint32Array(isKlass || isRemask ? B * L : 4).fill(isKlass ? NEVER : 0)),
     };
     const logits = plan.noise > 0;
+    const gpuTheory = plan.theory && plan.record === 'full' && device.limits.maxStorageBuffersPerShaderStage >= THEORY_STORAGE_BUFFERS;
+    const theoryBufs = gpuTheory
+      ? {
+          canvasPrev: this.buffer('canvasPrev', B * L * 4),
+          theory: this.buffer('theory', B * 4 * 4),
+          mi: this.buffer('mi', B * L * L * 4),
+        }
+      : null;
     const k: DecodeKernels = decodeKernels(L, V, { logits, strategy: plan.strategyNum });
     const pred = logits ? bufs.logits : bufs.hist;
     const groups = {
@@ -355,6 +367,12 @@ export class GpuDecoder {
       klass: isKlass ? k.klass.bindGroup(device, [bufs.params, bufs.canvas, bufs.state, pred, bufs.prev, bufs.aux]) : null,
       select: k.select.bindGroup(device, [bufs.params, bufs.info, bufs.canvas, bufs.state, bufs.stats, bufs.reveal, bufs.sched, bufs.aux]),
     };
+    const theoryGroups = theoryBufs
+      ? {
+          set: k.theorySet.bindGroup(device, [bufs.params, bufs.info, bufs.members, bufs.memberWeight, bufs.mis, bufs.minMis, bufs.hist, theoryBufs.canvasPrev, bufs.canvas, bufs.perm, theoryBufs.theory]),
+          pairs: k.theoryPairs.bindGroup(device, [bufs.params, bufs.info, bufs.members, bufs.memberWeight, bufs.mis, bufs.minMis, bufs.hist, theoryBufs.canvasPrev, bufs.perm, theoryBufs.mi]),
+        }
+      : null;
     const pipes = {
       init: k.oracleInit.pipeline(device),
       mismatch: k.oracleMismatch.pipeline(device),
@@ -435,19 +453,33 @@ export class GpuDecoder {
       // Step-through: one step per submit, read back what the page shows.
       for (;;) {
         const enc = device.createCommandEncoder();
+        if (theoryBufs) enc.copyBufferToBuffer(bufs.canvas, 0, theoryBufs.canvasPrev, 0, B * L * 4);
         const pass = enc.beginComputePass();
         encodeStep(pass);
+        if (theoryGroups) {
+          // Theory of the step just taken: from the canvas before it and the oracle rows.
+          pass.setPipeline(k.theorySet.pipeline(device));
+          pass.setBindGroup(0, theoryGroups.set);
+          pass.dispatchWorkgroups(B);
+          pass.setPipeline(k.theoryPairs.pipeline(device));
+          pass.setBindGroup(0, theoryGroups.pairs);
+          dispatch1d(pass, B * L * L, WG);
+        }
         pass.end();
         device.queue.submit([enc.finish()]);
         submits++;
         const t0 = performance.now();
-        const [stB, cvB, ssB, rvB, prB] = await this.readBack([
+        const parts = [
           { buf: bufs.state, bytes: B * ST.stride * 4 },
           { buf: bufs.canvas, bytes: B * L * 4 },
           { buf: bufs.stats, bytes: B * L * SS.stride * 4 },
           { buf: bufs.reveal, bytes: B * L * RV.stride * 4 },
           { buf: pred, bytes: B * L * V * 4 },
-        ]);
+        ];
+        if (theoryBufs) parts.push({ buf: theoryBufs.theory, bytes: B * 16 }, { buf: theoryBufs.mi, bytes: B * L * L * 4 });
+        const [stB, cvB, ssB, rvB, prB, thB, miB] = await this.readBack(parts);
+        const th = thB ? new Float32Array(thB) : null;
+        const miAll = miB ? new Float32Array(miB) : null;
         readbackMs += performance.now() - t0;
         readbacks++;
         stepsRun++;
@@ -485,8 +517,19 @@ export class GpuDecoder {
               trace.candidateProbs![p * CANDIDATES + j] = row[t];
             });
           }
-          if (plan.theory) {
-            // Exact theory on the host from the canvas (see src/gpu/theory.ts for the GPU twin).
+          if (plan.theory && th && miAll) {
+            // Exact theory from shaders/theory_set.wgsl and theory_pairs.wgsl.
+            const tc = th[b * 4];
+            bounds[b] += tc;
+            trace.theory = {
+              totalCorrelation: tc,
+              validProbability: th[b * 4 + 1],
+              bound: bounds[b],
+              consistentBefore: th[b * 4 + 2] === 1,
+              pairwiseMI: miAll.slice(b * L * L, (b + 1) * L * L),
+            };
+          } else if (plan.theory) {
+            // Host fallback where the device binds too few storage buffers for the theory kernels.
             const c = samples[b].truth.condition(before);
             const tc = totalCorrelation(c, trace.revealed);
             bounds[b] += tc;
@@ -591,6 +634,7 @@ export class GpuDecoder {
       steps: stepsRun,
       bytesPerStep,
       dispatchesPerStep,
+      theoryOnGpu: gpuTheory,
     };
     return out;
   }

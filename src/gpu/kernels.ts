@@ -8,6 +8,8 @@ import noiseWgsl from '../../shaders/noise.wgsl?raw';
 import statsWgsl from '../../shaders/stats.wgsl?raw';
 import klassWgsl from '../../shaders/klass.wgsl?raw';
 import selectWgsl from '../../shaders/select.wgsl?raw';
+import theorySetWgsl from '../../shaders/theory_set.wgsl?raw';
+import theoryPairsWgsl from '../../shaders/theory_pairs.wgsl?raw';
 import { Kernel } from './device';
 
 /**
@@ -17,7 +19,7 @@ import { Kernel } from './device';
  */
 
 export const ST = { step: 0, done: 1, blockIndex: 2, blockStep: 3, maskedAtStart: 4, revealed: 5, blockStart: 6, blockEnd: 7, stride: 8 } as const;
-export const INFO = { sample: 0, kind: 1, items: 2, stride: 8 } as const;
+export const INFO = { sample: 0, kind: 1, items: 2, memberOffset: 3, memberCount: 4, stride: 8 } as const;
 export const SS = { x0: 0, conf: 1, pmax: 2, margin: 3, entropy: 4, confW: 5, sumW: 6, stride: 8 } as const;
 export const RV = { step: 0, order: 1, score: 2, conf: 3, stride: 4 } as const;
 export const NEVER = 0xffffffff;
@@ -65,6 +67,8 @@ export function packParams(p: GpuParams): ArrayBuffer {
 }
 
 export const WG = 64;
+/** Storage buffers the theory kernels bind (below this, theory is computed on the host). */
+export const THEORY_STORAGE_BUFFERS = 10;
 
 const withPrelude = (src: string) => [rngWgsl, commonWgsl, src];
 
@@ -79,6 +83,8 @@ export function decodeKernels(L: number, V: number, opts: { logits: boolean; str
     stats: new Kernel('stats', withPrelude(statsWgsl), { ...base, LOGITS: opts.logits ? 1 : 0 }),
     klass: new Kernel('klass', withPrelude(klassWgsl), { ...base, LOGITS: opts.logits ? 1 : 0 }),
     select: new Kernel('select', withPrelude(selectWgsl), { ...base, STRATEGY: opts.strategy }),
+    theorySet: new Kernel('theory_set', withPrelude(theorySetWgsl), base),
+    theoryPairs: new Kernel('theory_pairs', withPrelude(theoryPairsWgsl), base),
   };
 }
 export type DecodeKernels = ReturnType<typeof decodeKernels>;
