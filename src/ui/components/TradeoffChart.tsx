@@ -76,14 +76,14 @@ export function TradeoffChart() {
             <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
             <XAxis type="number" dataKey="tps" name="tokens per step" scale="log" domain={[Math.min(lo, ticks[0] ?? lo), Math.max(hi, ticks[ticks.length - 1] ?? hi)]} ticks={ticks} allowDataOverflow
               label={{ value: 'tokens per step (log scale)', position: 'insideBottom', offset: -18, fill: 'var(--fg)' }} stroke="var(--fg-dim)" />
-            <YAxis type="number" dataKey="score" name="score" domain={[0, 1]} tickFormatter={pct} stroke="var(--fg-dim)"
+            <YAxis type="number" dataKey="score" name="score" domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} tickFormatter={pct} stroke="var(--fg-dim)"
               label={{ value: 'score', angle: -90, position: 'insideLeft', fill: 'var(--fg)' }} />
             <Tooltip formatter={(v: unknown) => (typeof v === 'number' ? v.toFixed(3) : String(v))} contentStyle={{ background: 'var(--bg)', color: 'var(--fg)' }} />
             <Legend verticalAlign="top" wrapperStyle={{ fontSize: 12 }} />
             {series.map((s) => (
-              <Scatter key={s.name} name={s.name} data={s.points} fill={s.kind === 'ours' ? s.colour : 'none'} stroke={s.colour}
+              <Scatter key={s.name} name={s.name} data={s.points} fill={s.colour} fillOpacity={s.kind === 'ours' ? 1 : 0.5} stroke={s.colour}
                 shape={s.shape} line={{ stroke: s.colour, strokeDasharray: s.dash, strokeWidth: s.kind === 'ours' ? 2 : 1.5 }}
-                isAnimationActive={false} legendType={s.kind === 'ours' ? s.shape : 'plainline'}>
+                isAnimationActive={false} legendType={s.shape}>
                 {s.kind === 'ours' && <ErrorBar dataKey="err" direction="y" width={4} stroke={s.colour} isAnimationActive={false} />}
               </Scatter>
             ))}
