@@ -1,0 +1,28 @@
+// Unary elementwise ops of less common graphs (twin: cpu-kernels.ts unary):
+// op: 0 erf, 1 sqrt, 2 tanh, 3 relu, 4 sigmoid, 5 neg, 6 exp, 7 reciprocal, 8 abs, 9 gelu.
+override WG: u32 = 256u;
+struct UnaryParams { total: u32, op: u32, p2: u32, p3: u32 }
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read_write> out: array<f32>;
+@group(0) @binding(2) var<uniform> P: UnaryParams;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = nn_index(gid, nwg, WG);
+  if (i >= P.total) { return; }
+  let v = x[i];
+  var y = 0.0;
+  switch P.op {
+    case 0u: { y = nn_erf(v); }
+    case 1u: { y = sqrt(v); }
+    case 2u: { y = tanh(v); }
+    case 3u: { y = max(v, 0.0); }
+    case 4u: { y = 1.0 / (1.0 + exp(-v)); }
+    case 5u: { y = -v; }
+    case 6u: { y = exp(v); }
+    case 7u: { y = 1.0 / v; }
+    case 8u: { y = abs(v); }
+    default: { y = nn_gelu(v); }
+  }
+  out[i] = y;
+}
