@@ -3,14 +3,17 @@
  * npm run bench -- --task <id> [--n N] --strategy <id> [--k 1,2,4 | --threshold 0.9,0.7 | …]
  *   [--steps N] [--block N] [--temperature T] [--noise σ] --samples N --seed S
  *   [--backend cpu|webgpu] [--json] [--out FILE] [--suite parallelbench]
+ *   [--model tiny|path.onnx [--vocab vocab.json] --backend cpu|ort-wasm|webgpu|ort-webgpu]
  *
  * Grids are comma lists; every combination runs. --json prints exactly one JSON document on
  * stdout; the table and progress bar go elsewhere. Bad input: one line naming the flag, exit 2.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { cac } from 'cac';
 import { SingleBar, Presets } from 'cli-progress';
-import { cpuBackend, type DecodeBackend } from '../engine/backend';
+import { cpuBackend, type DecodeBackend, type DenoiserSpec, type ModelRuntimeId } from '../engine/backend';
 import { STRATEGIES } from '../engine/strategies';
 import { summarizeSuite, suiteConfigs, type SuiteSummary } from '../engine/suite';
 import { recordsToCsv, runConfig, validateConfig, type SweepConfig, type SweepProgress, type SweepRecord, type SweepSpec } from '../engine/sweep';
@@ -30,7 +33,9 @@ cli
   .option('--samples <N>', 'samples per configuration', { default: '100' })
   .option('--seed <S>', 'seed (prompts and every random draw)', { default: '0' })
   .option('--batch <N>', 'decodes per backend call', { default: '64' })
-  .option('--backend <name>', 'cpu or webgpu (headless Chromium)', { default: 'cpu' })
+  .option('--backend <name>', 'cpu or webgpu (headless Chromium); with --model: cpu, ort-wasm (Node), webgpu, ort-webgpu', { default: 'cpu' })
+  .option('--model <name>', 'a neural denoiser: tiny (models/tiny-mdm.onnx) or a path to an .onnx file')
+  .option('--vocab <file>', "the model's vocabulary JSON (default: the .onnx path with .json)")
   .option('--suite <name>', 'parallelbench: the in-browser ParallelBench suite')
   .option('--json', 'print one JSON document on stdout')
   .option('--out <file>', 'also write the results (CSV, or JSON if the name ends in .json)')
@@ -54,10 +59,40 @@ function positiveInt(flag: string, value: unknown, min = 1): number {
   return v;
 }
 
-async function backendNamed(name: string): Promise<DecodeBackend | 'browser'> {
+async function backendNamed(name: string, model: ModelSpec | null): Promise<DecodeBackend | 'browser'> {
+  if (model) {
+    // Browser-only runtimes need a page that loads models; the WebGPU sweep page runs the oracle.
+    if (name === 'webgpu' || name === 'ort-webgpu') {
+      fail(`--backend ${name} with --model runs in a browser: use the page, or bench/model-forward.ts (npm run bench:model) for forward-pass timings; from the CLI use --backend cpu or ort-wasm`);
+    }
+    const { createModelBackend } = await import('../model/backend');
+    return createModelBackend(name);
+  }
   if (name === 'cpu') return cpuBackend;
   if (name === 'webgpu') return 'browser';
-  fail(`--backend must be cpu or webgpu, got "${name}"`);
+  if (name === 'ort-wasm' || name === 'ort-webgpu') fail(`--backend ${name} runs a neural model: add --model tiny (or --model path.onnx)`);
+  fail(`--backend must be cpu or webgpu (or with --model: cpu, ort-wasm, webgpu, ort-webgpu), got "${name}"`);
+}
+
+type ModelSpec = Extract<DenoiserSpec, { kind: 'model' }>;
+
+const MODEL_BACKENDS: readonly string[] = ['cpu', 'ort-wasm', 'webgpu', 'ort-webgpu'];
+
+function modelSpec(opts: Record<string, unknown>): ModelSpec | null {
+  if (opts.model === undefined) {
+    if (opts.vocab !== undefined) fail('--vocab needs --model');
+    return null;
+  }
+  const name = String(opts.model);
+  const backend = String(opts.backend);
+  if (!MODEL_BACKENDS.includes(backend)) fail(`--backend must be one of ${MODEL_BACKENDS.join(', ')} with --model, got "${backend}"`);
+  if (name === 'tiny') return { kind: 'model', model: 'tiny', runtime: backend as ModelRuntimeId, noise: 0 };
+  const path = resolve(name);
+  if (!name.toLowerCase().endsWith('.onnx')) fail(`--model must be "tiny" or a path to an .onnx file, got "${name}"`);
+  if (!existsSync(path)) fail(`--model: no such file ${path}`);
+  const vocabPath = opts.vocab !== undefined ? resolve(String(opts.vocab)) : path.replace(/\.onnx$/i, '.json');
+  if (!existsSync(vocabPath)) fail(`--vocab: no vocabulary file ${vocabPath}${opts.vocab === undefined ? ' (give one with --vocab)' : ''}`);
+  return { kind: 'model', model: pathToFileURL(path).href, vocab: pathToFileURL(vocabPath).href, runtime: backend as ModelRuntimeId, noise: 0 };
 }
 
 interface Plan {
@@ -65,8 +100,8 @@ interface Plan {
   samples: number[];
 }
 
-async function run(plan: Plan, seed: number, batchSize: number, backendName: string, onRecord: (r: SweepRecord) => void, onProgress: (p: SweepProgress) => void) {
-  const backend = await backendNamed(backendName);
+async function run(plan: Plan, seed: number, batchSize: number, backendName: string, onRecord: (r: SweepRecord) => void, onProgress: (p: SweepProgress) => void, model: ModelSpec | null = null) {
+  const backend = await backendNamed(backendName, model);
   const total = plan.samples.reduce((a, b) => a + b, 0);
   if (backend === 'browser') {
     // The same sweep inside headless Chromium on WebGPU (src/cli/webgpu-runner.ts).
@@ -96,6 +131,7 @@ async function run(plan: Plan, seed: number, batchSize: number, backendName: str
     done += plan.samples[i];
     onRecord(record);
   }
+  await (backend as { dispose?: () => Promise<void> }).dispose?.();
 }
 
 function table(records: readonly SweepRecord[]): string {
@@ -146,6 +182,7 @@ async function main() {
   const batchSize = positiveInt('--batch', opts.batch);
   const json = Boolean(opts.json);
 
+  const model = modelSpec(opts);
   let plan: Plan;
   let suite = false;
   try {
@@ -159,6 +196,7 @@ async function main() {
       const configs = expandGrid(readGrid(opts));
       plan = { configs, samples: configs.map(() => samples) };
     }
+    if (model) plan.configs = plan.configs.map((c) => ({ ...c, model }));
     plan.configs.forEach(validateConfig);
   } catch (err) {
     fail(flagMessage(err));
@@ -168,7 +206,7 @@ async function main() {
   const total = plan.samples.reduce((a, b) => a + b, 0);
   const bar = process.stderr.isTTY ? new SingleBar({ format: 'decoding [{bar}] {percentage}% | {value}/{total} samples | ETA {eta_formatted}', stream: process.stderr }, Presets.shades_classic) : null;
   bar?.start(total, 0);
-  await run(plan, seed, batchSize, String(opts.backend), (r) => records.push(r), (p) => bar?.update(p.done));
+  await run(plan, seed, batchSize, String(opts.backend), (r) => records.push(r), (p) => bar?.update(p.done), model);
   bar?.stop();
 
   const summary = suite ? summarizeSuite(records) : undefined;

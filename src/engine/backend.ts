@@ -3,8 +3,18 @@ import { OracleDenoiser, type Denoiser } from './denoiser';
 import type { StrategyParams } from './strategies';
 import type { TaskSample } from './tasks';
 
-/** Which model produces the predictions. Models from models/ join this union later. */
-export type DenoiserSpec = { kind: 'oracle'; noise: number };
+/** Runtimes of a neural model (src/model/runtime.ts MODEL_RUNTIMES). */
+export type ModelRuntimeId = 'webgpu' | 'ort-webgpu' | 'ort-wasm' | 'cpu';
+
+/**
+ * Which model produces the predictions: the oracle (optionally noisy), or a neural model ('tiny'
+ * = the bundled models/tiny-mdm.onnx, or a path/URL of an .onnx with its vocabulary JSON) on one
+ * runtime. Model specs carry noise 0 so code reading the oracle's dial still type-checks; only
+ * backends that check `kind` run them (src/model/backend.ts), makeDenoiser refuses them.
+ */
+export type DenoiserSpec =
+  | { kind: 'oracle'; noise: number }
+  | { kind: 'model'; model: string; vocab?: string; runtime: ModelRuntimeId; noise: 0 };
 
 export interface BatchRequest {
   samples: readonly TaskSample[];
@@ -24,6 +34,9 @@ export interface DecodeBackend {
 }
 
 export function makeDenoiser(spec: DenoiserSpec, seed: number): Denoiser {
+  if (spec.kind === 'model') {
+    throw new RangeError(`model denoisers load asynchronously: decode "${spec.model}" through src/model/backend.ts (modelBackend), not this backend`);
+  }
   return new OracleDenoiser(spec.noise, seed);
 }
 

@@ -13,6 +13,8 @@ export interface SweepConfig {
   temperature: number;
   block: number;
   noise: number;
+  /** A neural model instead of the oracle (noise must then be 0). */
+  model?: Extract<DenoiserSpec, { kind: 'model' }>;
 }
 
 export interface SweepSpec {
@@ -61,10 +63,11 @@ export function validateConfig(c: SweepConfig): void {
   if (!(c.temperature >= 0)) throw new RangeError(`temperature must be >= 0, got ${c.temperature}`);
   if (!(Number.isInteger(c.block) && c.block >= 0)) throw new RangeError(`block must be a whole number >= 0, got ${c.block}`);
   if (!(c.noise >= 0)) throw new RangeError(`noise must be >= 0, got ${c.noise}`);
+  if (c.model && c.noise !== 0) throw new RangeError('noise applies to the oracle only; drop --noise with --model');
 }
 
 export function denoiserOf(c: SweepConfig): DenoiserSpec {
-  return { kind: 'oracle', noise: c.noise };
+  return c.model ?? { kind: 'oracle', noise: c.noise };
 }
 
 export async function runConfig(

@@ -1,0 +1,42 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The PyTorch reference logits of the trained model (models/fixtures/, written by the training
+ * export). Accepts a JSON file with the input ids (batch x 64, nested or flat) and the logits
+ * (batch x 64 x V, nested or flat, or base64 float32). Returns null when none is committed.
+ */
+export const TOLERANCE = 1e-4;
+
+/** max |a - b| / max |b|: the error relative to the scale of the reference logits. */
+export function maxRelativeError(a: ArrayLike<number>, ref: ArrayLike<number>): number {
+  if (a.length !== ref.length) throw new Error(`length ${a.length} vs reference ${ref.length}`);
+  let d = 0;
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    d = Math.max(d, Math.abs(a[i] - ref[i]));
+    m = Math.max(m, Math.abs(ref[i]));
+  }
+  return d / Math.max(m, 1e-30);
+}
+
+function flat(x: unknown): number[] {
+  if (typeof x === 'string') {
+    const bin = Buffer.from(x, 'base64');
+    return Array.from(new Float32Array(bin.buffer, bin.byteOffset, bin.byteLength / 4));
+  }
+  return (x as unknown[]).flat(Infinity as 1) as number[];
+}
+
+export function loadFixture(dir = 'models/fixtures'): { ids: Int32Array; batch: number; logits: Float32Array } | null {
+  if (!existsSync(dir)) return null;
+  const file = readdirSync(dir).filter((f) => f.endsWith('.json')).sort()[0];
+  if (!file) return null;
+  const doc = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>;
+  const idsRaw = doc.input_ids ?? doc.inputIds ?? doc.ids ?? doc.inputs;
+  const logitsRaw = doc.logits ?? doc.outputs;
+  if (!idsRaw || !logitsRaw) throw new Error(`${file}: expected "input_ids" and "logits"`);
+  const ids = Int32Array.from(flat(idsRaw));
+  const logits = Float32Array.from(flat(logitsRaw));
+  return { ids, batch: ids.length / 64, logits };
+}

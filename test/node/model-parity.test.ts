@@ -1,0 +1,99 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { decodeBatch } from '../../src/engine/decode';
+import { generateSample } from '../../src/engine/tasks';
+import { vocabularyJson } from '../../src/engine/vocab';
+import { tinyTransformerOnnx } from '../../src/model/build';
+import { denoiserFor, loadModelFromBytes, runtimeFor, type ModelHandle } from '../../src/model/load';
+import { loadFixture, maxRelativeError, TOLERANCE } from './model-fixture';
+
+// Parity of our TypeScript twin engine and onnxruntime-web (wasm, in Node): against each other
+// on a random model built in TypeScript, against PyTorch's logits for the trained model, and
+// token for token in seeded decodes.
+
+function synthetic(): ModelHandle {
+  const bytes = tinyTransformerOnnx({ vocab: 169, d: 32, heads: 2, ff: 64, layers: 2, seed: 11 });
+  const r = loadModelFromBytes(bytes, vocabularyJson(), 'synthetic');
+  if (!r.ok) throw new Error(r.error);
+  return r.handle;
+}
+
+const TRAINED = 'models/tiny-mdm.onnx';
+const CARD = 'models/tiny-mdm.json';
+const hasTrained = existsSync(TRAINED) && existsSync(CARD);
+
+function trained(): ModelHandle {
+  const r = loadModelFromBytes(readFileSync(TRAINED), readFileSync(CARD, 'utf8'), 'tiny');
+  if (!r.ok) throw new Error(r.error);
+  return r.handle;
+}
+
+function randomIds(batch: number, vocab: number, seed: number): Int32Array {
+  let s = seed >>> 0;
+  return new Int32Array(batch * 64).map(() => ((s = (s * 1664525 + 1013904223) >>> 0) >>> 8) % vocab);
+}
+
+describe('model parity (Node)', () => {
+  it(`TS twin and onnxruntime-web wasm agree on a random transformer (all 64 rows, rel. error < ${TOLERANCE})`, async () => {
+    const h = synthetic();
+    const cpu = await runtimeFor(h, 'cpu', 'all');
+    const ort = await runtimeFor(h, 'ort-wasm', 'all');
+    const ids = randomIds(5, 169, 1);
+    const a = await cpu.forward(ids, 5);
+    const b = await ort.forward(ids, 5);
+    expect(a.length).toBe(5 * 64 * 169);
+    expect(maxRelativeError(a, b)).toBeLessThan(TOLERANCE);
+    // Canvas rows only (the decode path) are the same numbers.
+    const cpuCanvas = await runtimeFor(h, 'cpu', 'canvas');
+    const c = await cpuCanvas.forward(ids, 5);
+    for (let s = 0; s < 5; s++) expect(Array.from(c.subarray(s * 32 * 169, (s + 1) * 32 * 169))).toEqual(Array.from(a.subarray((s * 64 + 32) * 169, (s + 1) * 64 * 169)));
+    await ort.dispose();
+  });
+
+  it.skipIf(!hasTrained)(`trained model: TS twin and ORT wasm match the PyTorch fixture (rel. error < ${TOLERANCE})`, async () => {
+    const h = trained();
+    const fx = loadFixture();
+    expect(fx).not.toBeNull();
+    const { ids, batch, logits } = fx!;
+    const cpu = await runtimeFor(h, 'cpu', 'all');
+    const ort = await runtimeFor(h, 'ort-wasm', 'all');
+    const a = await cpu.forward(ids, batch);
+    const b = await ort.forward(ids, batch);
+    const ea = maxRelativeError(a, logits);
+    const eb = maxRelativeError(b, logits);
+    console.log(`PyTorch fixture (${batch} inputs): TS twin ${ea.toExponential(2)}, ORT wasm ${eb.toExponential(2)} max |diff| / max |logit|`);
+    expect(ea).toBeLessThan(TOLERANCE);
+    expect(eb).toBeLessThan(TOLERANCE);
+    await ort.dispose();
+  }, 120_000);
+
+  async function sameTokens(h: ModelHandle, prompts: number, batch: number) {
+    const tasks = ['letters/copy', 'letters/reverse', 'letters/shuffle', 'letters/sort'];
+    const cpu = await denoiserFor(h, 'cpu');
+    const ort = await denoiserFor(h, 'ort-wasm');
+    let compared = 0;
+    for (let start = 0; start < prompts; start += batch) {
+      const task = tasks[(start / batch) % tasks.length];
+      const n = 3 + ((start / batch) % 4);
+      const samples = Array.from({ length: Math.min(batch, prompts - start) }, (_, i) => generateSample(task, { n }, 7, start + i));
+      const opts = { seed: 7, record: 'summary' as const };
+      const a = await decodeBatch(samples, cpu, 'topk-confidence', { k: 2 }, opts);
+      const b = await decodeBatch(samples, ort, 'topk-confidence', { k: 2 }, opts);
+      a.forEach((t, i) => {
+        expect(Array.from(t.output)).toEqual(Array.from(b[i].output));
+        expect(Array.from(t.revealStep)).toEqual(Array.from(b[i].revealStep));
+      });
+      compared += samples.length;
+    }
+    await ort.dispose();
+    return compared;
+  }
+
+  it('seeded decodes give identical tokens on the TS twin and ORT wasm (240 prompts, random model)', async () => {
+    expect(await sameTokens(synthetic(), 240, 24)).toBe(240);
+  }, 120_000);
+
+  it.skipIf(!hasTrained)('seeded decodes give identical tokens on the TS twin and ORT wasm (64 prompts, trained model)', async () => {
+    expect(await sameTokens(trained(), 64, 16)).toBe(64);
+  }, 180_000);
+});
