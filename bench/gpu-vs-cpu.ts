@@ -54,7 +54,31 @@ async function cpuRun(c: SweepConfig, samples: number, batch: number) {
 }
 
 const { page, adapter, close } = await openBenchPage();
-const rows: Record<string, unknown>[] = [];
+interface Row {
+  task: string;
+  strategy: string;
+  batch: number;
+  samples: number;
+  canvas: number;
+  score: number;
+  nfe: number;
+  cpuDecodesPerSecond: number;
+  cpuTokensPerSecond: number;
+  gpuDecodesPerSecond: number;
+  gpuTokensPerSecond: number;
+  gpuSeconds: number;
+  gpuKernelSeconds: number | null;
+  gpuReadbackWaitSeconds: number;
+  gpuSubmits: number;
+  gpuReadbacks: number;
+  gpuStepsEncoded: number;
+  bytesPerStep: number;
+  dispatchesPerStep: number;
+  rowBufferBytes: number;
+  rowBufferShareOfBindingLimit: number;
+  limits: Record<string, number>;
+}
+const rows: Row[] = [];
 try {
   for (const c of CONFIGS) {
     for (const batch of BATCHES) {
@@ -100,7 +124,7 @@ const mb = (x: number) => `${(x / 2 ** 20).toFixed(1)} MiB`;
 const table = [
   '| task | strategy | batch | samples | CPU decodes/s | GPU decodes/s | CPU tokens/s | GPU tokens/s | GPU kernels s | GPU read-back wait s | submits / read-backs | bytes/step | dispatches/step | rows buffer / binding limit |',
   '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
-  ...rows.map((r: any) =>
+  ...rows.map((r) =>
     `| ${r.task} | ${r.strategy} | ${r.batch} | ${r.samples} | ${fmt(r.cpuDecodesPerSecond)} | ${fmt(r.gpuDecodesPerSecond)} | ${fmt(r.cpuTokensPerSecond)} | ${fmt(r.gpuTokensPerSecond)} | ${r.gpuKernelSeconds === null ? 'n/a' : fmt(r.gpuKernelSeconds)} | ${fmt(r.gpuReadbackWaitSeconds)} | ${r.gpuSubmits} / ${r.gpuReadbacks} | ${mb(r.bytesPerStep)} | ${r.dispatchesPerStep} | ${(100 * r.rowBufferShareOfBindingLimit).toFixed(2)}% |`,
   ),
 ].join('\n');

@@ -66,7 +66,7 @@ export async function openBenchPage(): Promise<{
     try {
       adapter = await page.evaluate(() => window.__unmaskCheck());
     } catch (e) {
-      throw new Error(`WebGPU is not usable in Chromium (${executablePath}): ${(e as Error).message}`);
+      throw new Error(`WebGPU is not usable in Chromium (${executablePath}): ${(e as Error).message}`, { cause: e });
     }
     return { page, adapter, close };
   } catch (e) {

@@ -188,15 +188,18 @@ export class GpuDecoder {
     // Validation and memory errors would otherwise only show up as wrong tokens.
     this.device.pushErrorScope('out-of-memory');
     this.device.pushErrorScope('validation');
-    let out: DecodeTrace[];
+    let out: DecodeTrace[] | null = null;
+    let failure: unknown = null;
     try {
       out = await this.run(plan);
-    } finally {
-      const validation = await this.device.popErrorScope();
-      const oom = await this.device.popErrorScope();
-      const e = validation ?? oom;
-      if (e) throw new Error(`WebGPU error during decode: ${e.message}`);
+    } catch (e) {
+      failure = e;
     }
+    const validation = await this.device.popErrorScope();
+    const oom = await this.device.popErrorScope();
+    const gpuError = validation ?? oom;
+    if (gpuError) throw new Error(`WebGPU error during decode: ${gpuError.message}`, { cause: failure ?? undefined });
+    if (failure !== null || !out) throw failure;
     return out;
   }
 

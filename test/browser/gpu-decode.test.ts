@@ -71,6 +71,14 @@ describe('GPU decode = CPU decode', () => {
     expect(strategyIds().filter((id) => GPU_STRATEGY[id] === undefined)).toEqual(['tc-bound']);
   });
 
+  gpuTest('tc-bound (no kernel: exact joint entropies of arbitrary sets) runs on the CPU engine with identical results', async () => {
+    const withFallback = createWebgpuBackend();
+    const r = { ...request('letters/shuffle', 5, 'topk-random'), strategy: 'tc-bound', params: { epsilon: 0.5 } };
+    compare(await withFallback.decode(r), await cpuBackend.decode(r), 'tc-bound');
+    expect(withFallback.fallbacks).toBe(1);
+    await withFallback.dispose();
+  });
+
   for (const [task, n] of FAMILIES) {
     gpuTest(`${task}: every strategy, greedy`, async () => {
       for (const strategy of Object.keys(GPU_STRATEGY)) {

@@ -18,7 +18,6 @@ export function sharedDevice(): Promise<AcquiredDevice | null> {
 }
 
 export const gpuTest = base.extend<{ gpu: AcquiredDevice }>({
-  // eslint-disable-next-line no-empty-pattern
   gpu: async ({ skip }, use) => {
     const acq = await sharedDevice();
     if (!acq) {
