@@ -23,10 +23,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let b = wid.z;
   let width = P.heads * HEAD_DIM;
   let base = b * P.seq * width + h * HEAD_DIM;
-  let active = i < P.seq;
+  let live = i < P.seq;
   var qv: array<f32, MAX_HEAD_DIM>;
   var acc: array<f32, MAX_HEAD_DIM>;
-  if (active) {
+  if (live) {
     for (var d = 0u; d < HEAD_DIM; d = d + 1u) {
       qv[d] = q[base + i * width + d];
       acc[d] = 0.0;
@@ -51,7 +51,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
       Vs[e] = vv;
     }
     workgroupBarrier();
-    if (active) {
+    if (live) {
       var tmax = m;
       for (var jj = 0u; jj < n; jj = jj + 1u) {
         var dot = 0.0;
@@ -71,7 +71,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     }
     workgroupBarrier();
   }
-  if (active) {
+  if (live) {
     let inv = 1.0 / l;
     for (var d = 0u; d < HEAD_DIM; d = d + 1u) { out[base + i * width + d] = acc[d] * inv; }
   }

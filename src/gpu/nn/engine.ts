@@ -190,14 +190,24 @@ export class GpuModelRuntime implements ModelRuntime {
       this.weights.set(name, buf);
     }
     this.dummy = [0, 1].map((i) => device.createBuffer({ label: `nn-dummy${i}`, size: 16, usage: STORAGE() }));
-    // Pipelines: created (or found in the cache) now, never inside a forward pass.
+    // Pipelines: created (or found in the cache) now, never inside a forward pass. A shader
+    // that fails to compile would otherwise only show as zeros: check once.
+    device.pushErrorScope('validation');
     for (const s of this.steps) s.kernel.pipeline(device);
+    this.ready = device.popErrorScope().then((e) => {
+      if (e) throw new ModelError(`the WGSL engine failed to build its pipelines: ${e.message}`, 'runtime');
+    });
   }
+
+  /** Resolves when the pipelines are known to be valid (rejects with the compiler's message). */
+  readonly ready: Promise<void>;
 
   static async create(program: Program, rows: RowSelection = 'canvas', context?: GpuContext): Promise<GpuModelRuntime> {
     sharedContext ??= new GpuContext();
     const acq = await (context ?? sharedContext).get();
-    return GpuModelRuntime.onDevice(acq.device, program, rows);
+    const rt = GpuModelRuntime.onDevice(acq.device, program, rows);
+    await rt.ready;
+    return rt;
   }
 
   /** For tests and benchmarks that hold their own device. */
@@ -294,6 +304,7 @@ export class GpuModelRuntime implements ModelRuntime {
   }
 
   private async forwardNow(ids: Int32Array, batch: number): Promise<Float32Array> {
+    await this.ready;
     const capacity = 1 << Math.ceil(Math.log2(Math.max(1, batch)));
     this.ids(capacity);
     const plan = this.plan(batch);

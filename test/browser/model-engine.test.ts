@@ -1,0 +1,126 @@
+import { describe, expect } from 'vitest';
+import { decodeBatch } from '../../src/engine/decode';
+import { generateSample } from '../../src/engine/tasks';
+import { vocabularyJson } from '../../src/engine/vocab';
+import { cachedPipelineCount } from '../../src/gpu/device';
+import { GpuModelRuntime } from '../../src/gpu/nn/engine';
+import { tinyTransformerOnnx } from '../../src/model/build';
+import { CpuModelRuntime } from '../../src/model/cpu-engine';
+import { ModelDenoiser } from '../../src/model/denoiser';
+import { loadBundledModel, loadModelFromBytes, runtimeFor, type ModelHandle } from '../../src/model/load';
+import { gpuTest } from './gpu-fixture';
+
+// The whole model on our WGSL engine and on onnxruntime-web (WebGPU and wasm execution
+// providers, its .wasm served by the app from /ort/) against the TypeScript twin, the PyTorch
+// fixture when the trained model is committed, and token-identical seeded decodes.
+// Tolerance: max |x - reference| / max |reference| < 1e-4.
+const TOL = 1e-4;
+
+function relErr(a: Float32Array, ref: ArrayLike<number>): number {
+  expect(a.length).toBe(ref.length);
+  let d = 0;
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    d = Math.max(d, Math.abs(a[i] - ref[i]));
+    m = Math.max(m, Math.abs(ref[i]));
+  }
+  return d / m;
+}
+
+function synthetic(): ModelHandle {
+  const r = loadModelFromBytes(tinyTransformerOnnx({ vocab: 169, d: 32, heads: 2, ff: 64, layers: 2, seed: 11 }), vocabularyJson(), 'synthetic');
+  if (!r.ok) throw new Error(r.error);
+  return r.handle;
+}
+
+function ids(batch: number, seed: number): Int32Array {
+  let s = seed >>> 0;
+  return new Int32Array(batch * 64).map(() => ((s = (s * 1664525 + 1013904223) >>> 0) >>> 8) % 169);
+}
+
+// PyTorch fixture of the trained model, if committed (models/fixtures/*.json).
+const fixtures = import.meta.glob('../../models/fixtures/*.json', { import: 'default' });
+
+describe('model engines in the browser', () => {
+  gpuTest('our WGSL engine matches the TS twin on a random transformer; no pipelines created per forward', async ({ gpu: { device } }) => {
+    const h = synthetic();
+    const twin = new CpuModelRuntime(h.program!, 'all');
+    const gpu = GpuModelRuntime.onDevice(device, h.program!, 'all');
+    await gpu.ready;
+    const x = ids(3, 5);
+    const a = await gpu.forward(x, 3);
+    const before = cachedPipelineCount(device);
+    const b = await gpu.forward(ids(2, 6), 2);
+    expect(cachedPipelineCount(device)).toBe(before);
+    expect(relErr(a, await twin.forward(x, 3))).toBeLessThan(TOL);
+    expect(relErr(b, await twin.forward(ids(2, 6), 2))).toBeLessThan(TOL);
+    // Fusions: Linear+GELU and Linear+residual each run as one dispatch.
+    expect(gpu.labels).toContain('linear+gelu');
+    expect(gpu.labels).toContain('linear+residual');
+    // Canvas rows only: the output logits kernel computes 32 of the 64 rows.
+    const canvas = GpuModelRuntime.onDevice(device, h.program!, 'canvas');
+    const c = await canvas.forward(x, 3);
+    for (let s = 0; s < 3; s++) expect(relErr(c.subarray(s * 32 * 169, (s + 1) * 32 * 169), a.subarray((s * 64 + 32) * 169, (s + 1) * 64 * 169))).toBeLessThan(1e-6);
+    await gpu.dispose();
+    await canvas.dispose();
+  });
+
+  gpuTest('onnxruntime-web (WebGPU and wasm EPs, served from /ort/) matches the TS twin', async () => {
+    const h = synthetic();
+    const twin = new CpuModelRuntime(h.program!, 'all');
+    const x = ids(2, 7);
+    const ref = await twin.forward(x, 2);
+    for (const rt of ['ort-webgpu', 'ort-wasm'] as const) {
+      const r = await runtimeFor(h, rt, 'all');
+      expect(relErr(await r.forward(x, 2), ref)).toBeLessThan(TOL);
+      await r.dispose();
+    }
+  });
+
+  gpuTest('trained model: WGSL engine, ORT WebGPU and ORT wasm match the PyTorch fixture', async ({ gpu: { device }, skip }) => {
+    const paths = Object.keys(fixtures).sort();
+    const bundled = await loadBundledModel('tiny');
+    if (paths.length === 0 || !bundled.ok) {
+      skip(`trained model or fixture not committed yet${bundled.ok ? '' : `: ${bundled.error}`}`);
+      return;
+    }
+    const doc = (await fixtures[paths[0]]()) as Record<string, unknown>;
+    const flat = (v: unknown) => (v as unknown[]).flat(Infinity as 1) as number[];
+    const x = Int32Array.from(flat(doc.input_ids ?? doc.ids));
+    const ref = Float32Array.from(flat(doc.logits));
+    const batch = x.length / 64;
+    const h = bundled.handle;
+    const gpu = GpuModelRuntime.onDevice(device, h.program!, 'all');
+    const errs: Record<string, number> = { webgpu: relErr(await gpu.forward(x, batch), ref) };
+    await gpu.dispose();
+    for (const rt of ['ort-webgpu', 'ort-wasm'] as const) {
+      const r = await runtimeFor(h, rt, 'all');
+      errs[rt] = relErr(await r.forward(x, batch), ref);
+      await r.dispose();
+    }
+    console.log('PyTorch fixture, max |diff| / max |logit|:', JSON.stringify(errs));
+    for (const e of Object.values(errs)) expect(e).toBeLessThan(TOL);
+  });
+
+  gpuTest('seeded decodes give identical tokens on WGSL, ORT WebGPU and the TS twin', async ({ gpu: { device } }) => {
+    const bundled = await loadBundledModel('tiny');
+    const h = bundled.ok ? bundled.handle : synthetic();
+    const denoisers = [
+      new ModelDenoiser(new CpuModelRuntime(h.program!, 'canvas'), h.vocab, h.name),
+      new ModelDenoiser(GpuModelRuntime.onDevice(device, h.program!, 'canvas'), h.vocab, h.name),
+      new ModelDenoiser(await runtimeFor(h, 'ort-webgpu', 'canvas'), h.vocab, h.name),
+    ];
+    for (const [task, n] of [['letters/copy', 5], ['letters/shuffle', 4]] as const) {
+      const samples = Array.from({ length: 12 }, (_, i) => generateSample(task, { n }, 3, i));
+      const outs = [];
+      for (const d of denoisers) outs.push(await decodeBatch(samples, d, 'topk-confidence', { k: 2 }, { seed: 3 }));
+      for (let i = 0; i < samples.length; i++) {
+        for (const o of outs.slice(1)) {
+          expect(Array.from(o[i].output)).toEqual(Array.from(outs[0][i].output));
+          expect(Array.from(o[i].revealStep)).toEqual(Array.from(outs[0][i].revealStep));
+        }
+      }
+    }
+    for (const d of denoisers) await d.dispose();
+  });
+});
