@@ -8,6 +8,7 @@ const ZERO_PROB_LOGIT: f32 = -1e30;
 @group(0) @binding(2) var<storage, read> state: array<u32>;
 @group(0) @binding(3) var<storage, read> hist: array<u32>;
 @group(0) @binding(4) var<storage, read_write> logits: array<f32>;
+@group(0) @binding(5) var<storage, read> canvas: array<i32>;
 
 // cos(2 pi u) for u = k 2^-24 in [0, 1): reduced exactly to a quarter turn plus |x| <= pi/4
 // (WGSL's cos() only promises an absolute error of 2^-11).
@@ -33,7 +34,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let idx = linear_index(gid, nwg, WG);
   let b = idx / L;
   let i = idx % L;
-  if (b >= P.batch || state[b * ST_STRIDE + ST_DONE] != 0u) { return; }
+  if (b >= P.batch || state[b * ST_STRIDE + ST_DONE] != 0u || canvas[idx] != MASK_ID) { return; }
   let sample = info[b * INFO_STRIDE + INFO_SAMPLE];
   let step = state[b * ST_STRIDE + ST_STEP];
   let row = (b * L + i) * V;

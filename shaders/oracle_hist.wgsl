@@ -1,6 +1,6 @@
 // Oracle, support path, pass 3 of 3 (twin: SupportConditional.weightsAt): every nearest member
 // adds its integer weight to its token's bin at every position, with u32 atomics, so the
-// histogram is exactly the CPU's weights (totals stay below 2^24).
+// histogram is exactly the CPU's weights (totals stay below 2^24). Masked positions only.
 override WG: u32 = 64u;
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> members: array<u32>;
@@ -10,6 +10,7 @@ override WG: u32 = 64u;
 @group(0) @binding(5) var<storage, read> mis: array<u32>;
 @group(0) @binding(6) var<storage, read> min_mis: array<u32>;
 @group(0) @binding(7) var<storage, read_write> hist: array<atomic<u32>>;
+@group(0) @binding(8) var<storage, read> canvas: array<i32>;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -19,6 +20,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (state[b * ST_STRIDE + ST_DONE] != 0u || mis[m] != min_mis[b]) { return; }
   let w = member_weight[m];
   for (var i = 0u; i < L; i++) {
+    if (canvas[b * L + i] != MASK_ID) { continue; } // only masked rows are read later
     let tok = (members[m * P.member_words + i / 4u] >> (8u * (i % 4u))) & 0xffu;
     atomicAdd(&hist[(b * L + i) * V + tok], w);
   }

@@ -1,10 +1,12 @@
-// Oracle, support path, pass 1 of 3: zero each active row of the histogram and reset the
+// Oracle, support path, pass 1 of 3: zero the histogram rows of masked positions and reset the
 // sequence's minimum mismatch count (one thread per row, so the whole step stays in one pass).
+// Rows of revealed positions are left stale: no later kernel reads them.
 override WG: u32 = 64u;
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> state: array<u32>;
 @group(0) @binding(2) var<storage, read_write> min_mis: array<u32>;
 @group(0) @binding(3) var<storage, read_write> hist: array<u32>;
+@group(0) @binding(4) var<storage, read> canvas: array<i32>;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -12,5 +14,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let b = idx / L;
   if (b >= P.batch || state[b * ST_STRIDE + ST_DONE] != 0u) { return; }
   if (idx % L == 0u) { min_mis[b] = 0xffffffffu; }
+  if (canvas[idx] != MASK_ID) { return; }
   for (var v = 0u; v < V; v++) { hist[idx * V + v] = 0u; }
 }

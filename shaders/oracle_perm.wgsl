@@ -23,6 +23,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let i = idx % L;
   if (b >= P.batch) { return; }
   if (info[b * INFO_STRIDE + INFO_KIND] != 1u || state[b * ST_STRIDE + ST_DONE] != 0u) { return; }
+  if (canvas[b * L + i] != MASK_ID) { return; } // only masked rows are read later
   let n = info[b * INFO_STRIDE + INFO_ITEMS];
   let base = b * 3u * L;
   var m = 0u;

@@ -32,8 +32,8 @@ fn support_mi(b: u32, i: u32, j: u32) -> f32 {
   let off = info[b * INFO_STRIDE + INFO_MEMBER_OFFSET];
   let cnt = info[b * INFO_STRIDE + INFO_MEMBER_COUNT];
   let best = min_mis[b];
-  var t = 0u;
-  for (var v = 0u; v < V; v++) { t += hist[b * L * V + v]; }
+  var t = 0u; // every row has the same total (row i is masked, so filled)
+  for (var v = 0u; v < V; v++) { t += hist[(b * L + i) * V + v]; }
   let ft = f32(t);
   var a = 0.0;
   for (var m = off; m < off + cnt; m++) {

@@ -114,8 +114,13 @@ fn main(@builtin(local_invocation_id) lid3: vec3<u32>, @builtin(workgroup_id) wi
   let off = info[b * INFO_STRIDE + INFO_MEMBER_OFFSET];
   let cnt = info[b * INFO_STRIDE + INFO_MEMBER_COUNT];
   let best = min_mis[b];
+  // Every row has the same total; only masked rows are filled, so read the first masked one.
+  var row0 = 0u;
+  for (var i = L; i > 0u; i--) {
+    if (canvas_prev[b * L + i - 1u] == MASK_ID) { row0 = i - 1u; }
+  }
   var t = 0u;
-  for (var v = 0u; v < V; v++) { t += hist[b * L * V + v]; }
+  for (var v = 0u; v < V; v++) { t += hist[(b * L + row0) * V + v]; }
   let ft = f32(t);
   var a = 0.0;
   var p = 0.0;

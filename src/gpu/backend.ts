@@ -47,6 +47,29 @@ export function createWebgpuBackend(opts: { context?: GpuContext; allowCpuFallba
     return dec.decode(request);
   }
 
+  let queue: Promise<void> = Promise.resolve();
+
+  async function decodeNow(request: BatchRequest): Promise<DecodeTrace[]> {
+    const dec = await decoderFor();
+    try {
+      dec.plan(request);
+    } catch (e) {
+      if (e instanceof GpuUnsupportedError && allowCpu) {
+        fallbacks++;
+        return cpuBackend.decode(request);
+      }
+      throw e;
+    }
+    const lossesBefore = context.losses;
+    try {
+      return await decodeChunk(request, dec);
+    } catch (e) {
+      // A lost device rejects this batch; retry once on a fresh device.
+      if (context.losses > lossesBefore) return decodeChunk(request, await decoderFor());
+      throw e;
+    }
+  }
+
   const backend: WebgpuBackend = {
     name: 'webgpu',
     get timings() {
@@ -55,25 +78,14 @@ export function createWebgpuBackend(opts: { context?: GpuContext; allowCpuFallba
     get fallbacks() {
       return fallbacks;
     },
-    async decode(request) {
-      const dec = await decoderFor();
-      try {
-        dec.plan(request);
-      } catch (e) {
-        if (e instanceof GpuUnsupportedError && allowCpu) {
-          fallbacks++;
-          return cpuBackend.decode(request);
-        }
-        throw e;
-      }
-      const lossesBefore = context.losses;
-      try {
-        return await decodeChunk(request, dec);
-      } catch (e) {
-        // A lost device rejects this batch; retry once on a fresh device.
-        if (context.losses > lossesBefore) return decodeChunk(request, await decoderFor());
-        throw e;
-      }
+    decode(request) {
+      // One decode at a time: a decoder's buffers (and its staging buffer) are shared.
+      const result = queue.then(() => decodeNow(request));
+      queue = result.then(
+        () => undefined,
+        () => undefined,
+      );
+      return result;
     },
     async adapterDescription() {
       return (await context.get()).description;

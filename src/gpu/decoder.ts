@@ -361,11 +361,11 @@ export class GpuDecoder {
     const k: DecodeKernels = decodeKernels(L, V, { logits, strategy: plan.strategyNum });
     const pred = logits ? bufs.logits : bufs.hist;
     const groups = {
-      init: k.oracleInit.bindGroup(device, [bufs.params, bufs.state, bufs.minMis, bufs.hist]),
+      init: k.oracleInit.bindGroup(device, [bufs.params, bufs.state, bufs.minMis, bufs.hist, bufs.canvas]),
       mismatch: k.oracleMismatch.bindGroup(device, [bufs.params, bufs.members, bufs.memberSeq, bufs.canvas, bufs.state, bufs.mis, bufs.minMis]),
-      hist: k.oracleHist.bindGroup(device, [bufs.params, bufs.members, bufs.memberSeq, bufs.memberWeight, bufs.state, bufs.mis, bufs.minMis, bufs.hist]),
+      hist: k.oracleHist.bindGroup(device, [bufs.params, bufs.members, bufs.memberSeq, bufs.memberWeight, bufs.state, bufs.mis, bufs.minMis, bufs.hist, bufs.canvas]),
       perm: k.oraclePerm.bindGroup(device, [bufs.params, bufs.info, bufs.perm, bufs.canvas, bufs.state, bufs.hist]),
-      noise: logits ? k.noise.bindGroup(device, [bufs.params, bufs.info, bufs.state, bufs.hist, bufs.logits]) : null,
+      noise: logits ? k.noise.bindGroup(device, [bufs.params, bufs.info, bufs.state, bufs.hist, bufs.logits, bufs.canvas]) : null,
       stats: k.stats.bindGroup(device, [bufs.params, bufs.info, bufs.canvas, bufs.state, pred, bufs.lnTable, bufs.stats]),
       klass: isKlass ? k.klass.bindGroup(device, [bufs.params, bufs.canvas, bufs.state, pred, bufs.prev, bufs.aux]) : null,
       select: k.select.bindGroup(device, [bufs.params, bufs.info, bufs.canvas, bufs.state, bufs.stats, bufs.reveal, bufs.sched, bufs.aux]),

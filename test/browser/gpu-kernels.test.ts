@@ -75,7 +75,7 @@ function close(a: number, b: number, tol: number): boolean {
 }
 
 describe('GPU kernels vs their TypeScript twins', () => {
-  gpuTest('oracle histograms equal the CPU weights exactly; noisy logits within 1e-5', async ({ gpu }) => {
+  gpuTest('oracle histograms equal the CPU weights exactly (masked rows); noisy logits within 1e-5', async ({ gpu }) => {
     const dec = new GpuDecoder(gpu.device);
     const rs = new RandomStream(77, 0);
     for (const [task, n] of TASKS) {
@@ -86,13 +86,16 @@ describe('GPU kernels vs their TypeScript twins', () => {
         const steps = samples.map((_, i) => i % 3);
         const got = await dec.probe(request(samples, 'topk-l2r', {}, noise, 0), canvases, steps);
         const weights = cpuRows(samples, canvases, steps, 0);
+        // Rows of masked positions (the GPU fills only those: nothing reads the others).
+        const rowMasked = (j: number) => canvases[Math.floor(j / V)] === MASK_ID;
         let bad = 0;
-        for (let j = 0; j < weights.length; j++) if (got.weights[j] !== weights[j]) bad++;
+        for (let j = 0; j < weights.length; j++) if (rowMasked(j) && got.weights[j] !== weights[j]) bad++;
         expect(bad, `${task}: histogram bins that differ`).toBe(0);
         if (noise > 0) {
           const logits = cpuRows(samples, canvases, steps, noise);
           let worst = 0;
           for (let j = 0; j < logits.length; j++) {
+            if (!rowMasked(j)) continue;
             worst = Math.max(worst, Math.abs(got.logits![j] - logits[j]) / Math.max(1, Math.abs(logits[j])));
           }
           expect(worst, `${task}: worst logit error`).toBeLessThan(1e-5);
