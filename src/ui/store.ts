@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { SweepProgress } from '../engine/sweep';
+import { getTask } from '../engine/tasks';
 import type { BackendInfo, DecodeRequest, VerifyResult } from '../worker/protocol';
 import type { BenchRun } from './bench';
 import { EngineClient, type Decoded } from './engineClient';
@@ -97,7 +98,8 @@ export function decodeRequest(s: ViewSettings, side: Side): DecodeRequest {
   const d = s[side];
   return {
     task: s.task,
-    n: s.n,
+    // Fixed-size tasks reject a size; only the dial takes rho.
+    ...(getTask(s.task).sizes ? { n: s.n } : {}),
     ...(s.task === 'dial' ? { rho: s.rho } : {}),
     seed: s.seed,
     sample: s.sample,

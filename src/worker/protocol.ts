@@ -5,7 +5,8 @@ import type { SweepProgress, SweepRecord, SweepSpec } from '../engine/sweep';
 
 export interface DecodeRequest {
   task: string;
-  n: number;
+  /** Only for tasks with sizes. */
+  n?: number;
   rho?: number;
   seed: number;
   sample: number;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildSpec, DEFAULT_FORM, parseImport } from '../../src/ui/bench';
 import { fromQuery, PRESET, toQuery } from '../../src/ui/settings';
+import { decodeRequest } from '../../src/ui/store';
 
 describe('URL settings', () => {
   it('round-trips every setting', () => {
@@ -36,6 +37,17 @@ describe('URL settings', () => {
     expect(messages.join(' ')).toMatch(/exact oracle/);
     if (!settings.b.strategy.startsWith('dream')) return;
     expect(messages.length).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('decode requests', () => {
+  it('send a size only to tasks that have sizes, and rho only to the dial', () => {
+    expect(decodeRequest(PRESET, 'a').n).toBe(3);
+    expect(decodeRequest({ ...PRESET, task: 'puzzles/sudoku' }, 'a')).not.toHaveProperty('n');
+    const dial = fromQuery('?task=dial&rho=0.5').settings;
+    expect(dial.rho).toBe(0.5);
+    expect(decodeRequest(dial, 'b')).toMatchObject({ task: 'dial', rho: 0.5 });
+    expect(decodeRequest(dial, 'b')).not.toHaveProperty('n');
   });
 });
 

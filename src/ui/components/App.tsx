@@ -55,6 +55,12 @@ function DecodeTab() {
         <p>
           <strong>{task.title}.</strong> {task.rule} {desc && <span className="prompt">Prompt: <q>{desc}</q>.</span>}
         </p>
+        {task.family === 'text' && (
+          <p className="hint">
+            <strong>A toy language:</strong> these sentences come from a small grammar whose every sentence can be listed and
+            parsed, so the oracle is exact. Multi-token phrases (“New York”, “Mexico City”) show how parallel reveals mix them up.
+          </p>
+        )}
         {s.task === 'waiting-line/shuffle' && s.compare && (
           <p className="hint">
             A reveals one token per step; B reveals several at once. Each token is a good guess on its own, but tokens chosen
