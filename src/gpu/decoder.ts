@@ -556,8 +556,9 @@ export class GpuDecoder {
       }
     } else {
       // Benchmark: many steps per submit; between chunks read back only the state array.
-      const expected = Math.max(L, schedSteps);
-      let chunk = Math.min(plan.maxSteps, expected);
+      // First chunk: the exact step count where the rule fixes it, else a short guess; then
+      // chunks of 8. Steps past a sequence's end are dispatches that return at once.
+      let chunk = Math.min(plan.maxSteps, expectedSteps(plan, schedSteps));
       for (;;) {
         const enc = device.createCommandEncoder();
         const pass = enc.beginComputePass(
@@ -583,7 +584,7 @@ export class GpuDecoder {
         let allDone = true;
         for (let b = 0; b < B; b++) if (!stateNow[b * ST.stride + ST.done]) allDone = false;
         if (allDone || stepsRun >= plan.maxSteps) break;
-        chunk = Math.min(16, plan.maxSteps - stepsRun);
+        chunk = Math.min(8, plan.maxSteps - stepsRun);
       }
     }
 
@@ -641,6 +642,22 @@ export class GpuDecoder {
     };
     return out;
   }
+}
+
+/** Steps a decode takes when the rule fixes it (top-k, schedules); a guess of 8 otherwise. */
+function expectedSteps(plan: Plan, schedSteps: number): number {
+  const { L, blockLength, params } = plan;
+  if (plan.strategyId.startsWith('topk-')) {
+    const perBlock = params.steps > 0 ? Math.max(1, Math.round(params.steps / plan.blockCount)) : 0;
+    let steps = 0;
+    for (let start = 0; start < L; start += blockLength) {
+      const n = Math.min(blockLength, L - start);
+      steps += perBlock > 0 ? Math.min(perBlock, n) : Math.ceil(n / params.k);
+    }
+    return steps;
+  }
+  if (schedSteps > 0) return schedSteps;
+  return Math.min(L, 8);
 }
 
 /** One step's trace from the reveal records: positions revealed at `step`, in ranked order. */
