@@ -44,10 +44,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   for (var v = 0u; v < V; v++) {
     let w = hist[row + v];
     if (w > 0u) {
-      let z = normal(
-        random_u32(P.seed, sample, step, i, PURPOSE_NOISE, 2u * v),
-        random_u32(P.seed, sample, step, i, PURPOSE_NOISE, 2u * v + 1u),
-      );
+      // Draws 2v and 2v + 1 share one Philox block (counter sub = v >> 1, lanes 2(v & 1) + 0, 1).
+      let block = philox4x32(P.seed, 0u, vec4<u32>(sample, step, i, (PURPOSE_NOISE << 24u) | (v >> 1u)));
+      let lane = 2u * (v & 1u);
+      let z = normal(block[lane], block[lane + 1u]);
       logits[row + v] = ln_f32(f32(w) / ftotal) + P.sigma * z;
     } else {
       logits[row + v] = ZERO_PROB_LOGIT;

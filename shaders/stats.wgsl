@@ -73,10 +73,17 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (P.temperature > 0.0) {
     var best = 0.0;
     var have = false;
+    // One Philox block holds the draws of 4 consecutive tokens (lane = v & 3, as rng.ts).
+    var block = vec4<u32>();
+    var cached = 0xffffffffu;
     for (var v = 0u; v < V; v++) {
       let x = weight_at(row, v, m);
       if (x <= 0.0) { continue; }
-      let g = gumbel(open_unit(random_u32(P.seed, sample, step, i, PURPOSE_GUMBEL, v)));
+      if ((v >> 2u) != cached) {
+        cached = v >> 2u;
+        block = philox4x32(P.seed, 0u, vec4<u32>(sample, step, i, (PURPOSE_GUMBEL << 24u) | cached));
+      }
+      let g = gumbel(open_unit(block[v & 3u]));
       let key = ln_weight(x) * P.inv_t + g;
       if (!have || key > best) {
         best = key;
