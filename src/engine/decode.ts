@@ -1,7 +1,7 @@
 import type { Conditional } from './distribution';
 import type { Denoiser, Predictions } from './denoiser';
 import { randomU32, type Purpose } from './rng';
-import { allocStats, computeStats, rowProbabilities, type PositionStats } from './stats';
+import { allocStats, computeStats, rowProbabilities, temperedProbabilities, type PositionStats } from './stats';
 import { getStrategy, resolveParams, type StrategyParams } from './strategies';
 import type { StepView } from './strategies/types';
 import { getTask, type ScoreResult, type TaskSample } from './tasks';
@@ -57,6 +57,8 @@ export interface StepTrace {
   /** record 'full': top CANDIDATES tokens and probabilities per position (L x CANDIDATES). */
   candidateTokens?: Int32Array;
   candidateProbs?: Float32Array;
+  /** record 'full': the same candidates' probabilities after temperature (over the whole vocabulary). */
+  candidateTempered?: Float32Array;
   theory?: StepTheory;
 }
 
@@ -225,19 +227,13 @@ export async function decodeBatch(
       trace.confidence = new Float32Array(L);
       trace.margin = new Float32Array(L);
       trace.entropy = new Float32Array(L);
-      trace.candidateTokens = new Int32Array(L * CANDIDATES).fill(-1);
-      trace.candidateProbs = new Float32Array(L * CANDIDATES);
+      const tempered = new Float32Array(V);
       for (const p of masked) {
         trace.x0[p] = stats.x0[p];
         trace.confidence[p] = stats.confidence[p];
         trace.margin[p] = stats.margin[p];
         trace.entropy[p] = stats.entropy[p];
-        const row = view.probabilities(p);
-        const top = topTokens(row, CANDIDATES);
-        top.forEach((t, k) => {
-          trace.candidateTokens![p * CANDIDATES + k] = t;
-          trace.candidateProbs![p * CANDIDATES + k] = row[t];
-        });
+        recordCandidates(trace, L, p, view.probabilities(p), temperature, tempered);
       }
     }
     if (theory) {
@@ -334,4 +330,21 @@ function topTokens(row: Float32Array, k: number): number[] {
   for (let v = 0; v < row.length; v++) if (row[v] > 0) idx.push(v);
   idx.sort((a, b) => row[b] - row[a] || a - b);
   return idx.slice(0, k);
+}
+
+/**
+ * Records position p's top CANDIDATES tokens with their probabilities before and after
+ * temperature (allocating the trace's arrays on first use). Shared by every backend's
+ * step-through traces. `scratch` is a VOCAB_SIZE buffer.
+ */
+export function recordCandidates(trace: StepTrace, L: number, p: number, row: Float32Array, temperature: number, scratch: Float32Array): void {
+  trace.candidateTokens ??= new Int32Array(L * CANDIDATES).fill(-1);
+  trace.candidateProbs ??= new Float32Array(L * CANDIDATES);
+  trace.candidateTempered ??= new Float32Array(L * CANDIDATES);
+  temperedProbabilities(row, temperature, scratch);
+  topTokens(row, CANDIDATES).forEach((t, k) => {
+    trace.candidateTokens![p * CANDIDATES + k] = t;
+    trace.candidateProbs![p * CANDIDATES + k] = row[t];
+    trace.candidateTempered![p * CANDIDATES + k] = scratch[t];
+  });
 }

@@ -131,3 +131,27 @@ export function rowProbabilities(pred: Predictions, row: number, out: Float32Arr
   for (let v = 0; v < VOCAB_SIZE; v++) s += out[v];
   for (let v = 0; v < VOCAB_SIZE; v++) out[v] = out[v] / s;
 }
+
+/**
+ * The distribution a sampler at temperature T draws from: q_v proportional to p_v^(1/T).
+ * At T = 0 (greedy) all mass goes to the argmax, shared equally by exact ties (which the engine
+ * breaks uniformly at random).
+ */
+export function temperedProbabilities(probs: Float32Array, temperature: number, out: Float32Array): void {
+  if (temperature <= 0) {
+    let best = 0;
+    for (let v = 0; v < probs.length; v++) best = Math.max(best, probs[v]);
+    let tied = 0;
+    for (let v = 0; v < probs.length; v++) if (probs[v] === best) tied++;
+    for (let v = 0; v < probs.length; v++) out[v] = probs[v] === best ? 1 / tied : 0;
+    return;
+  }
+  let m = -Infinity;
+  for (let v = 0; v < probs.length; v++) if (probs[v] > 0) m = Math.max(m, Math.log(probs[v]) / temperature);
+  let sum = 0;
+  for (let v = 0; v < probs.length; v++) {
+    out[v] = probs[v] > 0 ? Math.exp(Math.log(probs[v]) / temperature - m) : 0;
+    sum += out[v];
+  }
+  for (let v = 0; v < probs.length; v++) out[v] /= sum;
+}

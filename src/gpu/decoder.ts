@@ -1,6 +1,6 @@
 import type { BatchRequest } from '../engine/backend';
 import { makeDenoiser } from '../engine/backend';
-import { CANDIDATES, pairwiseMI, totalCorrelation, type DecodeTrace, type StepTrace } from '../engine/decode';
+import { pairwiseMI, recordCandidates, totalCorrelation, type DecodeTrace, type StepTrace } from '../engine/decode';
 import { PermutationDistribution, SupportDistribution } from '../engine/distribution';
 import { rowProbabilities } from '../engine/stats';
 import { getStrategy, resolveParams, type StrategyParams } from '../engine/strategies';
@@ -503,9 +503,8 @@ export class GpuDecoder {
           trace.confidence = new Float32Array(L);
           trace.margin = new Float32Array(L);
           trace.entropy = new Float32Array(L);
-          trace.candidateTokens = new Int32Array(L * CANDIDATES).fill(-1);
-          trace.candidateProbs = new Float32Array(L * CANDIDATES);
           const row = new Float32Array(V);
+          const tempered = new Float32Array(V);
           const predView = { kind: logits ? ('logits' as const) : ('weights' as const), data: rows };
           for (let p = 0; p < L; p++) {
             if (before[p] !== MASK_ID) continue;
@@ -515,10 +514,7 @@ export class GpuDecoder {
             trace.margin[p] = ss[o + SS.margin];
             trace.entropy[p] = ss[o + SS.entropy];
             rowProbabilities(predView, b * L + p, row);
-            topTokens(row, CANDIDATES).forEach((t, j) => {
-              trace.candidateTokens![p * CANDIDATES + j] = t;
-              trace.candidateProbs![p * CANDIDATES + j] = row[t];
-            });
+            recordCandidates(trace, L, p, row, plan.temperature, tempered);
           }
           if (plan.theory && th && miAll) {
             // Exact theory from shaders/theory_set.wgsl and theory_pairs.wgsl.
@@ -699,9 +695,3 @@ function summarySteps(rv: Uint32Array, output: Int32Array, b: number, L: number,
   return steps;
 }
 
-function topTokens(row: Float32Array, k: number): number[] {
-  const idx: number[] = [];
-  for (let v = 0; v < row.length; v++) if (row[v] > 0) idx.push(v);
-  idx.sort((a, c) => row[c] - row[a] || a - c);
-  return idx.slice(0, k);
-}

@@ -77,31 +77,18 @@ export interface Candidate {
   token: number;
   /** The model's probability. */
   p: number;
-  /** After temperature T (renormalised over the shown candidates); greedy = one-hot at T = 0. */
+  /** After temperature T, over the whole vocabulary (greedy = one-hot; exact ties share it). */
   q: number;
 }
 
 /** The top candidates of a position at a step, before and after temperature. */
-export function candidatesAt(step: StepTrace | null, p: number, temperature: number): Candidate[] {
-  if (!step?.candidateTokens || !step.candidateProbs || !hadStats(step, p)) return [];
+export function candidatesAt(step: StepTrace | null, p: number): Candidate[] {
+  if (!step?.candidateTokens || !step.candidateProbs || !step.candidateTempered || !hadStats(step, p)) return [];
   const out: Candidate[] = [];
   for (let k = 0; k < CANDIDATES; k++) {
-    const token = step.candidateTokens[p * CANDIDATES + k];
-    if (token < 0) continue;
-    out.push({ token, p: step.candidateProbs[p * CANDIDATES + k], q: 0 });
-  }
-  if (out.length === 0) return out;
-  if (temperature <= 0) {
-    // Greedy: ties share the mass (the engine breaks exact ties at random).
-    const best = Math.max(...out.map((c) => c.p));
-    const tied = out.filter((c) => c.p === best).length;
-    for (const c of out) c.q = c.p === best ? 1 / tied : 0;
-  } else {
-    const logs = out.map((c) => Math.log(c.p) / temperature);
-    const m = Math.max(...logs);
-    const w = logs.map((l) => Math.exp(l - m));
-    const sum = w.reduce((a, b) => a + b, 0);
-    out.forEach((c, i) => (c.q = w[i] / sum));
+    const i = p * CANDIDATES + k;
+    const token = step.candidateTokens[i];
+    if (token >= 0) out.push({ token, p: step.candidateProbs[i], q: step.candidateTempered[i] });
   }
   return out;
 }

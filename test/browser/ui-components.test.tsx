@@ -59,10 +59,10 @@ describe('trace views', () => {
   it('gives candidates before and after temperature', () => {
     const step = k1.steps[k1.steps.length - 3];
     const p = step.revealed[0];
-    const greedy = candidatesAt(step, p, 0);
+    // Greedy: all the mass on the argmax (shared by exact ties), which is among the candidates.
+    const greedy = candidatesAt(step, p);
     expect(greedy.reduce((a, c) => a + c.q, 0)).toBeCloseTo(1, 5);
-    const hot = candidatesAt(step, p, 2);
-    expect(hot.reduce((a, c) => a + c.q, 0)).toBeCloseTo(1, 5);
+    expect(greedy[0].q).toBeGreaterThan(0);
   });
 });
 

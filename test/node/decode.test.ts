@@ -87,3 +87,27 @@ describe('decode traces', () => {
     await expect(decode(sample, noisy, 'tc-bound', {}, { seed: 5 })).rejects.toThrow(/exact oracle/);
   });
 });
+
+describe('tempered probabilities', () => {
+  it('are p^(1/T) normalised over the vocabulary, one-hot (ties shared) at T = 0', async () => {
+    const { temperedProbabilities } = await import('../../src/engine/stats');
+    const p = new Float32Array([0.5, 0.25, 0.25, 0]);
+    const q = new Float32Array(4);
+    temperedProbabilities(p, 2, q);
+    const z = Math.SQRT1_2 + 0.5 + 0.5;
+    expect(Array.from(q)).toEqual([Math.SQRT1_2 / z, 0.5 / z, 0.5 / z, 0].map(Math.fround));
+    temperedProbabilities(p, 1, q);
+    expect(Array.from(q)).toEqual(Array.from(p));
+    temperedProbabilities(new Float32Array([0.4, 0.4, 0.2]), 0, q);
+    expect(Array.from(q.subarray(0, 3))).toEqual([0.5, 0.5, 0]);
+  });
+
+  it('full traces carry them for every candidate', async () => {
+    const sample = generateSample('letters/replace-random', { n: 4 }, 2, 0);
+    const t = await decode(sample, oracle, 'topk-random', { k: 1 }, { seed: 2, record: 'full', temperature: 0.5 });
+    const st = t.steps[0];
+    // keep 3/4 vs F 1/4 at T = 0.5: 9/16 vs 1/16, normalised: 0.9 and 0.1
+    expect(st.candidateTempered![0]).toBeCloseTo(0.9, 5);
+    expect(st.candidateTempered![1]).toBeCloseTo(0.1, 5);
+  });
+});

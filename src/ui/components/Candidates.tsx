@@ -11,7 +11,7 @@ export function Candidates({ trace, frame, pos }: { trace: DecodeTrace; frame: n
   if (!hadStats(v.step, pos)) {
     return <p className="hint">Position {pos} was already revealed before this step; the model made no prediction for it here.</p>;
   }
-  const cands = candidatesAt(v.step, pos, trace.temperature);
+  const cands = candidatesAt(v.step, pos);
   const chosen = v.step?.x0?.[pos];
   const tempLabel = trace.temperature > 0 ? `after temperature ${trace.temperature}` : 'greedy (temperature 0)';
   return (
@@ -47,7 +47,6 @@ export function Candidates({ trace, frame, pos }: { trace: DecodeTrace; frame: n
           ))}
         </tbody>
       </table>
-      {trace.temperature > 0 && <p className="hint">Tempered bars are renormalised over the candidates shown.</p>}
     </div>
   );
 }
