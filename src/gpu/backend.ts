@@ -8,6 +8,14 @@ import { GpuDecoder, GpuUnsupportedError, type GpuTimings } from './decoder';
  * in WGSL (src/gpu/decoder.ts). What has no kernel (the tc-bound oracle strategy, which needs
  * exact joint entropies of arbitrary sets; task families without a support or permutation
  * oracle) runs on the CPU engine instead, with the same results; `fallbacks` counts those.
+ *
+ * Exactness: Philox words, oracle histograms (u32 atomics) and every integer decision are
+ * bit-identical to the CPU engine on any device. The float statistics of the noiseless oracle
+ * are identical too where the device rounds +, *, / correctly and does not fuse a*b+c (true on
+ * SwiftShader, where the tests check it bit for bit); WGSL allows 2.5 ulp for division and
+ * drivers may contract to FMA, so on some GPUs an exact tie between two positions' floats could
+ * resolve differently. Transcendentals (Gumbel noise, noisy logits, KL) agree to a few ulp,
+ * which changes a choice only at near-exact ties of its keys.
  */
 export interface WebgpuBackend extends DecodeBackend {
   /** Timings of the last GPU batch (null before the first). */
