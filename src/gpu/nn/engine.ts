@@ -333,6 +333,31 @@ export class GpuModelRuntime implements ModelRuntime {
     return sliceRows(out, batch, this.vocab, start, count);
   }
 
+  /**
+   * Where the time goes: runs each dispatch of one forward pass in its own submit and waits for
+   * it (benchmarks only; the sum exceeds a normal forward's time by the per-submit overhead).
+   */
+  async profile(ids: Int32Array, batch: number): Promise<{ label: string; ms: number }[]> {
+    await this.forward(ids, batch); // builds the plan
+    const plan = this.plan(batch);
+    const out: { label: string; ms: number }[] = [];
+    for (let i = 0; i < plan.passes.length; i++) {
+      const s = plan.passes[i];
+      await this.device.queue.onSubmittedWorkDone();
+      const t0 = performance.now();
+      const enc = this.device.createCommandEncoder();
+      const pass = enc.beginComputePass();
+      pass.setPipeline(s.pipeline);
+      pass.setBindGroup(0, s.bindGroup);
+      pass.dispatchWorkgroups(...s.grid);
+      pass.end();
+      this.device.queue.submit([enc.finish()]);
+      await this.device.queue.onSubmittedWorkDone();
+      out.push({ label: this.labels[i], ms: performance.now() - t0 });
+    }
+    return out;
+  }
+
   async dispose(): Promise<void> {
     await this.busy;
     for (const b of this.weights.values()) b.destroy();

@@ -1,0 +1,113 @@
+/**
+ * Model forward-pass benchmark in headless Chromium, all four runtimes side by side in one run:
+ * our WGSL engine ('webgpu'), onnxruntime-web WebGPU and wasm, and the TypeScript twin ('cpu'),
+ * at batch 1, 16 and 64; then full decodes; then a per-kernel profile of our engine.
+ *
+ *   npm run bench:model [-- --batches 1,16,64 --runtimes webgpu,ort-webgpu,ort-wasm,cpu
+ *                          --budget-ms 3000 --max-reps 5 --decode-samples 64 --no-decode]
+ *
+ * Prints a table and writes bench/results/model-forward.json. A Vite dev server on a free
+ * localhost port serves bench/model-forward.html (and ORT's .wasm from public/ort/), and
+ * playwright-core drives Debian's Chromium (--enable-unsafe-webgpu); both are closed at the end.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS, chromiumPath } from '../src/cli/webgpu-runner';
+import type { BenchRequest, DecodeRow, ForwardRow } from './model-page';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+function arg(name: string, def: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : def;
+}
+const flag = (name: string) => process.argv.includes(`--${name}`);
+
+const batches = arg('batches', '1,16,64').split(',').map(Number);
+const runtimes = arg('runtimes', 'webgpu,ort-webgpu,ort-wasm,cpu').split(',') as BenchRequest['runtimes'];
+const req: BenchRequest = {
+  batches,
+  runtimes,
+  budgetMs: Number(arg('budget-ms', '3000')),
+  maxReps: Number(arg('max-reps', '5')),
+  decode: flag('no-decode')
+    ? null
+    : { task: 'letters/copy', n: 8, strategy: 'topk-confidence', params: { k: 2 }, samples: Number(arg('decode-samples', '64')), batch: 64, runtimes: arg('decode-runtimes', 'webgpu,ort-wasm,cpu').split(',') as BenchRequest['runtimes'] },
+};
+
+async function main() {
+  execFileSync('node', [resolve(ROOT, 'scripts/copy-ort-assets.mjs')], { stdio: 'inherit' });
+  const executablePath = chromiumPath();
+  if (!existsSync(executablePath)) throw new Error(`Chromium not found at ${executablePath} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
+  const { createServer } = await import('vite');
+  const { chromium } = await import('playwright-core');
+  const server = await createServer({
+    root: ROOT,
+    configFile: false,
+    logLevel: 'silent',
+    clearScreen: false,
+    server: { host: 'localhost', port: 0, strictPort: false, hmr: false, watch: null },
+    optimizeDeps: { include: ['protobufjs/light.js', 'onnxruntime-web'] },
+  });
+  let browser: import('playwright-core').Browser | null = null;
+  try {
+    await server.listen();
+    const address = server.httpServer?.address();
+    if (!address || typeof address === 'string') throw new Error('no port');
+    browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => process.stderr.write(`[page error] ${e.message}\n`));
+    await page.exposeFunction('__modelLog', (line: string) => process.stderr.write(`  ${line}\n`));
+    await page.goto(`http://localhost:${address.port}/bench/model-forward.html`);
+    await page.waitForFunction(() => window.__modelReady === true, undefined, { timeout: 120_000 });
+    const info = await page.evaluate(() => window.__modelInfo());
+    process.stderr.write(`model: ${info.model}\nadapter: ${info.adapter}\n`);
+    page.setDefaultTimeout(0);
+    const forward: ForwardRow[] = await page.evaluate((r) => window.__modelForward(r), req);
+    const decode: DecodeRow[] = req.decode ? await page.evaluate((r) => window.__modelDecode(r), req) : [];
+    const profile = runtimes.includes('webgpu') ? await page.evaluate((b) => window.__modelProfile(b), Math.max(...batches)) : [];
+
+    const byBatch = new Map<number, Map<string, ForwardRow>>();
+    for (const r of forward) {
+      if (!byBatch.has(r.batch)) byBatch.set(r.batch, new Map());
+      byBatch.get(r.batch)!.set(r.runtime, r);
+    }
+    const lines: string[] = [];
+    lines.push(`| batch | ${runtimes.map((r) => `${r} ms (samples/s)`).join(' | ')} | ours vs ort-webgpu | ours vs ort-wasm |`);
+    lines.push(`|---|${runtimes.map(() => '---').join('|')}|---|---|`);
+    for (const [b, m] of byBatch) {
+      const ours = m.get('webgpu');
+      const ratio = (o: string) => (ours && m.get(o) ? `${(m.get(o)!.ms / ours.ms).toFixed(2)}x` : '-');
+      lines.push(`| ${b} | ${runtimes.map((r) => (m.get(r) ? `${m.get(r)!.ms.toFixed(1)} (${m.get(r)!.samplesPerSecond.toFixed(1)})` : '-')).join(' | ')} | ${ratio('ort-webgpu')} | ${ratio('ort-wasm')} |`);
+    }
+    if (decode.length) {
+      lines.push('', `Full decodes: ${decode[0].task} n=${decode[0].n}, ${decode[0].strategy}, ${decode[0].samples} samples, batch ${decode[0].batch} (CPU unmasking + model forward)`, '');
+      lines.push('| runtime | seconds | decodes/s | tokens/s | forwards/s | accuracy |', '|---|---|---|---|---|---|');
+      for (const d of decode) lines.push(`| ${d.runtime} | ${d.seconds.toFixed(2)} | ${d.decodesPerSecond.toFixed(2)} | ${d.tokensPerSecond.toFixed(1)} | ${d.forwardsPerSecond.toFixed(2)} | ${(100 * d.accuracy).toFixed(1)}% |`);
+    }
+    if (profile.length) {
+      const total = profile.reduce((a, p) => a + p.ms, 0);
+      const agg = new Map<string, number>();
+      for (const p of profile) agg.set(p.label, (agg.get(p.label) ?? 0) + p.ms);
+      lines.push('', `Our engine, batch ${Math.max(...batches)}, one dispatch per submit (${profile.length} dispatches, ${total.toFixed(1)} ms in all):`, '');
+      lines.push('| kernel | ms | share |', '|---|---|---|');
+      for (const [l, ms] of [...agg].sort((a, b) => b[1] - a[1])) lines.push(`| ${l} | ${ms.toFixed(1)} | ${((100 * ms) / total).toFixed(0)}% |`);
+    }
+    const table = lines.join('\n');
+    process.stdout.write(`${table}\n`);
+    mkdirSync(resolve(ROOT, 'bench/results'), { recursive: true });
+    const out = resolve(ROOT, 'bench/results/model-forward.json');
+    writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), command: `npm run bench:model -- ${process.argv.slice(2).join(' ')}`.trim(), info, request: req, forward, decode, profile, table }, null, 2) + '\n');
+    process.stdout.write(`wrote ${out}\n`);
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await server.close().catch(() => undefined);
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`error: ${(e as Error).message}\n`);
+  process.exit(1);
+});

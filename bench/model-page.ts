@@ -1,0 +1,166 @@
+/**
+ * The page bench/model-forward.ts opens in headless Chromium: loads the model (the trained
+ * models/tiny-mdm.onnx, or a random model of the same architecture when it is not committed yet)
+ * and times forward passes on all four runtimes side by side, then full decodes.
+ */
+import { decodeBatch } from '../src/engine/decode';
+import { generateSample } from '../src/engine/tasks';
+import { vocabularyJson } from '../src/engine/vocab';
+import { acquireDevice } from '../src/gpu/device';
+import { GpuModelRuntime } from '../src/gpu/nn/engine';
+import { tinyTransformerOnnx } from '../src/model/build';
+import { ModelDenoiser } from '../src/model/denoiser';
+import { loadBundledModel, loadModelFromBytes, runtimeFor, type ModelHandle } from '../src/model/load';
+import type { ModelRuntime, ModelRuntimeName } from '../src/model/runtime';
+
+export interface ForwardRow {
+  runtime: ModelRuntimeName;
+  batch: number;
+  reps: number;
+  /** Median wall time of one forward pass (ids in, canvas logits read back). */
+  ms: number;
+  firstMs: number;
+  samplesPerSecond: number;
+}
+
+export interface DecodeRow {
+  runtime: ModelRuntimeName;
+  task: string;
+  n: number;
+  strategy: string;
+  samples: number;
+  batch: number;
+  seconds: number;
+  decodesPerSecond: number;
+  tokensPerSecond: number;
+  forwardsPerSecond: number;
+  accuracy: number;
+}
+
+export interface BenchRequest {
+  batches: number[];
+  runtimes: ModelRuntimeName[];
+  /** Stop repeating a configuration after this many milliseconds (at least one timed rep). */
+  budgetMs: number;
+  maxReps: number;
+  decode: { task: string; n: number; strategy: string; params: Record<string, number>; samples: number; batch: number; runtimes: ModelRuntimeName[] } | null;
+}
+
+declare global {
+  interface Window {
+    __modelReady: boolean;
+    __modelInfo: () => Promise<{ model: string; adapter: string; parameters: number; dispatches: number; labels: string[] }>;
+    __modelForward: (req: BenchRequest) => Promise<ForwardRow[]>;
+    __modelDecode: (req: BenchRequest) => Promise<DecodeRow[]>;
+    __modelProfile: (batch: number) => Promise<{ label: string; ms: number }[]>;
+    __modelLog?: (line: string) => Promise<void>;
+  }
+}
+
+let handle: ModelHandle | null = null;
+let modelName = '';
+
+async function model(): Promise<ModelHandle> {
+  if (handle) return handle;
+  const r = await loadBundledModel('tiny');
+  if (r.ok) {
+    handle = r.handle;
+    modelName = 'tiny (models/tiny-mdm.onnx)';
+  } else {
+    const s = loadModelFromBytes(tinyTransformerOnnx({ vocab: 169, d: 128, heads: 4, ff: 512, layers: 4, seed: 1, std: 0.05 }), vocabularyJson(), 'random-tiny');
+    if (!s.ok) throw new Error(s.error);
+    handle = s.handle;
+    modelName = `random weights, TinyMDM architecture (trained model not committed: ${r.error})`;
+  }
+  return handle;
+}
+
+function ids(batch: number): Int32Array {
+  let s = 12345;
+  return new Int32Array(batch * 64).map(() => ((s = (s * 1664525 + 1013904223) >>> 0) >>> 8) % 169);
+}
+
+const log = (line: string) => void window.__modelLog?.(line);
+
+window.__modelInfo = async () => {
+  const h = await model();
+  const acq = await acquireDevice();
+  const gpu = GpuModelRuntime.onDevice(acq.device, h.program!, 'canvas');
+  const info = { model: modelName, adapter: acq.description, parameters: h.info.parameters, dispatches: gpu.dispatches, labels: gpu.labels };
+  await gpu.dispose();
+  acq.device.destroy();
+  return info;
+};
+
+window.__modelForward = async (req) => {
+  const h = await model();
+  const rows: ForwardRow[] = [];
+  for (const runtime of req.runtimes) {
+    const rt: ModelRuntime = await runtimeFor(h, runtime, 'canvas');
+    for (const batch of req.batches) {
+      const x = ids(batch);
+      const t0 = performance.now();
+      await rt.forward(x, batch); // warm-up: compiles shaders, sizes buffers
+      const firstMs = performance.now() - t0;
+      const times: number[] = [];
+      const start = performance.now();
+      while (times.length < req.maxReps && (times.length === 0 || performance.now() - start < req.budgetMs)) {
+        const t = performance.now();
+        await rt.forward(x, batch);
+        times.push(performance.now() - t);
+      }
+      times.sort((a, b) => a - b);
+      const ms = times[Math.floor(times.length / 2)];
+      rows.push({ runtime, batch, reps: times.length, ms, firstMs, samplesPerSecond: (1000 * batch) / ms });
+      log(`${runtime} batch ${batch}: ${ms.toFixed(1)} ms (${times.length} reps, first ${firstMs.toFixed(0)} ms)`);
+    }
+    await rt.dispose();
+  }
+  return rows;
+};
+
+window.__modelDecode = async (req) => {
+  const h = await model();
+  const d = req.decode!;
+  const rows: DecodeRow[] = [];
+  for (const runtime of d.runtimes) {
+    const den = new ModelDenoiser(await runtimeFor(h, runtime, 'canvas'), h.vocab, h.name);
+    // warm-up
+    await decodeBatch([generateSample(d.task, { n: d.n }, 1, 0)], den, d.strategy, d.params, { seed: 1 });
+    const forwards0 = den.forwards;
+    const t0 = performance.now();
+    let correct = 0;
+    let tokens = 0;
+    for (let start = 0; start < d.samples; start += d.batch) {
+      const samples = Array.from({ length: Math.min(d.batch, d.samples - start) }, (_, i) => generateSample(d.task, { n: d.n }, 1, start + i));
+      const traces = await decodeBatch(samples, den, d.strategy, d.params, { seed: 1 });
+      for (const t of traces) {
+        if (t.score.ok) correct++;
+        tokens += t.canvasLength;
+      }
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    rows.push({
+      runtime, task: d.task, n: d.n, strategy: `${d.strategy} ${Object.entries(d.params).map(([k, v]) => `${k}=${v}`).join(' ')}`,
+      samples: d.samples, batch: d.batch, seconds,
+      decodesPerSecond: d.samples / seconds, tokensPerSecond: tokens / seconds, forwardsPerSecond: (den.forwards - forwards0) / seconds,
+      accuracy: correct / d.samples,
+    });
+    log(`decode ${runtime}: ${(d.samples / seconds).toFixed(2)} decodes/s`);
+    await den.dispose();
+  }
+  return rows;
+};
+
+window.__modelProfile = async (batch) => {
+  const h = await model();
+  const acq = await acquireDevice();
+  const gpu = GpuModelRuntime.onDevice(acq.device, h.program!, 'canvas');
+  await gpu.profile(ids(batch), batch); // warm
+  const p = await gpu.profile(ids(batch), batch);
+  await gpu.dispose();
+  acq.device.destroy();
+  return p;
+};
+
+window.__modelReady = true;
