@@ -8,6 +8,23 @@ import { join } from 'node:path';
  */
 export const TOLERANCE = 1e-4;
 
+/** Per logits row (one sequence position): max |a - b| over the row / max |b| over the row; the
+ *  largest over all rows (the fixture's own definition, models/train/export.py). */
+export function maxRowRelativeError(a: ArrayLike<number>, ref: ArrayLike<number>, width: number): number {
+  if (a.length !== ref.length) throw new Error(`length ${a.length} vs reference ${ref.length}`);
+  let worst = 0;
+  for (let o = 0; o < ref.length; o += width) {
+    let d = 0;
+    let m = 0;
+    for (let i = o; i < o + width; i++) {
+      d = Math.max(d, Math.abs(a[i] - ref[i]));
+      m = Math.max(m, Math.abs(ref[i]));
+    }
+    worst = Math.max(worst, d / Math.max(m, 1e-30));
+  }
+  return worst;
+}
+
 /** max |a - b| / max |b|: the error relative to the scale of the reference logits. */
 export function maxRelativeError(a: ArrayLike<number>, ref: ArrayLike<number>): number {
   if (a.length !== ref.length) throw new Error(`length ${a.length} vs reference ${ref.length}`);
@@ -37,6 +54,12 @@ export function loadFixture(dir = 'models/fixtures'): { ids: Int32Array; batch: 
   const logitsRaw = doc.logits ?? doc.outputs;
   if (!idsRaw || !logitsRaw) throw new Error(`${file}: expected "input_ids" and "logits"`);
   const ids = Int32Array.from(flat(idsRaw));
-  const logits = Float32Array.from(flat(logitsRaw));
+  let logits: Float32Array;
+  const ref = logitsRaw as { file?: string };
+  if (ref && typeof ref === 'object' && !Array.isArray(ref) && ref.file) {
+    // models/train/export.py: little-endian float32 in a .bin beside the JSON.
+    const bin = readFileSync(join(dir, ref.file));
+    logits = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength));
+  } else logits = Float32Array.from(flat(logitsRaw));
   return { ids, batch: ids.length / 64, logits };
 }
