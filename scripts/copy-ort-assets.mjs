@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global console, process */
 /**
  * Copies onnxruntime-web's WebAssembly files from node_modules into public/ort/ so that the app
  * serves them itself (ort.env.wasm.wasmPaths = '<base>ort/', src/model/ort-engine.ts); never

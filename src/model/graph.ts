@@ -1,4 +1,4 @@
-import { AT, DT, DT_NAMES, decodeModelProto, toNum, type AttributeMsg, type ModelMsg, type NodeMsg, type TensorMsg, type ValueInfoMsg } from './onnx-proto';
+import { DT, DT_NAMES, decodeModelProto, toNum, type AttributeMsg, type ModelMsg, type NodeMsg, type TensorMsg, type ValueInfoMsg } from './onnx-proto';
 
 /**
  * An ONNX model read into plain TypeScript: nodes, constant tensors (initializers, Constant
@@ -509,7 +509,7 @@ function foldAndInfer(g: OnnxGraph): void {
   for (const n of g.nodes) {
     const knownOp = FOLDABLE.has(n.op);
     if (knownOp) {
-      let folded: ConstTensor[] | null = null;
+      let folded: ConstTensor[] | null;
       try {
         folded = evalConst(g, n);
       } catch {

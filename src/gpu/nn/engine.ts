@@ -1,5 +1,5 @@
 import { GpuContext, type Kernel } from '../device';
-import { BINARY_CODE, UNARY_CODE, withOutputRows, type Op, type Program } from '../../model/program';
+import { BINARY_CODE, UNARY_CODE, withOutputRows, type Program } from '../../model/program';
 import { checkIds, rowRange, sliceRows, type ModelRuntime, type RowSelection } from '../../model/runtime';
 import { ModelError } from '../../model/graph';
 import { grid, MAX_HEAD_DIM, nnKernels, pack } from './kernels';
@@ -236,7 +236,7 @@ export class GpuModelRuntime implements ModelRuntime {
       const outName = s.bindings[s.bindings.length - 1];
       const out = Number(outName.slice(1));
       const bytes = Math.max(16, capacity * p.values[out].size * 4);
-      let idx = free.findIndex((b) => b.size >= bytes);
+      const idx = free.findIndex((b) => b.size >= bytes);
       let buf: GPUBuffer;
       if (idx >= 0) {
         buf = free[idx];
@@ -248,7 +248,6 @@ export class GpuModelRuntime implements ModelRuntime {
         if (lastUse.get(v) === i && live.has(v)) {
           free.push(live.get(v)!);
           live.delete(v);
-          idx = -1;
         }
       }
     });
