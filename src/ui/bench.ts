@@ -126,7 +126,7 @@ export function parseImport(text: string, name: string): BenchRun[] {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${name} is not JSON (${(e as Error).message}).`);
+    throw new Error(`${name} is not JSON (${(e as Error).message}).`, { cause: e });
   }
   const asRun = (records: unknown, spec: unknown, created: number): BenchRun => {
     if (!Array.isArray(records)) throw new Error(`${name}: expected a list of records.`);
