@@ -4,6 +4,8 @@
  * and times forward passes on all four runtimes side by side, then full decodes.
  */
 import { decodeBatch } from '../src/engine/decode';
+import { runConfig, type SweepProgress, type SweepRecord, type SweepSpec } from '../src/engine/sweep';
+import { createModelBackend } from '../src/model/backend';
 import { generateSample } from '../src/engine/tasks';
 import { vocabularyJson } from '../src/engine/vocab';
 import { acquireDevice } from '../src/gpu/device';
@@ -54,6 +56,10 @@ declare global {
     __modelDecode: (req: BenchRequest) => Promise<DecodeRow[]>;
     __modelProfile: (batch: number) => Promise<{ label: string; ms: number }[]>;
     __modelLog?: (line: string) => Promise<void>;
+    /** Runs a sweep whose configs carry a model spec (src/model/browser-runner.ts). */
+    __modelSweep: (spec: SweepSpec) => Promise<void>;
+    __modelRecord?: (r: SweepRecord) => Promise<void>;
+    __modelProgress?: (p: SweepProgress) => Promise<void>;
   }
 }
 
@@ -161,6 +167,22 @@ window.__modelProfile = async (batch) => {
   await gpu.dispose();
   acq.device.destroy();
   return p;
+};
+
+window.__modelSweep = async (spec) => {
+  const backend = createModelBackend(spec.configs[0]?.model?.runtime ?? 'model');
+  const total = spec.configs.length * spec.samples;
+  try {
+    for (let i = 0; i < spec.configs.length; i++) {
+      const r = await runConfig(spec.configs[i], spec.samples, spec.seed, backend, {
+        batchSize: spec.batchSize,
+        onSamples: (done) => void window.__modelProgress?.({ configIndex: i, configs: spec.configs.length, done: i * spec.samples + done, total }),
+      });
+      await window.__modelRecord?.(r);
+    }
+  } finally {
+    await backend.dispose();
+  }
 };
 
 window.__modelReady = true;

@@ -59,12 +59,10 @@ function positiveInt(flag: string, value: unknown, min = 1): number {
   return v;
 }
 
-async function backendNamed(name: string, model: ModelSpec | null): Promise<DecodeBackend | 'browser'> {
+async function backendNamed(name: string, model: ModelSpec | null): Promise<DecodeBackend | 'browser' | 'model-browser'> {
   if (model) {
-    // Browser-only runtimes need a page that loads models; the WebGPU sweep page runs the oracle.
-    if (name === 'webgpu' || name === 'ort-webgpu') {
-      fail(`--backend ${name} with --model runs in a browser: use the page, or bench/model-forward.ts (npm run bench:model) for forward-pass timings; from the CLI use --backend cpu or ort-wasm`);
-    }
+    // Browser-only runtimes run in headless Chromium (src/model/browser-runner.ts).
+    if (name === 'webgpu' || name === 'ort-webgpu') return 'model-browser';
     const { createModelBackend } = await import('../model/backend');
     return createModelBackend(name);
   }
@@ -103,6 +101,18 @@ interface Plan {
 async function run(plan: Plan, seed: number, batchSize: number, backendName: string, onRecord: (r: SweepRecord) => void, onProgress: (p: SweepProgress) => void, model: ModelSpec | null = null) {
   const backend = await backendNamed(backendName, model);
   const total = plan.samples.reduce((a, b) => a + b, 0);
+  if (backend === 'model-browser') {
+    const runnerPath = '../model/browser-runner';
+    const { runModelSweepInBrowser } = (await import(/* @vite-ignore */ runnerPath)) as typeof import('../model/browser-runner');
+    const groups = new Map<number, SweepConfig[]>();
+    plan.configs.forEach((c, i) => groups.set(plan.samples[i], [...(groups.get(plan.samples[i]) ?? []), c]));
+    let before = 0;
+    for (const [samples, configs] of groups) {
+      await runModelSweepInBrowser({ configs, samples, seed, batchSize }, onRecord, (p) => onProgress({ ...p, done: before + p.done, total }));
+      before += samples * configs.length;
+    }
+    return;
+  }
   if (backend === 'browser') {
     // The same sweep inside headless Chromium on WebGPU (src/cli/webgpu-runner.ts).
     // Imported by name at run time so that the CPU path never loads Vite or Playwright.
