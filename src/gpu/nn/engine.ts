@@ -116,7 +116,7 @@ export function planSteps(p: Program): { steps: GpuStep[]; uses: Map<number, num
         break;
       }
       case 'attention': {
-        if (op.headDim > MAX_HEAD_DIM) throw new ModelError(`attention head size ${op.headDim} exceeds the WGSL kernel's ${MAX_HEAD_DIM}; use another runtime`, 'operator', ['Attention']);
+        if (op.headDim > MAX_HEAD_DIM || op.headDim % 4 !== 0) throw new ModelError(`attention head size ${op.headDim}: the WGSL kernel takes multiples of 4 up to ${MAX_HEAD_DIM}; use another runtime`, 'operator', ['Attention']);
         const o = op;
         steps.push({
           kernel: nnKernels.attention(op.headDim),

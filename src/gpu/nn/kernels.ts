@@ -64,9 +64,11 @@ export const grid = {
     const x = Math.min(groups, 65535);
     return [x, Math.ceil(groups / x), 1];
   },
+  /** One thread per row, 64 threads per workgroup (nn_layernorm.wgsl). */
   rows: (rows: number): [number, number, number] => {
-    const x = Math.min(rows, 65535);
-    return [x, Math.ceil(rows / x), 1];
+    const groups = Math.ceil(rows / 64);
+    const x = Math.min(groups, 65535);
+    return [x, Math.ceil(groups / x), 1];
   },
   linear: (M: number, N: number): [number, number, number] => [Math.ceil(N / LINEAR_TILE), Math.ceil(M / LINEAR_TILE), 1],
   attention: (batch: number, seq: number, heads: number): [number, number, number] => [Math.ceil(seq / 64), heads, batch],
