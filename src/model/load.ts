@@ -146,5 +146,25 @@ export async function denoiserFor(handle: ModelHandle, runtime: ModelRuntimeName
   return new ModelDenoiser(await runtimeFor(handle, runtime, 'canvas'), handle.vocab, handle.name);
 }
 
+/**
+ * The runtime to offer first: our WGSL engine on a hardware GPU; onnxruntime-web wasm where
+ * WebGPU is missing or is a software adapter (SwiftShader runs GPU code on the CPU, where ORT's
+ * SIMD wasm is much faster: docs/PERFORMANCE.md). If ORT then fails to load (its .wasm not
+ * served), fall back to 'cpu', the TS twin, which needs nothing but JavaScript.
+ */
+export async function recommendRuntime(handle: ModelHandle): Promise<ModelRuntimeName> {
+  const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+  if (!gpu || !handle.program) return 'ort-wasm';
+  try {
+    const adapter = await gpu.requestAdapter();
+    if (!adapter) return 'ort-wasm';
+    const info = adapter.info;
+    if (/swiftshader|llvmpipe|lavapipe|software/i.test(`${info?.architecture ?? ''} ${info?.description ?? ''} ${info?.device ?? ''}`)) return 'ort-wasm';
+    return 'webgpu';
+  } catch {
+    return 'ort-wasm';
+  }
+}
+
 export { ModelError, MODEL_RUNTIMES };
 export type { ModelRuntimeName };
