@@ -27,6 +27,9 @@ const S_KLASS: u32 = 13u;
 const S_REMDM_CAP: u32 = 14u;
 const S_REMDM_RESCALE: u32 = 15u;
 const S_REMDM_CONF: u32 = 16u;
+const S_TC_BOUND: u32 = 17u;
+// ReMDM's three rules (tc-bound is numbered after them, so not a plain >= test).
+override REMASKING: bool = STRATEGY >= S_REMDM_CAP && STRATEGY <= S_REMDM_CONF;
 
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> info: array<u32>;
@@ -35,7 +38,8 @@ const S_REMDM_CONF: u32 = 16u;
 @group(0) @binding(4) var<storage, read> stats: array<f32>;
 @group(0) @binding(5) var<storage, read_write> reveal: array<u32>;
 @group(0) @binding(6) var<storage, read> sched: array<f32>;     // per step: two numbers (see decoder.ts)
-// Per position: KLASS's run of stable steps, or ReMDM's confidence at reveal (f32 bits).
+// Per position: KLASS's run of stable steps, or ReMDM's confidence at reveal (f32 bits);
+// tc-bound: aux[b] = the count select_tcbound.wgsl chose from the same ranking.
 @group(0) @binding(7) var<storage, read_write> aux: array<u32>;
 
 var<workgroup> score: array<f32, L>;
@@ -127,7 +131,7 @@ fn main(@builtin(local_invocation_id) lid3: vec3<u32>, @builtin(workgroup_id) wi
         key = ln_f32(base) + anneal * gumbel(open_unit(random_u32(P.seed, sample, step, i, PURPOSE_POSITION_NOISE, 0u)));
         shown = key;
       }
-      if (STRATEGY >= S_REMDM_CAP) { shown = stat(b, i, SS_CONF); }
+      if (REMASKING) { shown = stat(b, i, SS_CONF); }
       score[i] = key;
       trace_score[i] = shown;
     }
@@ -262,6 +266,9 @@ fn main(@builtin(local_invocation_id) lid3: vec3<u32>, @builtin(workgroup_id) wi
           }
         }
       }
+      case 17u: {
+        n = aux[b];
+      }
       default: {}
     }
     n = min(n, M);
@@ -280,7 +287,7 @@ fn main(@builtin(local_invocation_id) lid3: vec3<u32>, @builtin(workgroup_id) wi
     state[so + ST_BLOCK_STEP] = state[so + ST_BLOCK_STEP] + 1u;
     // Remasking strategies run a fixed number of steps; the others stop when nothing is masked.
     var finished = left == 0u;
-    if (STRATEGY >= S_REMDM_CAP) { finished = step + 1u >= P.sched_steps; }
+    if (REMASKING) { finished = step + 1u >= P.sched_steps; }
     if (finished || step + 1u >= P.max_steps) { state[so + ST_DONE] = 1u; }
   }
   workgroupBarrier();
@@ -297,7 +304,7 @@ fn main(@builtin(local_invocation_id) lid3: vec3<u32>, @builtin(workgroup_id) wi
       reveal[o + RV_ORDER] = r;
       reveal[o + RV_SCORE] = bitcast<u32>(trace_score[i]);
       reveal[o + RV_CONF] = bitcast<u32>(stat(b, i, SS_CONF));
-      if (STRATEGY >= S_REMDM_CAP) { aux[b * L + i] = bitcast<u32>(stat(b, i, SS_CONF)); }
+      if (REMASKING) { aux[b * L + i] = bitcast<u32>(stat(b, i, SS_CONF)); }
     }
   }
   for (var i = lid; i < L; i += WG) {

@@ -5,9 +5,13 @@ import { GpuDecoder, GpuUnsupportedError, type GpuTimings } from './decoder';
 
 /**
  * The WebGPU decode backend: the oracle, statistics, selection and commit of every step run
- * in WGSL (src/gpu/decoder.ts). What has no kernel (the tc-bound oracle strategy, which needs
- * exact joint entropies of arbitrary sets; task families without a support or permutation
- * oracle) runs on the CPU engine instead, with the same results; `fallbacks` counts those.
+ * in WGSL (src/gpu/decoder.ts), the tc-bound oracle strategy included (select_tcbound.wgsl).
+ * What has no kernel (task families without a support or permutation oracle) runs on the CPU
+ * engine instead, with the same results; `fallbacks` counts those.
+ *
+ * tc-bound compares f32 total correlations with ε where the CPU uses f64: independence is
+ * decided exactly (integer test) and ties C = ε are accepted within 1e-5 bits, so the two differ
+ * only when C falls strictly inside that tolerance above ε (see the shader).
  *
  * Exactness: Philox words, oracle histograms (u32 atomics) and every integer decision are
  * bit-identical to the CPU engine on any device. The float statistics of the noiseless oracle

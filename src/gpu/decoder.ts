@@ -10,7 +10,7 @@ import { remdmSchedule, remdmUnmaskProbability } from '../engine/strategies/remd
 import { getTask, type ScoreResult, type TaskSample } from '../engine/tasks';
 import { MASK_ID, VOCAB_SIZE } from '../engine/vocab';
 import { dispatch1d } from './device';
-import { GPU_STRATEGY, INFO, NEVER, RV, SS, ST, THEORY_STORAGE_BUFFERS, WG, decodeKernels, packParams, type DecodeKernels, type GpuParams } from './kernels';
+import { GPU_ORACLE_STRATEGY, GPU_STRATEGY, INFO, NEVER, RV, SS, ST, THEORY_STORAGE_BUFFERS, WG, decodeKernels, packParams, type DecodeKernels, type GpuParams } from './kernels';
 
 /** Why a request cannot run on the GPU (the backend then runs it on the CPU engine). */
 export class GpuUnsupportedError extends Error {
@@ -145,7 +145,7 @@ export class GpuDecoder {
     if (blockLength !== L && !def.blocks) throw new RangeError(`strategy ${def.id} does not use semi-AR blocks; drop --block`);
     const exact = request.denoiser.noise === 0;
     if (def.oracleOnly && !exact) throw new RangeError(`strategy ${def.id} needs the exact oracle (no noise, no model)`);
-    const strategyNum = GPU_STRATEGY[def.id];
+    const strategyNum = GPU_STRATEGY[def.id] ?? GPU_ORACLE_STRATEGY[def.id];
     if (strategyNum === undefined) throw new GpuUnsupportedError(`strategy ${def.id} has no GPU kernel`);
     for (const s of samples) {
       if (!(s.truth instanceof SupportDistribution) && !(s.truth instanceof PermutationDistribution)) {
@@ -312,7 +312,8 @@ export class GpuDecoder {
       sigma: plan.noise,
       threshold: Math.fround(def.id === 'klass' ? params.confThreshold : (params.threshold ?? 0)),
       factor: Math.fround(params.factor ?? 0),
-      gamma: Math.fround(params.gamma ?? 0),
+      // tc-bound: the CPU's threshold ε + 1e-12 (select_tcbound.wgsl); EB: its budget γ.
+      gamma: Math.fround(def.id === 'tc-bound' ? params.epsilon + 1e-12 : (params.gamma ?? 0)),
       algTemp: Math.fround(params.algTemp ?? 0),
       klThreshold: Math.fround(params.klThreshold ?? 0),
       logTableSize,
@@ -327,6 +328,7 @@ export class GpuDecoder {
     for (let i = 0; i < B * L; i++) reveal[i * RV.stride + RV.step] = NEVER;
     const isKlass = def.id === 'klass';
     const isRemask = def.id.startsWith('remdm-');
+    const isTcBound = def.id === 'tc-bound';
 
     const bufs = {
       params: this.write('params', new Uint8Array(packParams(gp)), GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST),
@@ -346,8 +348,9 @@ export class GpuDecoder {
       logits: this.buffer('logits', plan.noise > 0 ? B * L * V * 4 : 16),
       stats: this.buffer('stats', B * L * SS.stride * 4),
       prev: this.buffer('prev', isKlass ? B * L * V * 4 : 16),
-      // KLASS: run of stable steps (NEVER = no previous row); ReMDM: confidence at reveal.
-      aux: this.write('aux', new Uint32Array(isKlass || isRemask ? B * L : 4).fill(isKlass ? NEVER : 0)),
+      // KLASS: run of stable steps (NEVER = no previous row); ReMDM: confidence at reveal;
+      // tc-bound: the count per sequence, then 4 scratch words per support member.
+      aux: this.write('aux', new Uint32Array(isKlass || isRemask ? B * L : isTcBound ? B + 4 * totalMembers : 4).fill(isKlass ? NEVER : 0)),
     };
     const logits = plan.noise > 0;
     const gpuTheory = plan.theory && plan.record === 'full' && device.limits.maxStorageBuffersPerShaderStage >= THEORY_STORAGE_BUFFERS;
@@ -369,6 +372,9 @@ export class GpuDecoder {
       stats: k.stats.bindGroup(device, [bufs.params, bufs.info, bufs.canvas, bufs.state, pred, bufs.lnTable, bufs.stats]),
       klass: isKlass ? k.klass.bindGroup(device, [bufs.params, bufs.canvas, bufs.state, pred, bufs.prev, bufs.aux]) : null,
       select: k.select.bindGroup(device, [bufs.params, bufs.info, bufs.canvas, bufs.state, bufs.stats, bufs.reveal, bufs.sched, bufs.aux]),
+      tcBound: isTcBound
+        ? k.selectTcBound.bindGroup(device, [bufs.params, bufs.info, bufs.canvas, bufs.stats, bufs.members, bufs.memberWeight, bufs.mis, bufs.perm, bufs.aux])
+        : null,
     };
     const theoryGroups = theoryBufs
       ? {
@@ -385,6 +391,7 @@ export class GpuDecoder {
       stats: k.stats.pipeline(device),
       klass: k.klass.pipeline(device),
       select: k.select.pipeline(device),
+      tcBound: isTcBound ? k.selectTcBound.pipeline(device) : null,
     };
     const anySupport = totalMembers > 0;
     const encodeStep = (pass: GPUComputePassEncoder) => {
@@ -402,12 +409,18 @@ export class GpuDecoder {
       if (groups.noise) run(pipes.noise, groups.noise, B * L);
       run(pipes.stats, groups.stats, B * L);
       if (groups.klass) run(pipes.klass, groups.klass, B * L);
+      const x = Math.min(B, 65535);
+      if (groups.tcBound) {
+        // One workgroup per sequence, as select.wgsl, which reads the count it leaves in aux.
+        pass.setPipeline(pipes.tcBound!);
+        pass.setBindGroup(0, groups.tcBound);
+        pass.dispatchWorkgroups(x, Math.ceil(B / x));
+      }
       pass.setPipeline(pipes.select);
       pass.setBindGroup(0, groups.select);
-      const x = Math.min(B, 65535);
       pass.dispatchWorkgroups(x, Math.ceil(B / x));
     };
-    const dispatchesPerStep = (anySupport ? 3 : 0) + (anyPerm ? 1 : 0) + (logits ? 1 : 0) + 1 + (isKlass ? 1 : 0) + 1;
+    const dispatchesPerStep = (anySupport ? 3 : 0) + (anyPerm ? 1 : 0) + (logits ? 1 : 0) + 1 + (isKlass ? 1 : 0) + (isTcBound ? 1 : 0) + 1;
     // Bytes touched per step (rough): rows written and read, members scanned, small arrays.
     const bytesPerStep =
       (anySupport ? totalMembers * W * 4 * 2 + B * L * V * 4 * 2 : 0) + (anyPerm ? B * L * V * 4 : 0) +

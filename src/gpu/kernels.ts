@@ -8,6 +8,7 @@ import noiseWgsl from '../../shaders/noise.wgsl?raw';
 import statsWgsl from '../../shaders/stats.wgsl?raw';
 import klassWgsl from '../../shaders/klass.wgsl?raw';
 import selectWgsl from '../../shaders/select.wgsl?raw';
+import selectTcBoundWgsl from '../../shaders/select_tcbound.wgsl?raw';
 import theorySetWgsl from '../../shaders/theory_set.wgsl?raw';
 import theoryPairsWgsl from '../../shaders/theory_pairs.wgsl?raw';
 import { Kernel } from './device';
@@ -43,6 +44,16 @@ export const GPU_STRATEGY: Record<string, number> = {
   'remdm-cap': 14,
   'remdm-rescale': 15,
   'remdm-conf': 16,
+};
+
+/**
+ * Oracle-only strategies with a GPU kernel, numbered on from GPU_STRATEGY. Kept apart because
+ * they need the exact oracle (noise 0): callers that run every GPU_STRATEGY with noise or with
+ * other strategies' parameters must not pick them up.
+ */
+export const GPU_ORACLE_STRATEGY: Record<string, number> = {
+  // shaders/select_tcbound.wgsl chooses the count, select.wgsl reveals and commits.
+  'tc-bound': 17,
 };
 
 /** Params uniform (80 bytes): field order of struct Params. */
@@ -83,6 +94,7 @@ export function decodeKernels(L: number, V: number, opts: { logits: boolean; str
     stats: new Kernel('stats', withPrelude(statsWgsl), { ...base, LOGITS: opts.logits ? 1 : 0 }),
     klass: new Kernel('klass', withPrelude(klassWgsl), { ...base, LOGITS: opts.logits ? 1 : 0 }),
     select: new Kernel('select', withPrelude(selectWgsl), { ...base, STRATEGY: opts.strategy }),
+    selectTcBound: new Kernel('select_tcbound', withPrelude(selectTcBoundWgsl), base),
     theorySet: new Kernel('theory_set', withPrelude(theorySetWgsl), base),
     theoryPairs: new Kernel('theory_pairs', withPrelude(theoryPairsWgsl), base),
   };

@@ -4,7 +4,7 @@ import type { DecodeTrace } from '../../src/engine/decode';
 import { strategyIds } from '../../src/engine/strategies';
 import { generateSample } from '../../src/engine/tasks';
 import { createWebgpuBackend } from '../../src/gpu/backend';
-import { GPU_STRATEGY } from '../../src/gpu/kernels';
+import { GPU_ORACLE_STRATEGY, GPU_STRATEGY } from '../../src/gpu/kernels';
 import { gpuTest } from './gpu-fixture';
 
 /**
@@ -66,16 +66,22 @@ function request(task: string, n: number | undefined, strategy: string, extra: P
 describe('GPU decode = CPU decode', () => {
   const backend = createWebgpuBackend({ allowCpuFallback: false });
 
-  gpuTest('every GPU strategy id exists in the engine, and only tc-bound lacks a kernel', () => {
-    for (const id of Object.keys(GPU_STRATEGY)) expect(strategyIds()).toContain(id);
-    expect(strategyIds().filter((id) => GPU_STRATEGY[id] === undefined)).toEqual(['tc-bound']);
+  gpuTest('every strategy has a GPU kernel, and every GPU strategy id exists in the engine', () => {
+    const gpuIds = [...Object.keys(GPU_STRATEGY), ...Object.keys(GPU_ORACLE_STRATEGY)];
+    for (const id of gpuIds) expect(strategyIds()).toContain(id);
+    expect(strategyIds().filter((id) => !gpuIds.includes(id))).toEqual([]);
   });
 
-  gpuTest('tc-bound (no kernel: exact joint entropies of arbitrary sets) runs on the CPU engine with identical results', async () => {
+  gpuTest('tc-bound runs on the GPU (select_tcbound.wgsl), no CPU fallback, with identical results', async () => {
+    // A backend that may fall back, to show that it does not (gpu-tcbound.test.ts tests more).
     const withFallback = createWebgpuBackend();
-    const r = { ...request('letters/shuffle', 5, 'topk-random'), strategy: 'tc-bound', params: { epsilon: 0.5 } };
-    compare(await withFallback.decode(r), await cpuBackend.decode(r), 'tc-bound');
-    expect(withFallback.fallbacks).toBe(1);
+    for (const [task, n, epsilon] of [['letters/shuffle', 5, 0.5], ['puzzles/latin-square', undefined, 0.01]] as const) {
+      for (const record of ['summary', 'full'] as const) {
+        const r = { ...request(task, n, 'topk-random', { record }), strategy: 'tc-bound', params: { epsilon } };
+        compare(await withFallback.decode(r), await cpuBackend.decode(r), `tc-bound ${task} ${record}`);
+      }
+    }
+    expect(withFallback.fallbacks).toBe(0);
     await withFallback.dispose();
   });
 
