@@ -16,7 +16,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { cpuBackend, type DecodeBackend, type DenoiserSpec, type ModelRuntimeId } from '../engine/backend';
 import { STRATEGIES } from '../engine/strategies';
 import { summarizeSuite, suiteConfigs, type SuiteSummary } from '../engine/suite';
-import { recordsToCsv, runConfig, validateConfig, type SweepConfig, type SweepProgress, type SweepRecord, type SweepSpec } from '../engine/sweep';
+import { recordsToCsv, runConfig, validateConfig, type SweepConfig, type SweepProgress, type SweepRecord } from '../engine/sweep';
 import { TASKS } from '../engine/tasks';
 import { plotSvg } from './plot';
 import { STRATEGY_PARAM_NAMES, UsageError, camelToFlag, expandGrid, flagMessage, readGrid } from './args';
@@ -101,33 +101,18 @@ interface Plan {
 async function run(plan: Plan, seed: number, batchSize: number, backendName: string, onRecord: (r: SweepRecord) => void, onProgress: (p: SweepProgress) => void, model: ModelSpec | null = null) {
   const backend = await backendNamed(backendName, model);
   const total = plan.samples.reduce((a, b) => a + b, 0);
-  if (backend === 'model-browser') {
-    const runnerPath = '../model/browser-runner';
-    const { runModelSweepInBrowser } = (await import(/* @vite-ignore */ runnerPath)) as typeof import('../model/browser-runner');
+  if (backend === 'model-browser' || backend === 'browser') {
+    // Headless Chromium: imported only here so that the CPU path never loads Vite or Playwright.
+    const runInBrowser =
+      backend === 'browser'
+        ? (await import('./webgpu-runner')).runSweepInBrowser
+        : (await import('../model/browser-runner')).runModelSweepInBrowser;
+    // A browser sweep takes one sample count; group configs by their count.
     const groups = new Map<number, SweepConfig[]>();
     plan.configs.forEach((c, i) => groups.set(plan.samples[i], [...(groups.get(plan.samples[i]) ?? []), c]));
     let before = 0;
     for (const [samples, configs] of groups) {
-      await runModelSweepInBrowser({ configs, samples, seed, batchSize }, onRecord, (p) => onProgress({ ...p, done: before + p.done, total }));
-      before += samples * configs.length;
-    }
-    return;
-  }
-  if (backend === 'browser') {
-    // The same sweep inside headless Chromium on WebGPU (src/cli/webgpu-runner.ts).
-    // Imported by name at run time so that the CPU path never loads Vite or Playwright.
-    const runnerPath = './webgpu-runner';
-    const { runSweepInBrowser } = (await import(/* @vite-ignore */ runnerPath)) as {
-      runSweepInBrowser: (spec: SweepSpec, onRecord: (r: SweepRecord) => void, onProgress?: (p: SweepProgress) => void) => Promise<void>;
-    };
-    // The browser runner takes one sample count; group configs by their count.
-    const groups = new Map<number, SweepConfig[]>();
-    plan.configs.forEach((c, i) => groups.set(plan.samples[i], [...(groups.get(plan.samples[i]) ?? []), c]));
-    let before = 0;
-    for (const [samples, configs] of groups) {
-      await runSweepInBrowser({ configs, samples, seed, batchSize }, onRecord, (p) =>
-        onProgress({ ...p, done: before + p.done, total }),
-      );
+      await runInBrowser({ configs, samples, seed, batchSize }, onRecord, (p) => onProgress({ ...p, done: before + p.done, total }));
       before += samples * configs.length;
     }
     return;
