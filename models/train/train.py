@@ -208,6 +208,8 @@ def main():
     ap.add_argument("--ckpt-every", type=float, default=180.0, help="seconds between checkpoints")
     ap.add_argument("--calibrate", type=int, default=60, help="steps timed before fixing --steps")
     ap.add_argument("--fresh", action="store_true", help="ignore an existing checkpoint")
+    ap.add_argument("--init", default="",
+                    help="start a new phase from this checkpoint's weights and optimizer state (step 0 of a new schedule)")
     ap.add_argument("--stop-at", type=int, default=0,
                     help="save a checkpoint and exit at this step (replays a run that was resumed with new --steps)")
     args = ap.parse_args()
@@ -255,6 +257,14 @@ def main():
         total = ck["total"] if not args.steps else args.steps
         elapsed_before = ck["elapsed"]
         log(f"resumed from {ckpt_path} at step {step}/{total}, {elapsed_before:.0f} s already trained")
+    elif args.init:
+        ck = torch.load(args.init)
+        model.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["opt"])
+        for g in opt.param_groups:  # the new phase's own weight decay; lr is set every step
+            g["weight_decay"] = args.wd if g["weight_decay"] else 0.0
+        log(f"new phase from {args.init} (its step {ck['step']}, {ck['elapsed']:.0f} s trained): {nparams} parameters, "
+            f"vocabulary {vocab}, {N} training examples, {held_tokens.shape[0]} held out; args {vars(args)}")
     else:
         log(f"fresh run: {nparams} parameters, vocabulary {vocab}, {N} training examples, "
             f"{held_tokens.shape[0]} held out; args {vars(args)}")
