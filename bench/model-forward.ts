@@ -7,10 +7,9 @@
  *                          --budget-ms 3000 --max-reps 5 --decode-samples 64 --no-decode]
  *
  * Prints a table and writes bench/results/model-forward.json. A Vite dev server on a free
- * localhost port serves bench/model-forward.html (and ORT's .wasm from public/ort/), and
+ * localhost port serves bench/model-forward.html (and ORT's .wasm, src/model/ort-engine.ts), and
  * playwright-core drives Debian's Chromium (--enable-unsafe-webgpu); both are closed at the end.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +37,6 @@ const req: BenchRequest = {
 };
 
 async function main() {
-  execFileSync('node', [resolve(ROOT, 'scripts/copy-ort-assets.mjs')], { stdio: 'inherit' });
   const executablePath = chromiumPath();
   if (!existsSync(executablePath)) throw new Error(`Chromium not found at ${executablePath} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
   const { createServer } = await import('vite');

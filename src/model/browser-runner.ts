@@ -6,7 +6,6 @@
  * is served by the same server: a file: URL under the repository becomes a path on it; files
  * elsewhere are read here and handed over as bytes is not supported, so copy them under the repo.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +15,6 @@ import { CHROMIUM_ARGS, chromiumPath } from '../cli/webgpu-runner';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 export async function withModelPage<T>(fn: (page: import('playwright-core').Page, base: string) => Promise<T>): Promise<T> {
-  execFileSync('node', [resolve(ROOT, 'scripts/copy-ort-assets.mjs')], { stdio: 'ignore' });
   const executablePath = chromiumPath();
   if (!existsSync(executablePath)) throw new Error(`Chromium not found at ${executablePath} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
   const { createServer } = await import('vite');

@@ -7,38 +7,43 @@ import { checkIds, rowRange, sliceRows, type ModelRuntime, type RowSelection } f
  * 'ort-webgpu' (the WebGPU execution provider; browsers only). The library is imported on first
  * use so the other runtimes never load it.
  *
- * Browsers fetch ORT's .wasm from the app itself, never from a CDN: scripts/copy-ort-assets.mjs
- * copies it from node_modules/onnxruntime-web/dist to public/ort/ (npm predev/prebuild/pretest),
- * and `ortAssetBase()` points ort.env.wasm.wasmPaths there. Call `setOrtAssetBase` to override.
+ * Browsers fetch ORT's .wasm from the app itself, never from a CDN. The browser build of
+ * 'onnxruntime-web' (dist/ort.bundle.min.mjs) runs both providers on one binary,
+ * ort-wasm-simd-threaded.jsep.wasm, with its JavaScript glue bundled in; we import that file's
+ * URL through Vite's asset pipeline (`?url`), so Vite serves it in development and emits it once,
+ * content-hashed, beside the app's chunks in a build, and we hand that URL to
+ * ort.env.wasm.wasmPaths. Nothing is copied or committed. `setOrtAssetBase` overrides it (a
+ * folder URL ending in '/' holding ort-wasm-simd-threaded.jsep.{wasm,mjs}).
  */
 
 type Ort = typeof import('onnxruntime-web');
 let ortPromise: Promise<Ort> | null = null;
 let assetBase: string | null = null;
 
-/** URL folder (ending in '/') that serves ort-wasm-simd-threaded.jsep.{wasm,mjs}. */
 export function setOrtAssetBase(url: string | null): void {
   assetBase = url;
+  ortPromise = null;
 }
 
 const isNode = () => typeof process !== 'undefined' && !!process.versions?.node && typeof (globalThis as { window?: unknown }).window === 'undefined' && typeof (globalThis as { importScripts?: unknown }).importScripts === 'undefined';
 
-export function ortAssetBase(): string | null {
+/** What ort.env.wasm.wasmPaths is set to (null in Node, where ORT finds its own files). */
+export async function ortWasmPaths(): Promise<string | { wasm: string } | null> {
   if (assetBase) return assetBase;
-  if (isNode()) return null; // Node: ORT finds its files in node_modules itself
-  const loc = (globalThis as { location?: { href: string } }).location;
-  const base = (import.meta as { env?: { BASE_URL?: string } }).env?.BASE_URL ?? '/';
-  return loc ? new URL(`${base}ort/`, loc.href).href : `${base}ort/`;
+  if (isNode()) return null;
+  const { default: wasm } = await import('onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url');
+  const here = (globalThis as { location?: { href: string } }).location?.href;
+  return { wasm: here ? new URL(wasm, here).href : wasm };
 }
 
 export async function loadOrt(): Promise<Ort> {
-  ortPromise ??= import('onnxruntime-web').then((ort) => {
-    const base = ortAssetBase();
-    if (base) ort.env.wasm.wasmPaths = base;
+  ortPromise ??= Promise.all([import('onnxruntime-web'), ortWasmPaths()]).then(([ort, paths]) => {
+    if (paths) ort.env.wasm.wasmPaths = paths;
     // Threads need cross-origin isolation (SharedArrayBuffer); without it ORT would warn.
     if (!(globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated && !isNode()) ort.env.wasm.numThreads = 1;
     return ort;
   });
+  ortPromise.catch(() => (ortPromise = null));
   return ortPromise;
 }
 

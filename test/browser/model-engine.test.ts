@@ -11,7 +11,7 @@ import { loadBundledModel, loadModelFromBytes, runtimeFor, type ModelHandle } fr
 import { gpuTest } from './gpu-fixture';
 
 // The whole model on our WGSL engine and on onnxruntime-web (WebGPU and wasm execution
-// providers, its .wasm served by the app from /ort/) against the TypeScript twin, the PyTorch
+// providers, its .wasm served by the app through Vite) against the TypeScript twin, the PyTorch
 // fixture when the trained model is committed, and token-identical seeded decodes.
 // Tolerance: max |x - reference| / max |reference| < 1e-4.
 const TOL = 1e-4;
@@ -81,7 +81,7 @@ describe('model engines in the browser', () => {
     await canvas.dispose();
   });
 
-  gpuTest('onnxruntime-web (WebGPU and wasm EPs, served from /ort/) matches the TS twin', async () => {
+  gpuTest('onnxruntime-web (WebGPU and wasm EPs, its .wasm served by the app) matches the TS twin', async () => {
     const h = synthetic();
     const twin = new CpuModelRuntime(h.program!, 'all');
     const x = ids(2, 7);
