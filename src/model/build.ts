@@ -40,6 +40,10 @@ export interface TinyTransformerSpec {
   seed: number;
   /** Weight scale (std of the normal init). */
   std?: number;
+  /** Layer norm as opset < 17 exports it (ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, Mul, Add). */
+  decomposedNorm?: boolean;
+  /** Opset to declare (17 by default; 14 with decomposedNorm, the old ReduceMean form). */
+  opset?: number;
 }
 
 /** Builds the ModelMsg of a random TinyMDM-shaped transformer (opset 17, dynamic batch). */
@@ -79,7 +83,16 @@ export function tinyTransformerModel(spec: TinyTransformerSpec): ModelMsg {
   };
   const ones = (n: number) => new Float32Array(n).map(() => 1 + 0.1 * randn(1, 1)[0]);
   const linear = (x: string, name: string, din: number, dout: number) => node('Add', [w(`${name}.bias`, [dout], randn(dout, 0.1)), node('MatMul', [x, w(`${name}.weight`, [din, dout], randn(din * dout, 1 / Math.sqrt(din)))])]);
-  const ln = (x: string, name: string) => node('LayerNormalization', [x, w(`${name}.weight`, [d], ones(d)), w(`${name}.bias`, [d], randn(d, 0.1))], [intAttr('axis', -1), floatAttr('epsilon', 1e-5)]);
+  const ln = (x: string, name: string) => {
+    const gamma = w(`${name}.weight`, [d], ones(d));
+    const beta = w(`${name}.bias`, [d], randn(d, 0.1));
+    if (!spec.decomposedNorm) return node('LayerNormalization', [x, gamma, beta], [intAttr('axis', -1), floatAttr('epsilon', 1e-5)]);
+    const mean = node('ReduceMean', [x], [intsAttr('axes', [-1])]);
+    const dev = node('Sub', [x, mean]);
+    const v = node('ReduceMean', [node('Pow', [dev, scalar(2)])], [intsAttr('axes', [-1])]);
+    const y = node('Div', [dev, node('Sqrt', [node('Add', [v, scalar(1e-5)])])]);
+    return node('Add', [node('Mul', [y, gamma]), beta]);
+  };
 
   let x = node('Add', [node('Gather', [w('tok.weight', [V, d]), 'input_ids']), w('pos', [1, S, d])]);
   for (let l = 0; l < layers; l++) {
@@ -101,7 +114,7 @@ export function tinyTransformerModel(spec: TinyTransformerSpec): ModelMsg {
   return {
     irVersion: 8,
     producerName: 'unmask-test-builder',
-    opsetImport: [{ domain: '', version: 17 }],
+    opsetImport: [{ domain: '', version: spec.opset ?? (spec.decomposedNorm ? 14 : 17) }],
     graph: {
       name: 'tiny',
       node: nodes,

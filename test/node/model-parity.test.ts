@@ -50,6 +50,19 @@ describe('model parity (Node)', () => {
     await ort.dispose();
   });
 
+  it('an opset-14 graph (layer norm as the ReduceMean chain) compiles onto the layernorm kernel and matches ORT wasm', async () => {
+    const bytes = tinyTransformerOnnx({ vocab: 169, d: 32, heads: 2, ff: 64, layers: 2, seed: 12, decomposedNorm: true });
+    const r = loadModelFromBytes(bytes, vocabularyJson(), 'opset14');
+    if (!r.ok) throw new Error(r.error);
+    expect(r.handle.info.operators.ReduceMean).toBe('layernorm');
+    expect(r.handle.program!.ops.filter((o) => o.kind === 'layernorm')).toHaveLength(5);
+    const ids = randomIds(3, 169, 4);
+    const a = await (await runtimeFor(r.handle, 'cpu', 'all')).forward(ids, 3);
+    const ort = await runtimeFor(r.handle, 'ort-wasm', 'all');
+    expect(maxRelativeError(a, await ort.forward(ids, 3))).toBeLessThan(TOLERANCE);
+    await ort.dispose();
+  });
+
   it.skipIf(!hasTrained)(`trained model: TS twin and ORT wasm match the PyTorch fixture (rel. error < ${TOLERANCE})`, async () => {
     const h = trained();
     const fx = loadFixture();
