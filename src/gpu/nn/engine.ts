@@ -166,6 +166,8 @@ export class GpuModelRuntime implements ModelRuntime {
   private idsBuffer: GPUBuffer | null = null;
   private staging: GPUBuffer | null = null;
   private busy: Promise<unknown> = Promise.resolve();
+  /** Why the device is gone, once it is: forward passes then reject (create a new runtime). */
+  private lost: string | null = null;
   /** Dispatches per forward pass (after fusion). */
   readonly dispatches: number;
   readonly labels: string[];
@@ -192,6 +194,9 @@ export class GpuModelRuntime implements ModelRuntime {
     this.dummy = [0, 1].map((i) => device.createBuffer({ label: `nn-dummy${i}`, size: 16, usage: STORAGE() }));
     // Pipelines: created (or found in the cache) now, never inside a forward pass. A shader
     // that fails to compile would otherwise only show as zeros: check once.
+    void device.lost.then((info) => {
+      this.lost = info.reason === 'destroyed' ? 'the GPU device was destroyed' : `the GPU device was lost (${info.message || info.reason})`;
+    });
     device.pushErrorScope('validation');
     for (const s of this.steps) s.kernel.pipeline(device);
     this.ready = device.popErrorScope().then((e) => {
@@ -304,6 +309,7 @@ export class GpuModelRuntime implements ModelRuntime {
 
   private async forwardNow(ids: Int32Array, batch: number): Promise<Float32Array> {
     await this.ready;
+    if (this.lost) throw new ModelError(`${this.lost}; load the model on the runtime again`, 'runtime');
     const capacity = 1 << Math.ceil(Math.log2(Math.max(1, batch)));
     this.ids(capacity);
     const plan = this.plan(batch);
