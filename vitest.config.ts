@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import react from '@vitejs/plugin-react';
+import { CHROMIUM_ARGS, chromiumPath } from './src/cli/webgpu-runner';
 
 // Vitest 5's reporter calls Map.groupBy, which Node 20 (our machines) lacks.
 if (!('groupBy' in Map)) {
@@ -19,16 +20,6 @@ if (!('groupBy' in Map)) {
   });
 }
 
-// Debian's Chromium; WebGPU runs on its built-in SwiftShader (see docs/DEVELOPING.md).
-const chromiumArgs = [
-  '--no-sandbox',
-  '--enable-unsafe-webgpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
 
 export default defineConfig({
   plugins: [react()],
@@ -56,8 +47,9 @@ export default defineConfig({
             instances: [{ browser: 'chromium' }],
             provider: playwright({
               launchOptions: {
-                executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-                args: chromiumArgs,
+                // Debian's Chromium; WebGPU runs on its built-in SwiftShader.
+                executablePath: chromiumPath(),
+                args: CHROMIUM_ARGS,
               },
             }),
           },
