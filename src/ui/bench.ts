@@ -1,6 +1,7 @@
 import { getStrategy, resolveParams } from '../engine/strategies';
 import { grid, validateConfig, type SweepConfig, type SweepRecord, type SweepSpec } from '../engine/sweep';
 import { getTask } from '../engine/tasks';
+import type { ModelRuntimeName, PageRecord, RuntimeChoice } from '../worker/protocol';
 
 /** The benchmark form, turned into a sweep spec, and the runs the page keeps. */
 
@@ -14,7 +15,12 @@ export interface BenchForm {
   noises: string;
   samples: number;
   seed: number;
+  /** Who predicts (default: the exact oracle); 'noise' = oracle + noise σ from `noises`. */
+  model?: BenchModel;
+  runtime?: RuntimeChoice;
 }
+
+export type BenchModel = 'oracle' | 'noise' | 'tiny' | 'custom';
 
 export const DEFAULT_FORM: BenchForm = {
   tasks: ['waiting-line/shuffle'],
@@ -62,15 +68,19 @@ export interface BuiltSpec {
 }
 
 /** Tasks x sizes x strategies x parameter grids x temperatures x noises; throws on bad input. */
-export function buildSpec(form: BenchForm): BuiltSpec {
+export function buildSpec(form: BenchForm, runtime: ModelRuntimeName = 'cpu'): BuiltSpec {
   const notes: string[] = [];
+  const bm = form.model ?? 'noise';
+  const neural = bm === 'tiny' || bm === 'custom';
+  const model = neural ? ({ kind: 'model', model: bm, runtime, noise: 0 } as const) : undefined;
+  const skippedOracleOnly = new Set<string>();
   if (form.tasks.length === 0) throw new RangeError('Choose at least one task.');
   if (form.strategies.length === 0) throw new RangeError('Choose at least one strategy.');
   if (!(Number.isInteger(form.samples) && form.samples >= 1 && form.samples <= 100_000)) throw new RangeError('Samples must be a whole number from 1 to 100000.');
   if (!(Number.isInteger(form.seed) && form.seed >= 0 && form.seed <= 0xffffffff)) throw new RangeError('Seed must be a whole number from 0 to 4294967295.');
   const sizes = parseList('Sizes n', form.sizes);
   const temps = parseList('Temperatures', form.temperatures);
-  const noises = parseList('Noise σ', form.noises);
+  const noises = neural || bm === 'oracle' ? [0] : parseList('Noise σ', form.noises);
   const configs: SweepConfig[] = [];
   for (const taskId of form.tasks) {
     const task = getTask(taskId);
@@ -85,13 +95,17 @@ export function buildSpec(form: BenchForm): BuiltSpec {
     for (const n of ns) {
       for (const strategy of form.strategies) {
         const def = getStrategy(strategy);
+        if (neural && def.oracleOnly) {
+          skippedOracleOnly.add(def.title);
+          continue;
+        }
         const lists: Record<string, number[]> = {};
         for (const p of def.params) lists[p.name] = parseList(`${def.title}: ${p.label}`, gridText(strategy, p.name, form));
         for (const params of grid(lists)) {
           for (const temperature of temps) {
             for (const noise of noises) {
               if (def.oracleOnly && noise > 0) continue;
-              const c: SweepConfig = { task: taskId, n, strategy, params, temperature, block: 0, noise };
+              const c: SweepConfig = { task: taskId, n, strategy, params, temperature, block: 0, noise, ...(model ? { model } : {}) };
               validateConfig(c);
               configs.push(c);
             }
@@ -100,7 +114,8 @@ export function buildSpec(form: BenchForm): BuiltSpec {
       }
     }
   }
-  if (configs.length === 0) throw new RangeError('Nothing to run: no size fits the chosen tasks.');
+  if (skippedOracleOnly.size) notes.push(`${[...skippedOracleOnly].join(', ')} skipped: it reads the exact oracle, not a model.`);
+  if (configs.length === 0) throw new RangeError(skippedOracleOnly.size ? 'Nothing to run: the chosen strategies need the exact oracle.' : 'Nothing to run: no size fits the chosen tasks.');
   if (configs.length > 2000) throw new RangeError(`That is ${configs.length} configurations; keep it under 2000.`);
   return { spec: { configs, samples: form.samples, seed: form.seed }, notes };
 }
@@ -117,6 +132,7 @@ export function recordProblem(r: unknown, i: number): string | null {
   if (!Array.isArray(o.ci95) || o.ci95.length !== 2 || !o.ci95.every(isNum)) return `record ${i + 1}: "ci95" must be two numbers`;
   if (o.score! < 0 || o.score! > 1) return `record ${i + 1}: "score" must be a fraction in [0, 1]`;
   if (o.params !== undefined && (typeof o.params !== 'object' || o.params === null)) return `record ${i + 1}: "params" must be an object`;
+  if ((o as PageRecord).model !== undefined && typeof (o as PageRecord).model !== 'string') return `record ${i + 1}: "model" must be a string`;
   return null;
 }
 
@@ -155,13 +171,14 @@ export function exportJson(runs: readonly BenchRun[]): string {
 }
 
 /** A short label for a record's curve: strategy plus any non-default decode setting. */
-export function curveKey(r: SweepRecord): string {
+export function curveKey(r: PageRecord): string {
   const extra: string[] = [];
   const p = r.params ?? {};
   if (p.temperature) extra.push(`T=${p.temperature}`);
   if (p.noise) extra.push(`σ=${p.noise}`);
   if (p.block) extra.push(`block ${p.block}`);
-  return extra.length ? `${r.strategy} (${extra.join(', ')})` : r.strategy;
+  const name = r.model ? `${r.strategy} · ${r.model}` : r.strategy;
+  return extra.length ? `${name} (${extra.join(', ')})` : name;
 }
 
 export function taskKey(r: { task: string; n: number; rho?: number }): string {

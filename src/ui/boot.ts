@@ -12,6 +12,11 @@ export function boot(): () => void {
   useApp.setState({ settings, theme });
   if (messages.length === 1) notify('warning', messages[0]);
   else if (messages.length > 1) notify('warning', `This link had ${messages.length} problems; the page uses defaults for them:`, messages);
+  const custom = (['a', 'b'] as const).filter((k) => settings[k].model === 'custom');
+  if (custom.length) {
+    const which = custom.map((k) => k.toUpperCase()).join(' and ');
+    notify('info', `This link used your own model for decode ${which} (model=custom). A model file cannot be kept in a link: load it again in the settings of decode ${which} (“Your model…”). Until then the exact oracle decodes instead.`);
+  }
 
   let timer: ReturnType<typeof setTimeout> | undefined;
   const unsub = useApp.subscribe((s, prev) => {

@@ -1,6 +1,6 @@
 import type { DecodeTrace } from '../engine/decode';
 import type { SweepProgress, SweepRecord, SweepSpec } from '../engine/sweep';
-import type { BackendInfo, DecodeRequest, FromWorker, SampleInfo, ToWorker, VerifyResult } from '../worker/protocol';
+import type { BackendInfo, DecodeRequest, FromWorker, ModelInfo, ModelRun, ModelSource, NeuralModel, SampleInfo, ToWorker, VerifyResult } from '../worker/protocol';
 
 /** The page's handle on the engine worker: promises for decodes, callbacks for sweeps. */
 
@@ -9,6 +9,18 @@ export interface Decoded {
   sample: SampleInfo;
   ms: number;
   backend: string;
+  /** What a model decode ran on (absent for the oracle). */
+  model?: ModelRun;
+}
+
+/** An error from the worker; `code` is ModelError's for model loads (not-onnx, io, dims, operator, vocab, ...). */
+export class WorkerError extends Error {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
 }
 
 export interface SweepHandlers {
@@ -60,17 +72,23 @@ export class EngineClient {
       return;
     }
     this.pending.delete(m.id);
-    if (m.type === 'error') p.reject(new Error(m.message));
-    else if (m.type === 'decoded') p.resolve({ trace: m.trace, sample: m.sample, ms: m.ms, backend: m.backend });
+    if (m.type === 'error') p.reject(new WorkerError(m.message, m.code));
+    else if (m.type === 'decoded') p.resolve({ trace: m.trace, sample: m.sample, ms: m.ms, backend: m.backend, ...(m.model ? { model: m.model } : {}) });
+    else if (m.type === 'modelLoaded') p.resolve(m.info);
     else if (m.type === 'info') p.resolve(m.info);
     else if (m.type === 'verified') p.resolve(m.result);
   }
 
-  private request<T>(msg: ToWorker): Promise<T> {
+  private request<T>(msg: ToWorker, transfer: Transferable[] = []): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.pending.set(msg.id, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker.postMessage(msg);
+      this.worker.postMessage(msg, transfer);
     });
+  }
+
+  /** Loads (and validates) a model in the worker; rejects with a WorkerError naming the problem. */
+  loadModel(which: NeuralModel, source: ModelSource): Promise<ModelInfo> {
+    return this.request({ type: 'loadModel', id: this.nextId++, which, source }, source.kind === 'bytes' ? [source.onnx] : []);
   }
 
   decode(req: DecodeRequest): Promise<Decoded> {

@@ -1,5 +1,6 @@
 import { STRATEGIES, getStrategy, resolveParams } from '../engine/strategies';
 import { TASKS, getTask, resolveTaskParams } from '../engine/tasks';
+import { RUNTIME_CHOICES, type RuntimeChoice } from '../worker/protocol';
 
 /**
  * Every setting of the page, and its URL form. Parsing never throws: each bad parameter becomes
@@ -19,7 +20,16 @@ export interface SideSettings {
   temperature: number;
   /** Oracle + Gaussian noise on log-probabilities; 0 = exact oracle. */
   noise: number;
+  /** Who predicts: the oracle (default), the bundled trained model, or the user's own model. */
+  model?: ModelChoice;
+  /** Runtime of a neural model ('auto' = recommendRuntime). */
+  runtime?: RuntimeChoice;
 }
+
+export type ModelChoice = 'oracle' | 'tiny' | 'custom';
+export const MODEL_CHOICES: readonly ModelChoice[] = ['oracle', 'tiny', 'custom'];
+export const modelOf = (side: SideSettings): ModelChoice => side.model ?? 'oracle';
+export const runtimeOf = (side: SideSettings): RuntimeChoice => side.runtime ?? 'auto';
 
 export interface ViewSettings {
   task: string;
@@ -86,6 +96,10 @@ export function sideProblem(side: SideSettings): string | null {
   if (!(side.temperature >= 0 && side.temperature <= MAX_TEMPERATURE)) return `temperature must be in [0, ${MAX_TEMPERATURE}], got ${side.temperature}`;
   if (!(side.noise >= 0 && side.noise <= MAX_NOISE)) return `noise σ must be in [0, ${MAX_NOISE}], got ${side.noise}`;
   if (def.oracleOnly && side.noise > 0) return `${def.title} reads the exact oracle: set noise σ to 0`;
+  if (modelOf(side) !== 'oracle') {
+    if (def.oracleOnly) return `${def.title} reads the exact oracle; it cannot run with a neural model: choose another strategy or the oracle`;
+    if (side.noise > 0) return 'noise σ applies to the oracle only: set it to 0 for a neural model';
+  }
   return null;
 }
 
@@ -106,6 +120,8 @@ export function toQuery(s: ViewSettings): string {
     q.set(`${k}.block`, String(side.block));
     q.set(`${k}.temp`, String(side.temperature));
     q.set(`${k}.sigma`, String(side.noise));
+    q.set(`${k}.model`, modelOf(side));
+    if (modelOf(side) !== 'oracle') q.set(`${k}.runtime`, runtimeOf(side));
   }
   q.set('compare', s.compare ? '1' : '0');
   q.set('step', s.step < 0 ? 'end' : String(s.step));
@@ -214,6 +230,21 @@ export function fromQuery(search: string): Parsed {
     real(`${k}.sigma`, MAX_NOISE, (v) => (side.noise = v), side.noise);
     if (sdef.oracleOnly && side.noise > 0) {
       messages.push(`URL parameter "${k}.sigma": ${sdef.title} needs the exact oracle; using 0.`);
+      side.noise = 0;
+    }
+    const model = get(`${k}.model`);
+    if (model !== null) {
+      if (!(MODEL_CHOICES as readonly string[]).includes(model)) bad(`${k}.model`, model, `must be one of ${MODEL_CHOICES.join(', ')}`, 'oracle');
+      else if (model !== 'oracle' && sdef.oracleOnly) messages.push(`URL parameter "${k}.model=${model}": ${sdef.title} needs the exact oracle; using the oracle.`);
+      else if (model !== 'oracle') side.model = model as ModelChoice;
+    }
+    const runtime = get(`${k}.runtime`);
+    if (runtime !== null) {
+      if (!(RUNTIME_CHOICES as readonly string[]).includes(runtime)) bad(`${k}.runtime`, runtime, `must be one of ${RUNTIME_CHOICES.join(', ')}`, 'auto');
+      else side.runtime = runtime as RuntimeChoice;
+    }
+    if (modelOf(side) !== 'oracle' && side.noise > 0) {
+      messages.push(`URL parameter "${k}.sigma": noise applies to the oracle only, not to ${k}.model=${modelOf(side)}; using 0.`);
       side.noise = 0;
     }
   }

@@ -1,11 +1,11 @@
 import { create } from 'zustand';
 import type { SweepProgress } from '../engine/sweep';
 import { getTask } from '../engine/tasks';
-import type { BackendInfo, DecodeRequest, VerifyResult } from '../worker/protocol';
+import type { BackendInfo, DecodeRequest, ModelInfo, ModelSource, NeuralModel, VerifyResult } from '../worker/protocol';
 import type { BenchRun } from './bench';
-import { EngineClient, type Decoded } from './engineClient';
+import { EngineClient, WorkerError, type Decoded } from './engineClient';
 import { loadRuns, saveRuns } from './persist';
-import { PRESET, cloneSettings, sideProblem, type SideSettings, type ViewSettings } from './settings';
+import { PRESET, cloneSettings, modelOf, runtimeOf, sideProblem, type SideSettings, type ViewSettings } from './settings';
 
 export type Side = 'a' | 'b';
 
@@ -22,6 +22,13 @@ export interface Message {
   level: 'error' | 'warning' | 'info';
   text: string;
   details?: string[];
+}
+
+/** A neural model as the page knows it: the loaded one (info) and the last load's problem. */
+export interface ModelSlot {
+  loading: boolean;
+  info: ModelInfo | null;
+  error: { message: string; code: string } | null;
 }
 
 export interface ActiveSweep {
@@ -46,9 +53,11 @@ export interface AppState {
   runsLoaded: boolean;
   sweep: ActiveSweep | null;
   theme: 'light' | 'dark';
+  models: Record<NeuralModel, ModelSlot>;
 }
 
 const emptySide = (): SideState => ({ status: 'idle', result: null, error: null, key: '' });
+const emptySlot = (): ModelSlot => ({ loading: false, info: null, error: null });
 
 export const useApp = create<AppState>(() => ({
   settings: cloneSettings(PRESET),
@@ -62,6 +71,7 @@ export const useApp = create<AppState>(() => ({
   runsLoaded: false,
   sweep: null,
   theme: 'light',
+  models: { tiny: emptySlot(), custom: emptySlot() },
 }));
 
 let engine: EngineClient | null = null;
@@ -94,8 +104,14 @@ export function setSide(side: Side, patch: Partial<SideSettings>): void {
   useApp.setState((s) => ({ settings: { ...s.settings, [side]: { ...s.settings[side], ...patch } } }));
 }
 
-export function decodeRequest(s: ViewSettings, side: Side): DecodeRequest {
+/**
+ * The worker request for one side. A custom model decodes only once it is loaded in this tab
+ * (`customLoadId`); until then the side falls back to the exact oracle.
+ */
+export function decodeRequest(s: ViewSettings, side: Side, customLoadId: number | null = useApp.getState().models.custom.info?.loadId ?? null): DecodeRequest {
   const d = s[side];
+  const model = modelOf(d);
+  const neural = model === 'tiny' || (model === 'custom' && customLoadId !== null);
   return {
     task: s.task,
     // Fixed-size tasks reject a size; only the dial takes rho.
@@ -107,9 +123,52 @@ export function decodeRequest(s: ViewSettings, side: Side): DecodeRequest {
     params: d.params,
     block: d.block,
     temperature: d.temperature,
-    noise: d.noise,
+    noise: neural ? 0 : model === 'custom' ? 0 : d.noise,
     engine: s.engine,
+    ...(neural ? { model: { model: model as NeuralModel, runtime: runtimeOf(d), ...(model === 'custom' ? { loadId: customLoadId! } : {}) } } : {}),
   };
+}
+
+/** True when the side asks for the user's model but none is loaded in this tab (the oracle stands in). */
+export function customMissing(state: AppState, side: Side): boolean {
+  return modelOf(state.settings[side]) === 'custom' && !state.models.custom.info;
+}
+
+function setSlot(which: NeuralModel, patch: Partial<ModelSlot>): void {
+  useApp.setState((s) => ({ models: { ...s.models, [which]: { ...s.models[which], ...patch } } }));
+}
+
+/** Loads the bundled trained model's description (runtimes, what Auto picks) once. */
+export async function ensureTiny(): Promise<ModelInfo | null> {
+  const slot = useApp.getState().models.tiny;
+  if (slot.info) return slot.info;
+  if (slot.loading) return null;
+  setSlot('tiny', { loading: true });
+  try {
+    const info = await getEngine().loadModel('tiny', { kind: 'bundled' });
+    setSlot('tiny', { loading: false, info, error: null });
+    return info;
+  } catch (e) {
+    setSlot('tiny', { loading: false, error: { message: (e as Error).message, code: (e as WorkerError).code ?? 'io' } });
+    return null;
+  }
+}
+
+/**
+ * Loads the user's model in the worker (validated there by loadModelFromBytes / FromUrls). On
+ * failure the previous model, if any, stays loaded and every decode on screen stays.
+ */
+export async function loadCustomModel(source: ModelSource): Promise<ModelInfo | null> {
+  setSlot('custom', { loading: true, error: null });
+  try {
+    const info = await getEngine().loadModel('custom', source);
+    setSlot('custom', { loading: false, info, error: null });
+    syncDecodes();
+    return info;
+  } catch (e) {
+    setSlot('custom', { loading: false, error: { message: (e as Error).message, code: (e as WorkerError).code ?? 'io' } });
+    return null;
+  }
 }
 
 /** Frames of the longest decode on screen. */
@@ -137,6 +196,7 @@ export function syncDecodes(): void {
     const req = decodeRequest(state.settings, side);
     const key = JSON.stringify(req);
     if (state.sides[side].key === key) continue;
+    if (req.model?.model === 'tiny') void ensureTiny();
     const problem = sideProblem(state.settings[side]);
     if (problem) {
       updateSide(side, { status: 'error', error: problem, key });

@@ -1,10 +1,11 @@
 /// <reference lib="webworker" />
 import { cpuBackend, type DecodeBackend } from '../engine/backend';
-import type { DecodeTrace } from '../engine/decode';
+import { decodeBatch, type DecodeTrace } from '../engine/decode';
 import { runSweep } from '../engine/sweep';
 import { generateSample } from '../engine/tasks';
 import { tokenText } from '../engine/vocab';
-import type { BackendInfo, DecodeRequest, FromWorker, ToWorker, VerifyResult } from './protocol';
+import { LoadFailure, RUNTIME_TITLES, loadModel, median, modelLabel, pageModelBackend, resolveModel, timed } from './models';
+import type { BackendInfo, DecodeRequest, FromWorker, ModelRun, NeuralModel, PageRecord, ToWorker, VerifyResult } from './protocol';
 
 /**
  * All decoding happens here, off the main thread. The GPU backend is picked up when the build
@@ -64,14 +65,15 @@ async function loadGpuOnce(): Promise<DecodeBackend | null> {
  * would share.
  */
 let queue: Promise<unknown> = Promise.resolve();
+function serialRun<T>(f: () => Promise<T>): Promise<T> {
+  const run = queue.then(f);
+  queue = run.catch(() => undefined);
+  return run;
+}
 function serial(backend: DecodeBackend): DecodeBackend {
   return {
     name: backend.name,
-    decode(request) {
-      const run = queue.then(() => backend.decode(request));
-      queue = run.catch(() => undefined);
-      return run;
-    },
+    decode: (request) => serialRun(() => backend.decode(request)),
   };
 }
 
@@ -130,8 +132,36 @@ async function decodeOne(req: DecodeRequest, backend: DecodeBackend): Promise<{ 
   return { trace, ms: performance.now() - t0 };
 }
 
+/** A model decode: the cached denoiser on its runtime, timed per forward, one at a time. */
+async function decodeModel(req: DecodeRequest): Promise<{ trace: DecodeTrace; ms: number; run: ModelRun }> {
+  const ref = req.model!;
+  const r = await resolveModel(ref);
+  if (r.fallback) post({ type: 'notice', level: 'warning', message: r.fallback });
+  const sample = generateSample(req.task, { n: req.n, rho: req.rho }, req.seed, req.sample);
+  const { denoiser, stats } = timed(r.denoiser);
+  return serialRun(async () => {
+    const t0 = performance.now();
+    const [trace] = await decodeBatch([sample], denoiser, req.strategy, req.params, { seed: req.seed, temperature: req.temperature, block: req.block, record: 'full' });
+    const ms = performance.now() - t0;
+    return { trace, ms, run: { name: r.name, runtime: r.runtime, asked: r.asked, forwards: stats.forwards, msPerForward: median(stats.times) } };
+  });
+}
+
 async function handleDecode(id: number, req: DecodeRequest): Promise<void> {
   const sample = generateSample(req.task, { n: req.n, rho: req.rho }, req.seed, req.sample);
+  if (req.model) {
+    const m = await decodeModel(req);
+    post({
+      type: 'decoded',
+      id,
+      trace: m.trace,
+      sample: { description: sample.description, reference: sample.reference, prompt: sample.prompt },
+      ms: m.ms,
+      backend: `${m.run.name}/${m.run.runtime}`,
+      model: m.run,
+    });
+    return;
+  }
   let backend = await backendFor(req.engine);
   let result;
   try {
@@ -162,14 +192,26 @@ async function handleSweep(id: number, msg: Extract<ToWorker, { type: 'sweep' }>
   let done = msg.skip;
   let backend = await backendFor(msg.engine);
   try {
+    // Model configs need their model loaded in this tab; say so before anything runs.
+    const labels = new Map<string, string>();
+    for (const c of msg.spec.configs.slice(done)) {
+      if (!c.model) continue;
+      const key = `${c.model.model}|${c.model.runtime}`;
+      if (labels.has(key)) continue;
+      await resolveModel({ model: c.model.model as NeuralModel, runtime: c.model.runtime });
+      labels.set(key, await modelLabel(c.model.model as NeuralModel, c.model.runtime));
+    }
     for (;;) {
       try {
-        const it = runSweep({ batchSize: 16, ...msg.spec }, yielding(backend), {
+        const it = runSweep({ batchSize: 16, ...msg.spec }, yielding(pageModelBackend(backend, serialRun)), {
           signal: ac.signal,
           skip: done,
           onProgress: (progress) => post({ type: 'progress', id, progress }),
         });
-        for await (const record of it) {
+        for await (const r of it) {
+          const m = msg.spec.configs[done]?.model;
+          const label = m ? labels.get(`${m.model}|${m.runtime}`) : undefined;
+          const record: PageRecord = label ? { ...r, backend: label, model: label } : r;
           post({ type: 'record', id, index: done, record });
           done++;
         }
@@ -195,23 +237,47 @@ async function handleSweep(id: number, msg: Extract<ToWorker, { type: 'sweep' }>
   }
 }
 
-function firstDifference(a: DecodeTrace, b: DecodeTrace): string | null {
+function firstDifference(a: DecodeTrace, b: DecodeTrace, A = 'CPU', B = 'GPU'): string | null {
   const steps = Math.min(a.steps.length, b.steps.length);
   for (let t = 0; t < steps; t++) {
     const x = a.steps[t];
     const y = b.steps[t];
-    if (x.revealed.join() !== y.revealed.join()) return `step ${t + 1}: CPU revealed [${x.revealed}], GPU revealed [${y.revealed}]`;
+    if (x.revealed.join() !== y.revealed.join()) return `step ${t + 1}: ${A} revealed [${x.revealed}], ${B} revealed [${y.revealed}]`;
     for (let i = 0; i < x.tokens.length; i++) {
-      if (x.tokens[i] !== y.tokens[i]) return `step ${t + 1}, position ${x.revealed[i]}: CPU wrote "${tokenText(x.tokens[i])}", GPU wrote "${tokenText(y.tokens[i])}"`;
+      if (x.tokens[i] !== y.tokens[i]) return `step ${t + 1}, position ${x.revealed[i]}: ${A} wrote "${tokenText(x.tokens[i])}", ${B} wrote "${tokenText(y.tokens[i])}"`;
     }
-    if (x.remasked.join() !== y.remasked.join()) return `step ${t + 1}: CPU remasked [${x.remasked}], GPU remasked [${y.remasked}]`;
+    if (x.remasked.join() !== y.remasked.join()) return `step ${t + 1}: ${A} remasked [${x.remasked}], ${B} remasked [${y.remasked}]`;
   }
-  if (a.steps.length !== b.steps.length) return `CPU took ${a.steps.length} steps, GPU took ${b.steps.length}`;
+  if (a.steps.length !== b.steps.length) return `${A} took ${a.steps.length} steps, ${B} took ${b.steps.length}`;
   for (let p = 0; p < a.output.length; p++) if (a.output[p] !== b.output[p]) return `final output differs at position ${p}`;
   return null;
 }
 
+/** A model decode on its runtime against the same decode on the CPU twin (our engine in TypeScript). */
+async function verifyModel(id: number, req: DecodeRequest): Promise<void> {
+  const subject = await decodeModel(req);
+  const subjectName = `${subject.run.name} on ${RUNTIME_TITLES[subject.run.runtime]}`;
+  let twin;
+  try {
+    twin = await decodeModel({ ...req, model: { ...req.model!, runtime: 'cpu' } });
+  } catch (e) {
+    throw new Error(`the CPU twin cannot run this model (${(e as Error).message})`, { cause: e });
+  }
+  const difference = firstDifference(twin.trace, subject.trace, 'CPU twin', RUNTIME_TITLES[subject.run.runtime]);
+  const result: VerifyResult = {
+    same: difference === null,
+    difference,
+    cpuMs: twin.ms,
+    gpuMs: subject.ms,
+    subject: subjectName,
+    reference: 'CPU twin',
+    ...(subject.run.runtime === 'cpu' ? { note: 'The chosen runtime is the CPU twin itself; choose another runtime to compare two engines.' } : {}),
+  };
+  post({ type: 'verified', id, result });
+}
+
 async function handleVerify(id: number, req: DecodeRequest): Promise<void> {
+  if (req.model) return verifyModel(id, req);
   const g = await loadGpu();
   if (!g) throw new Error(gpuNote ?? 'no GPU backend to verify');
   const c = await decodeOne(req, cpuBackend);
@@ -252,8 +318,11 @@ self.onmessage = async (ev: MessageEvent<ToWorker>) => {
       case 'verify':
         await handleVerify(msg.id, msg.req);
         break;
+      case 'loadModel':
+        post({ type: 'modelLoaded', id: msg.id, info: await loadModel(msg.which, msg.source) });
+        break;
     }
   } catch (e) {
-    post({ type: 'error', id: msg.id, message: (e as Error)?.message ?? String(e) });
+    post({ type: 'error', id: msg.id, message: (e as Error)?.message ?? String(e), ...(e instanceof LoadFailure ? { code: e.code } : {}) });
   }
 };

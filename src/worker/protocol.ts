@@ -1,5 +1,57 @@
 import type { DecodeTrace } from '../engine/decode';
 import type { SweepProgress, SweepRecord, SweepSpec } from '../engine/sweep';
+import type { ModelRuntimeName } from '../model/runtime';
+
+export type { ModelRuntimeName };
+/** Which model a page decode uses: the bundled trained model or the user's own (one per tab). */
+export type NeuralModel = 'tiny' | 'custom';
+/** 'auto' = recommendRuntime (src/model/load.ts). */
+export type RuntimeChoice = 'auto' | ModelRuntimeName;
+export const RUNTIME_CHOICES: readonly RuntimeChoice[] = ['auto', 'webgpu', 'ort-webgpu', 'ort-wasm', 'cpu'];
+
+export interface ModelRef {
+  model: NeuralModel;
+  runtime: RuntimeChoice;
+  /** Which load of the custom model (a new file re-decodes). */
+  loadId?: number;
+}
+
+/** A model loaded in the worker, as the page sees it. */
+export interface ModelInfo {
+  which: NeuralModel;
+  /** 'tiny' or the file name. */
+  name: string;
+  /** Runtimes this model can use (ORT only when our engine cannot compile it). */
+  runtimes: ModelRuntimeName[];
+  /** What 'auto' picks here. */
+  recommended: ModelRuntimeName;
+  /** Why our engine (webgpu, cpu twin) cannot run it, or null. */
+  engineError: string | null;
+  warnings: string[];
+  parameters: number;
+  opset: number;
+  producer: string;
+  loadId: number;
+}
+
+export type ModelSource =
+  | { kind: 'bundled' }
+  | { kind: 'bytes'; onnx: ArrayBuffer; vocab: string; name: string }
+  | { kind: 'urls'; onnx: string; vocab: string };
+
+/** A sweep record as the page keeps it: which model and runtime made it ('tiny/ort-wasm'), if not the oracle. */
+export type PageRecord = SweepRecord & { model?: string };
+
+/** What a model decode ran on. */
+export interface ModelRun {
+  name: string;
+  runtime: ModelRuntimeName;
+  /** The runtime asked for ('auto' resolves to `runtime`). */
+  asked: RuntimeChoice;
+  forwards: number;
+  /** Median time of one forward pass. */
+  msPerForward: number;
+}
 
 /** Messages between the page and src/worker/engine.worker.ts. Every request carries an id. */
 
@@ -16,6 +68,8 @@ export interface DecodeRequest {
   temperature: number;
   noise: number;
   engine: 'auto' | 'cpu';
+  /** A neural model instead of the oracle (noise is then 0). */
+  model?: ModelRef;
 }
 
 export interface SampleInfo {
@@ -42,6 +96,12 @@ export interface VerifyResult {
   difference: string | null;
   cpuMs: number;
   gpuMs: number;
+  /** What was compared with the CPU: 'GPU' for oracle decodes, e.g. 'tiny on ort-wasm' for models. */
+  subject?: string;
+  /** The reference: 'CPU' (oracle engine) or 'CPU twin'. */
+  reference?: string;
+  /** A remark, e.g. that the chosen runtime is the CPU twin itself. */
+  note?: string;
 }
 
 export type ToWorker =
@@ -49,14 +109,16 @@ export type ToWorker =
   | { type: 'sweep'; id: number; spec: SweepSpec; skip: number; engine: 'auto' | 'cpu' }
   | { type: 'cancel'; id: number }
   | { type: 'info'; id: number; engine: 'auto' | 'cpu' }
-  | { type: 'verify'; id: number; req: DecodeRequest };
+  | { type: 'verify'; id: number; req: DecodeRequest }
+  | { type: 'loadModel'; id: number; which: NeuralModel; source: ModelSource };
 
 export type FromWorker =
-  | { type: 'decoded'; id: number; trace: DecodeTrace; sample: SampleInfo; ms: number; backend: string }
-  | { type: 'record'; id: number; index: number; record: SweepRecord }
+  | { type: 'decoded'; id: number; trace: DecodeTrace; sample: SampleInfo; ms: number; backend: string; model?: ModelRun }
+  | { type: 'record'; id: number; index: number; record: PageRecord }
   | { type: 'progress'; id: number; progress: SweepProgress }
   | { type: 'done'; id: number; cancelled: boolean }
-  | { type: 'error'; id: number; message: string }
+  | { type: 'error'; id: number; message: string; code?: string }
+  | { type: 'modelLoaded'; id: number; info: ModelInfo }
   | { type: 'info'; id: number; info: BackendInfo }
   | { type: 'verified'; id: number; result: VerifyResult }
   | { type: 'notice'; level: 'warning' | 'info'; message: string };

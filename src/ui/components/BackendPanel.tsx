@@ -1,5 +1,6 @@
 import { refreshBackend, setSettings, useApp, verifyAgainstCpu } from '../store';
 import type { EngineChoice } from '../settings';
+import { RUNTIME_LABELS } from './ModelControls';
 
 /** Which engine decodes, on which adapter, how fast; and a check of the GPU against the CPU. */
 export function BackendPanel() {
@@ -8,17 +9,22 @@ export function BackendPanel() {
   const verify = useApp((s) => s.verify);
   const a = useApp((s) => s.sides.a.result);
   const gpuReady = !!info && info.backend !== 'cpu';
+  const m = a?.model;
+  // A model decode compares its runtime with the CPU twin; an oracle decode the GPU with the CPU engine.
+  const canVerify = !!m || gpuReady;
   return (
     <details className="panel backend">
       <summary>
         Backend: <strong data-testid="backend-name">{info ? info.backend : '…'}</strong>
-        {a ? ` · last decode ${(a.ms / Math.max(1, a.trace.nfe)).toFixed(2)} ms/step` : ''}
+        {m ? ` · model ${m.name} on ${RUNTIME_LABELS[m.runtime]}, ${m.msPerForward.toFixed(1)} ms per forward` : a ? ` · last decode ${(a.ms / Math.max(1, a.trace.nfe)).toFixed(2)} ms/step` : ''}
       </summary>
       <dl>
         <div><dt>engine in use</dt><dd>{info?.backend ?? 'starting…'}</dd></div>
         <div><dt>WebGPU in this browser</dt><dd>{info ? (info.webgpu ? 'yes' : 'no') : '…'}</dd></div>
         <div><dt>adapter</dt><dd>{info?.adapter ?? 'none'}</dd></div>
         <div><dt>GPU backend in this build</dt><dd>{info ? (info.gpuModule ? 'yes' : 'not yet') : '…'}</dd></div>
+        {m && <div><dt>model of decode A</dt><dd data-testid="model-runtime">{m.name} on {RUNTIME_LABELS[m.runtime]}{m.asked === 'auto' ? ' (chosen by Auto)' : ''}</dd></div>}
+        {m && <div><dt>ms per forward</dt><dd data-testid="ms-per-forward">{m.msPerForward.toFixed(2)} ms ({m.forwards} forwards)</dd></div>}
         {a && <div><dt>decode A</dt><dd>{a.ms.toFixed(1)} ms for {a.trace.nfe} steps ({(a.ms / Math.max(1, a.trace.nfe)).toFixed(2)} ms/step) on {a.backend}</dd></div>}
       </dl>
       {info?.note && <p className="hint">{info.note}</p>}
@@ -29,16 +35,24 @@ export function BackendPanel() {
           <option value="cpu">CPU engine only</option>
         </select>
       </label>{' '}
-      <button type="button" onClick={() => void verifyAgainstCpu()} disabled={!gpuReady || verify.status === 'running'} title={gpuReady ? 'Run decode A on the GPU and on the CPU and compare' : 'Needs the WebGPU backend'}>
+      <button type="button" onClick={() => void verifyAgainstCpu()} disabled={!canVerify || verify.status === 'running'}
+        title={m ? `Run decode A on ${RUNTIME_LABELS[m.runtime]} and on the CPU twin and compare` : gpuReady ? 'Run decode A on the GPU and on the CPU and compare' : 'Needs the WebGPU backend or a model decode'}>
         {verify.status === 'running' ? 'verifying…' : 'Verify against CPU'}
       </button>
-      {!gpuReady && <span className="hint"> (needs the WebGPU backend)</span>}
-      {verify.status === 'done' && verify.result && (
-        <p className={verify.result.same ? 'ok' : 'error'} role="status">
-          {verify.result.same ? '✓ GPU and CPU revealed the same tokens at every step' : `✗ first difference: ${verify.result.difference}`} (CPU {verify.result.cpuMs.toFixed(0)} ms, GPU {verify.result.gpuMs.toFixed(0)} ms)
-        </p>
-      )}
+      {!canVerify && <span className="hint"> (needs the WebGPU backend, or a model in decode A)</span>}
+      {verify.status === 'done' && verify.result && <VerifyLine r={verify.result} />}
       {verify.status === 'error' && <p className="error" role="alert">Verification failed: {verify.error}</p>}
     </details>
+  );
+}
+
+function VerifyLine({ r }: { r: NonNullable<ReturnType<typeof useApp.getState>['verify']['result']> }) {
+  const ref = r.reference ?? 'CPU';
+  const sub = r.subject ?? 'GPU';
+  return (
+    <p className={r.same ? 'ok' : 'error'} role="status" data-testid="verify-result">
+      {r.same ? `✓ identical: ${sub} and the ${ref} revealed the same tokens at every step` : `✗ first difference (${sub} vs ${ref}): ${r.difference}`} ({ref} {r.cpuMs.toFixed(0)} ms,{' '}
+      {sub} {r.gpuMs.toFixed(0)} ms){r.note ? `. ${r.note}` : ''}
+    </p>
   );
 }

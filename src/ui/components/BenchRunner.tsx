@@ -2,8 +2,11 @@ import { useRef, useState } from 'react';
 import { STRATEGIES, getStrategy } from '../../engine/strategies';
 import { recordsToCsv } from '../../engine/sweep';
 import { TASKS } from '../../engine/tasks';
+import type { PageRecord } from '../../worker/protocol';
 import { DEFAULT_FORM, buildSpec, exportJson, formatParams, gridText, parseImport, type BenchForm, type BenchRun } from '../bench';
-import { addRuns, cancelSweep, deleteRun, notify, startRun, useApp } from '../store';
+import { addRuns, cancelSweep, deleteRun, ensureTiny, notify, startRun, useApp } from '../store';
+import { SelectField } from './fields';
+import { MODEL_MENU, ModelLoader, RuntimeField, TinyStatus, type MenuModel } from './ModelControls';
 
 function download(name: string, text: string, type: string): void {
   const url = URL.createObjectURL(new Blob([text], { type }));
@@ -18,7 +21,11 @@ const FAMILIES = [...new Set(TASKS.map((t) => t.family))];
 
 /** Tasks x strategies x grids x samples: runs in the worker, results kept in IndexedDB. */
 export function BenchRunner() {
-  const [form, setForm] = useState<BenchForm>(DEFAULT_FORM);
+  const [form, setForm] = useState<BenchForm>({ ...DEFAULT_FORM, model: 'oracle', runtime: 'auto' });
+  const bm = form.model ?? 'oracle';
+  const neural = bm === 'tiny' || bm === 'custom';
+  const slot = useApp((s) => (neural ? s.models[bm] : null));
+  const [starting, setStarting] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
   const sweep = useApp((s) => s.sweep);
   const runs = useApp((s) => s.runs);
@@ -32,12 +39,23 @@ export function BenchRunner() {
     preview = `Not ready: ${(e as Error).message}`;
   }
 
-  const run = () => {
+  const run = async () => {
     try {
-      const { spec } = buildSpec(form);
+      buildSpec(form);
+      let runtime = undefined;
+      if (neural) {
+        // Sweeps record a concrete runtime, so Auto is resolved here, with the model loaded.
+        setStarting(true);
+        const info = bm === 'tiny' ? await ensureTiny() : useApp.getState().models.custom.info;
+        setStarting(false);
+        if (!info) throw new Error(bm === 'tiny' ? `The trained model is not available: ${useApp.getState().models.tiny.error?.message ?? 'it did not load'}.` : 'Load your model first (below).');
+        runtime = form.runtime && form.runtime !== 'auto' ? form.runtime : info.recommended;
+      }
+      const { spec } = buildSpec(form, runtime);
       setFormError(null);
       startRun({ id: `run-${Date.now()}`, created: Date.now(), spec, records: [], status: 'running' });
     } catch (e) {
+      setStarting(false);
       setFormError((e as Error).message);
     }
   };
@@ -50,7 +68,7 @@ export function BenchRunner() {
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          run();
+          void run();
         }}
       >
         <div className="bench-grid">
@@ -93,8 +111,18 @@ export function BenchRunner() {
               <input type="text" value={form.sizes} onChange={(e) => setForm({ ...form, sizes: e.target.value })} /></label>
             <label className="grid-field"><span>temperatures</span>
               <input type="text" value={form.temperatures} onChange={(e) => setForm({ ...form, temperatures: e.target.value })} /></label>
-            <label className="grid-field"><span>noise σ values (0 = exact oracle)</span>
-              <input type="text" value={form.noises} onChange={(e) => setForm({ ...form, noises: e.target.value })} /></label>
+            <SelectField<MenuModel> label="model" value={bm} options={MODEL_MENU}
+              onChange={(model) => {
+                setForm({ ...form, model, noises: model === 'noise' && form.noises.trim() === '0' ? '0.5, 1' : form.noises });
+                if (model === 'tiny') void ensureTiny();
+              }}
+              help="Who predicts in the sweep: the exact oracle, the oracle with noise, the trained Tiny MDM, or your own model." />
+            {neural && <RuntimeField value={form.runtime ?? 'auto'} info={slot?.info ?? null} onChange={(runtime) => setForm({ ...form, runtime })} />}
+            {bm === 'tiny' && slot && <TinyStatus slot={slot} />}
+            {bm === 'noise' && (
+              <label className="grid-field"><span>noise σ values (0 = exact oracle)</span>
+                <input type="text" value={form.noises} onChange={(e) => setForm({ ...form, noises: e.target.value })} /></label>
+            )}
             <label className="grid-field"><span>samples per configuration</span>
               <input type="number" min={1} max={100000} value={form.samples} onChange={(e) => setForm({ ...form, samples: Number(e.target.value) })} /></label>
             <label className="grid-field"><span>seed</span>
@@ -102,12 +130,13 @@ export function BenchRunner() {
             <p className="hint" data-testid="bench-preview">{preview}</p>
             {formError && <p className="error" role="alert">{formError}</p>}
             <div className="buttons">
-              <button type="submit" disabled={!!sweep}>Run sweep</button>
+              <button type="submit" disabled={!!sweep || starting}>{starting ? 'Loading the model…' : 'Run sweep'}</button>
               <button type="button" onClick={cancelSweep} disabled={!sweep}>Cancel</button>
             </div>
           </fieldset>
         </div>
       </form>
+      {bm === 'custom' && <ModelLoader onUseRuntime={(runtime) => setForm({ ...form, runtime })} />}
       <Progress />
       <div className="buttons results-actions">
         <button type="button" disabled={runs.length === 0} onClick={() => download('unmask-results.csv', recordsToCsv(runs.flatMap((r) => r.records)), 'text/csv')}>Export CSV</button>
@@ -175,7 +204,7 @@ function RunsTable({ runs }: { runs: BenchRun[] }) {
             <thead>
               <tr>
                 <th scope="col">task</th><th scope="col">n</th><th scope="col">strategy</th><th scope="col">params</th>
-                <th scope="col">score</th><th scope="col">95% CI</th><th scope="col">tokens/step</th><th scope="col">NFE</th><th scope="col">samples</th><th scope="col">s</th><th scope="col">backend</th>
+                <th scope="col">score</th><th scope="col">95% CI</th><th scope="col">tokens/step</th><th scope="col">NFE</th><th scope="col">samples</th><th scope="col">s</th><th scope="col">backend / model</th>
               </tr>
             </thead>
             <tbody>
@@ -183,7 +212,7 @@ function RunsTable({ runs }: { runs: BenchRun[] }) {
                 <tr key={i}>
                   <td>{r.task}</td><td>{r.rho ?? r.n}</td><td title={safeTitle(r.strategy)}>{r.strategy}</td><td>{formatParams(r.params)}</td>
                   <td>{(r.score * 100).toFixed(1)}%</td><td>{(r.ci95[0] * 100).toFixed(1)}–{(r.ci95[1] * 100).toFixed(1)}%</td>
-                  <td>{r.tps.toFixed(2)}</td><td>{r.nfe.toFixed(1)}</td><td>{r.samples}</td><td>{r.seconds.toFixed(2)}</td><td>{r.backend}</td>
+                  <td>{r.tps.toFixed(2)}</td><td>{r.nfe.toFixed(1)}</td><td>{r.samples}</td><td>{r.seconds.toFixed(2)}</td><td>{(r as PageRecord).model ?? r.backend}</td>
                 </tr>
               ))}
             </tbody>

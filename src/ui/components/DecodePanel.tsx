@@ -1,10 +1,12 @@
 import { getStrategy } from '../../engine/strategies';
 import { detokenize, EOS_ID } from '../../engine/vocab';
-import { currentFrame, setFrame, setSettings, useApp, type Side } from '../store';
+import { modelOf } from '../settings';
+import { currentFrame, customMissing, setFrame, setSettings, useApp, type Side } from '../store';
 import { breakingFrame, frameView } from '../traceView';
 import { Candidates } from './Candidates';
 import { SideSettingsForm } from './DecodeSettings';
 import { Dependency } from './Dependency';
+import { ranOn } from './ModelControls';
 import { TokenCanvas } from './TokenCanvas';
 
 function outputText(tokens: ArrayLike<number>): string {
@@ -20,7 +22,10 @@ export function DecodePanel({ side }: { side: Side }) {
   const frame = useApp(currentFrame);
   const d = settings[side];
   const r = st.result;
-  const title = `${side.toUpperCase()}: ${getStrategy(d.strategy).title}${d.params.k !== undefined ? `, k = ${d.params.k}` : ''}`;
+  const missing = useApp((s) => customMissing(s, side));
+  const model = modelOf(d);
+  const who = model === 'tiny' ? ' · Tiny MDM' : model === 'custom' ? (missing ? ' · oracle (your model not loaded)' : ' · your model') : d.noise > 0 ? ` · oracle + noise σ=${d.noise}` : '';
+  const title = `${side.toUpperCase()}: ${getStrategy(d.strategy).title}${d.params.k !== undefined ? `, k = ${d.params.k}` : ''}${who}`;
   return (
     <section className="panel decode-panel" aria-labelledby={`title-${side}`} data-side={side}>
       <h2 id={`title-${side}`}>
@@ -31,6 +36,12 @@ export function DecodePanel({ side }: { side: Side }) {
         <summary>Settings of decode {side.toUpperCase()}</summary>
         <SideSettingsForm side={side} />
       </details>
+      {missing && (
+        <p className="warn-box" role="status" data-testid={`custom-missing-${side}`}>
+          <span aria-hidden="true">⚠ </span>Decode {side.toUpperCase()} is set to your own model (model=custom in the link), but a model file cannot be
+          kept in a link: load the .onnx and its vocabulary again under “Settings of decode {side.toUpperCase()}”. Meanwhile it decodes with the exact oracle.
+        </p>
+      )}
       {st.error && (
         <p className="error" role="alert">
           Decode {side.toUpperCase()} could not run: {st.error}
@@ -47,7 +58,7 @@ export function DecodePanel({ side }: { side: Side }) {
           </details>
           <details open className="sub">
             <summary>Where dependencies broke</summary>
-            <Dependency trace={r.trace} frame={frame} exact={d.noise === 0} />
+            <Dependency trace={r.trace} frame={frame} exact={!r.model && d.noise === 0} model={r.model?.name} />
           </details>
         </>
       )}
@@ -68,8 +79,14 @@ function Outcome({ side }: { side: Side }) {
         <strong>{done ? (t.score.ok ? '✓ valid' : '✗ invalid') : `step ${Math.min(frame, v.frames)} of ${v.frames}`}</strong>
         {' · '}
         {t.nfe} steps, {t.tps.toFixed(2)} tokens per step
-        {r.ms > 0 && ` · ${r.ms.toFixed(0)} ms on ${r.backend} (${(r.ms / Math.max(1, t.nfe)).toFixed(1)} ms/step)`}
+        {r.ms > 0 && !r.model && ` · ${r.ms.toFixed(0)} ms on ${r.backend} (${(r.ms / Math.max(1, t.nfe)).toFixed(1)} ms/step)`}
+        {r.model && ` · ${r.ms.toFixed(0)} ms`}
       </p>
+      {r.model && (
+        <p className="ran-on" data-testid={`ran-on-${side}`}>
+          {ranOn(r.model)}
+        </p>
+      )}
       <p className="output">
         output: <q>{outputText(done ? t.output : v.tokens).replace(/\[MASK\]/g, '▒')}</q>
       </p>

@@ -1,8 +1,9 @@
 import { STRATEGIES, getStrategy } from '../../engine/strategies';
 import { TASKS, getTask } from '../../engine/tasks';
-import { MAX_NOISE, MAX_SEED, MAX_TEMPERATURE, defaultParams, HEATS, type Heat } from '../settings';
+import { MAX_NOISE, MAX_SEED, MAX_TEMPERATURE, defaultParams, HEATS, modelOf, runtimeOf, type Heat } from '../settings';
 import { setSettings, setSide, useApp, type Side } from '../store';
 import { NumberField, SelectField } from './fields';
+import { MODEL_MENU, ModelLoader, RuntimeField, TinyStatus, type MenuModel } from './ModelControls';
 
 const TASK_OPTIONS = TASKS.map((t) => ({ value: t.id as string, label: t.title }));
 const STRATEGY_OPTIONS = STRATEGIES.map((s) => ({ value: s.id, label: `${s.title} (${s.id})` }));
@@ -45,25 +46,37 @@ export function SharedSettings() {
 /** One decode's model, strategy (form built from its ParamSpec list), block, temperature. */
 export function SideSettingsForm({ side }: { side: Side }) {
   const d = useApp((st) => st.settings[side]);
+  const model = modelOf(d);
+  const slot = useApp((st) => (model === 'oracle' ? null : st.models[model]));
+  const info = slot?.info ?? null;
   const def = getStrategy(d.strategy);
   return (
     <fieldset className="side-settings">
       <legend>Decode {side.toUpperCase()}</legend>
-      <SelectField
+      <SelectField<MenuModel>
         label="model"
-        value={d.noise > 0 ? 'noise' : 'oracle'}
-        options={[
-          { value: 'oracle', label: 'oracle (exact)' },
-          { value: 'noise', label: 'oracle + noise' },
-        ]}
-        onChange={(v) => setSide(side, { noise: v === 'noise' ? (d.noise > 0 ? d.noise : 0.5) : 0 })}
-        help="The oracle gives the exact conditionals of the task's answers; noise adds Gaussian noise σ to log-probabilities."
+        value={model === 'oracle' ? (d.noise > 0 ? 'noise' : 'oracle') : model}
+        options={MODEL_MENU}
+        onChange={(v) => {
+          const nd = v === 'tiny' || v === 'custom';
+          setSide(side, {
+            model: nd ? v : 'oracle',
+            noise: v === 'noise' ? (d.noise > 0 ? d.noise : 0.5) : 0,
+            // Strategies that read the exact oracle cannot run on a model.
+            ...(nd && def.oracleOnly ? { strategy: 'topk-confidence', params: defaultParams('topk-confidence'), block: 0 } : {}),
+          });
+          setSettings({ step: -1 });
+        }}
+        help="The oracle gives the exact conditionals of the task's answers; noise adds Gaussian noise σ to log-probabilities; Tiny MDM is a masked-diffusion transformer trained on these tasks; or load your own ONNX model."
       />
+      {model !== 'oracle' && (
+        <RuntimeField value={runtimeOf(d)} info={info} onChange={(runtime) => { setSide(side, { runtime }); setSettings({ step: -1 }); }} />
+      )}
       {d.noise > 0 && <NumberField label="noise σ" value={d.noise} min={0.001} max={MAX_NOISE} step={0.1} onCommit={(noise) => setSide(side, { noise })} />}
       <SelectField
         label="strategy"
         value={d.strategy}
-        options={STRATEGY_OPTIONS}
+        options={model === 'oracle' ? STRATEGY_OPTIONS : STRATEGY_OPTIONS.filter((o) => !getStrategy(o.value).oracleOnly)}
         onChange={(strategy) => {
           const nd = getStrategy(strategy);
           setSide(side, { strategy, params: defaultParams(strategy), block: nd.blocks ? d.block : 0, noise: nd.oracleOnly ? 0 : d.noise });
@@ -89,6 +102,8 @@ export function SideSettingsForm({ side }: { side: Side }) {
       {def.blocks && <NumberField label="block length (0 = none)" value={d.block} min={0} max={4096} integer onCommit={(block) => setSide(side, { block })} help="Semi-autoregressive blocks: decode the canvas block by block." />}
       <NumberField label="temperature" value={d.temperature} min={0} max={MAX_TEMPERATURE} step={0.1} onCommit={(temperature) => setSide(side, { temperature })} help="0 = greedy argmax; > 0 = sample" />
       <p className="rule">{def.rule}</p>
+      {model === 'tiny' && slot && <TinyStatus slot={slot} />}
+      {model === 'custom' && <ModelLoader onUseRuntime={(runtime) => setSide(side, { runtime })} />}
     </fieldset>
   );
 }

@@ -11,7 +11,24 @@ const fmt = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : '–');
  * positions when the shown step was decided, the links between the positions it revealed
  * together, and the step's exact total correlation and probability of a valid combination.
  */
-export function Dependency({ trace, frame, exact }: { trace: DecodeTrace; frame: number; exact: boolean }) {
+export function Dependency({ trace, frame, exact, model }: { trace: DecodeTrace; frame: number; exact: boolean; model?: string }) {
+  if (model) {
+    const step = frameView(trace, frame).step;
+    return (
+      <div className="dep" data-testid="dep-model">
+        <p className="hint">
+          <strong>Exact only with the oracle.</strong> Mutual information, total correlation and P(valid combination) are computed from the task's
+          true distribution; {model} has its own errors on top of the parallel-decoding error, so there is no exact theory for its decodes. The
+          canvas, heat, candidates, score and reason above are the model's own.
+        </p>
+        {step && frame > 0 && (
+          <p className="hint">
+            Step {step.step + 1}: {step.revealed.length} position{step.revealed.length === 1 ? '' : 's'} revealed together ({step.revealed.join(', ')}).
+          </p>
+        )}
+      </div>
+    );
+  }
   if (!exact) {
     return <p className="hint">The dependency view needs the exact oracle: set noise σ to 0 to see mutual information and total correlation.</p>;
   }
