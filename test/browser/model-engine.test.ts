@@ -81,6 +81,36 @@ describe('model engines in the browser', () => {
     await canvas.dispose();
   });
 
+  gpuTest('GPU-resident forward for the unmasking core: prompts and canvases in GPU buffers, logits written in place', async ({ gpu: { device } }) => {
+    const h = synthetic();
+    const samples = Array.from({ length: 3 }, (_, i) => generateSample('letters/copy', { n: 5 }, 5, i));
+    const L = samples[0].canvasLength;
+    const canvases = new Int32Array(3 * L).map((_, i) => (i % 3 === 0 ? 0 : 20 + (i % 9)));
+    const prompts = new Int32Array(3 * 32).fill(3);
+    samples.forEach((s, b) => prompts.set(s.prompt, b * 32));
+    const buf = (data: Int32Array | number) => {
+      const b = device.createBuffer({ size: typeof data === 'number' ? data : data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+      if (typeof data !== 'number') device.queue.writeBuffer(b, 0, data);
+      return b;
+    };
+    const logits = buf(3 * L * 169 * 4);
+    const gpu = GpuModelRuntime.onDevice(device, h.program!, 'canvas');
+    await gpu.ready;
+    const fwd = gpu.gpuForward({ batch: 3, canvasLength: L, prompts: buf(prompts), canvases: buf(canvases), logits, padId: 3 });
+    const enc = device.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    fwd.encode(pass);
+    pass.end();
+    device.queue.submit([enc.finish()]);
+    const { readBuffer } = await import('../../src/gpu/device');
+    const got = new Float32Array(await readBuffer(device, logits));
+    const twin = new ModelDenoiser(new CpuModelRuntime(h.program!, 'canvas'), h.vocab, h.name);
+    const want = await twin.forward({ samples, canvases, canvasLength: L, steps: [0, 0, 0] });
+    expect(relErr(got, want.data)).toBeLessThan(TOL);
+    fwd.dispose();
+    await gpu.dispose();
+  });
+
   gpuTest('onnxruntime-web (WebGPU and wasm EPs, its .wasm served by the app) matches the TS twin', async () => {
     const h = synthetic();
     const twin = new CpuModelRuntime(h.program!, 'all');

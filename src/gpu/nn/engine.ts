@@ -157,10 +157,12 @@ export class GpuModelRuntime implements ModelRuntime {
   readonly name = 'webgpu' as const;
   readonly vocab: number;
   private readonly weights = new Map<string, GPUBuffer>();
-  private readonly pools = new Map<number, Map<string, GPUBuffer>>();
+  private readonly pools = new Map<string, Map<string, GPUBuffer>>();
   private readonly plans = new Map<number, Plan>();
   private readonly steps: GpuStep[];
   private readonly program: Program;
+  /** The program as compiled (all 64 output rows). */
+  private readonly base: Program;
   private readonly sliced: boolean;
   private readonly dummy: GPUBuffer[];
   private idsBuffer: GPUBuffer | null = null;
@@ -178,6 +180,7 @@ export class GpuModelRuntime implements ModelRuntime {
     readonly rows: RowSelection,
   ) {
     this.vocab = program.vocab;
+    this.base = program;
     const { start, count } = rowRange(rows);
     const windowed = rows === 'canvas' ? withOutputRows(program, start, count) : null;
     this.program = windowed ?? program;
@@ -226,18 +229,18 @@ export class GpuModelRuntime implements ModelRuntime {
 
   /** Activation buffers for a batch capacity, reused by liveness (a value's buffer returns to
    *  the free list after its last reader). */
-  private buffersFor(capacity: number): Map<string, GPUBuffer> {
-    let pool = this.pools.get(capacity);
+  private buffersFor(capacity: number, p: Program = this.program, steps: GpuStep[] = this.steps, variant = ''): Map<string, GPUBuffer> {
+    const key = `${capacity}${variant}`;
+    let pool = this.pools.get(key);
     if (pool) return pool;
     pool = new Map();
-    const p = this.program;
     const lastUse = new Map<number, number>();
     const reads = (s: GpuStep) => s.bindings.slice(0, -1).filter((b) => b.startsWith('v')).map((b) => Number(b.slice(1)));
-    this.steps.forEach((s, i) => reads(s).forEach((v) => lastUse.set(v, i)));
+    steps.forEach((s, i) => reads(s).forEach((v) => lastUse.set(v, i)));
     lastUse.set(p.output, Infinity);
     const free: GPUBuffer[] = [];
     const live = new Map<number, GPUBuffer>();
-    this.steps.forEach((s, i) => {
+    steps.forEach((s, i) => {
       const outName = s.bindings[s.bindings.length - 1];
       const out = Number(outName.slice(1));
       const bytes = Math.max(16, capacity * p.values[out].size * 4);
@@ -256,7 +259,7 @@ export class GpuModelRuntime implements ModelRuntime {
         }
       }
     });
-    this.pools.set(capacity, pool);
+    this.pools.set(key, pool);
     return pool;
   }
 
@@ -327,7 +330,7 @@ export class GpuModelRuntime implements ModelRuntime {
       pass.dispatchWorkgroups(...s.grid);
     }
     pass.end();
-    const outBuf = this.pools.get(plan.capacity)!.get(`v${this.program.output}`)!;
+    const outBuf = this.pools.get(`${plan.capacity}`)!.get(`v${this.program.output}`)!;
     enc.copyBufferToBuffer(outBuf, 0, this.staging, 0, outBytes);
     this.device.queue.submit([enc.finish()]);
     await this.staging.mapAsync(GPUMapMode.READ, 0, Math.ceil(outBytes / 16) * 16);
@@ -336,6 +339,67 @@ export class GpuModelRuntime implements ModelRuntime {
     if (!this.sliced) return out;
     const { start, count } = rowRange(this.rows);
     return sliceRows(out, batch, this.vocab, start, count);
+  }
+
+  /**
+   * For the GPU unmasking core (src/gpu/decoder.ts): a forward pass that never leaves the GPU.
+   * Reads prompts (batch x 32 i32, engine ids, [PAD]-padded) and canvases (batch x L i32, [MASK]
+   * where masked) from the caller's buffers and writes the canvas logits (batch x L x vocab
+   * f32) into `logits`: the layout of the decoder's logits buffer. Bind groups are built here
+   * once; encode() only records dispatches (compose + every layer) into the caller's pass, so
+   * the decoder can put model, statistics and selection in one submit. Needs a model whose
+   * vocabulary is the engine's (handle.vocab.engineToModel === null).
+   */
+  gpuForward(opts: { batch: number; canvasLength: number; prompts: GPUBuffer; canvases: GPUBuffer; logits: GPUBuffer; padId: number }): { encode(pass: GPUComputePassEncoder): void; dispose(): void } {
+    const { batch, canvasLength: L } = opts;
+    const { start } = rowRange('canvas');
+    const program = withOutputRows(this.base, start, L);
+    if (!program) throw new ModelError('the model\'s output is not a linear layer: the GPU-resident forward needs the output row window', 'operator');
+    const { steps } = planSteps(program);
+    for (const st of steps) st.kernel.pipeline(this.device);
+    const compose = nnKernels.compose();
+    const capacity = 1 << Math.ceil(Math.log2(Math.max(1, batch)));
+    const pool = this.buffersFor(capacity, program, steps, `ext${L}`);
+    const ids = this.device.createBuffer({ label: 'nn-ext-ids', size: Math.max(16, batch * program.seq * 4), usage: STORAGE() });
+    const uniforms: GPUBuffer[] = [];
+    const uniform = (data: ArrayBuffer) => {
+      const u = this.device.createBuffer({ size: Math.max(16, data.byteLength), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+      this.device.queue.writeBuffer(u, 0, data);
+      uniforms.push(u);
+      return u;
+    };
+    const passes = [
+      {
+        pipeline: compose.pipeline(this.device),
+        bindGroup: compose.bindGroup(this.device, [opts.prompts, opts.canvases, ids, uniform(pack.compose(batch, L, opts.padId, start))]),
+        grid: grid.elementwise(batch * program.seq),
+      },
+      ...steps.map((st) => {
+        const buffers = st.bindings.map((b) => {
+          if (b === 'ids') return ids;
+          if (b === 'dummy') return this.dummy[0];
+          if (b === 'dummy2') return this.dummy[1];
+          if (b.startsWith('w:')) return this.weights.get(b.slice(2))!;
+          if (b === `v${program.output}`) return opts.logits;
+          return pool.get(b)!;
+        });
+        return { pipeline: st.kernel.pipeline(this.device), bindGroup: st.kernel.bindGroup(this.device, [...buffers, uniform(st.params(batch))]), grid: st.grid(batch) };
+      }),
+    ];
+    return {
+      encode: (pass) => {
+        if (this.lost) throw new ModelError(`${this.lost}; load the model on the runtime again`, 'runtime');
+        for (const p of passes) {
+          pass.setPipeline(p.pipeline);
+          pass.setBindGroup(0, p.bindGroup);
+          pass.dispatchWorkgroups(...p.grid);
+        }
+      },
+      dispose: () => {
+        ids.destroy();
+        uniforms.forEach((u) => u.destroy());
+      },
+    };
   }
 
   /**

@@ -6,6 +6,7 @@ import attentionWgsl from '../../../shaders/nn_attention.wgsl?raw';
 import geluWgsl from '../../../shaders/nn_gelu.wgsl?raw';
 import residualWgsl from '../../../shaders/nn_residual.wgsl?raw';
 import unaryWgsl from '../../../shaders/nn_unary.wgsl?raw';
+import composeWgsl from '../../../shaders/nn_compose.wgsl?raw';
 import { Kernel, dispatch1d } from '../device';
 
 /**
@@ -30,6 +31,7 @@ export const nnKernels = {
   gelu: () => new Kernel('nn_gelu', withCommon(geluWgsl), { WG: NN_WG }),
   binary: () => new Kernel('nn_residual', withCommon(residualWgsl), { WG: NN_WG }),
   unary: () => new Kernel('nn_unary', withCommon(unaryWgsl), { WG: NN_WG }),
+  compose: () => new Kernel('nn_compose', withCommon(composeWgsl), { WG: NN_WG }),
 };
 
 function u32s(...v: number[]): ArrayBuffer {
@@ -55,6 +57,7 @@ export const pack = {
   gelu: (total: number) => u32s(total, 0, 0, 0),
   binary: (total: number, period: number, op: number, swap: boolean) => u32s(total, period, op, swap ? 1 : 0),
   unary: (total: number, op: number) => u32s(total, op, 0, 0),
+  compose: (batch: number, canvasLength: number, padId: number, promptLength: number) => u32s(batch, canvasLength, padId, promptLength),
 };
 
 /** Workgroup counts of each kernel for its problem size. */
