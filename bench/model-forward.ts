@@ -4,7 +4,8 @@
  * at batch 1, 16 and 64; then full decodes; then a per-kernel profile of our engine.
  *
  *   npm run bench:model [-- --batches 1,16,64 --runtimes webgpu,ort-webgpu,ort-wasm,cpu
- *                          --budget-ms 3000 --max-reps 5 --decode-samples 64 --no-decode]
+ *                          --budget-ms 3000 --max-reps 5 --decode-samples 64 --no-decode --no-forward
+ *                          --model-url /path/under/the/repo.onnx (its vocabulary: same name .json)]
  *
  * Prints a table and writes bench/results/model-forward.json. A Vite dev server on a free
  * localhost port serves bench/model-forward.html (and ORT's .wasm, src/model/ort-engine.ts), and
@@ -26,7 +27,9 @@ const flag = (name: string) => process.argv.includes(`--${name}`);
 
 const batches = arg('batches', '1,16,64').split(',').map(Number);
 const runtimes = arg('runtimes', 'webgpu,ort-webgpu,ort-wasm,cpu').split(',') as BenchRequest['runtimes'];
+const modelUrl = arg('model-url', '');
 const req: BenchRequest = {
+  model: modelUrl ? { onnx: modelUrl, vocab: modelUrl.replace(/\.onnx$/i, '.json') } : null,
   batches,
   runtimes,
   budgetMs: Number(arg('budget-ms', '3000')),
@@ -60,12 +63,12 @@ async function main() {
     await page.exposeFunction('__modelLog', (line: string) => process.stderr.write(`  ${line}\n`));
     await page.goto(`http://localhost:${address.port}/bench/model-forward.html`);
     await page.waitForFunction(() => window.__modelReady === true, undefined, { timeout: 120_000 });
-    const info = await page.evaluate(() => window.__modelInfo());
+    const info = await page.evaluate((m) => window.__modelInfo(m), req.model ?? null);
     process.stderr.write(`model: ${info.model}\nadapter: ${info.adapter}\n`);
     page.setDefaultTimeout(0);
-    const forward: ForwardRow[] = await page.evaluate((r) => window.__modelForward(r), req);
+    const forward: ForwardRow[] = flag('no-forward') ? [] : await page.evaluate((r) => window.__modelForward(r), req);
     const decode: DecodeRow[] = req.decode ? await page.evaluate((r) => window.__modelDecode(r), req) : [];
-    const profile = runtimes.includes('webgpu') ? await page.evaluate((b) => window.__modelProfile(b), Math.max(...batches)) : [];
+    const profile = runtimes.includes('webgpu') && !flag('no-forward') ? await page.evaluate((b) => window.__modelProfile(b), Math.max(...batches)) : [];
 
     const byBatch = new Map<number, Map<string, ForwardRow>>();
     for (const r of forward) {

@@ -12,7 +12,7 @@ import { acquireDevice } from '../src/gpu/device';
 import { GpuModelRuntime } from '../src/gpu/nn/engine';
 import { tinyTransformerOnnx } from '../src/model/build';
 import { ModelDenoiser } from '../src/model/denoiser';
-import { loadBundledModel, loadModelFromBytes, runtimeFor, type ModelHandle } from '../src/model/load';
+import { loadBundledModel, loadModelFromBytes, loadModelFromUrls, runtimeFor, type ModelHandle } from '../src/model/load';
 import type { ModelRuntime, ModelRuntimeName } from '../src/model/runtime';
 
 export interface ForwardRow {
@@ -40,6 +40,8 @@ export interface DecodeRow {
 }
 
 export interface BenchRequest {
+  /** Model and vocabulary URLs on the page's server; default: the bundled 'tiny'. */
+  model?: { onnx: string; vocab: string } | null;
   batches: number[];
   runtimes: ModelRuntimeName[];
   /** Stop repeating a configuration after this many milliseconds (at least one timed rep). */
@@ -51,7 +53,7 @@ export interface BenchRequest {
 declare global {
   interface Window {
     __modelReady: boolean;
-    __modelInfo: () => Promise<{ model: string; adapter: string; parameters: number; dispatches: number; labels: string[] }>;
+    __modelInfo: (model?: BenchRequest['model']) => Promise<{ model: string; adapter: string; parameters: number; dispatches: number; labels: string[] }>;
     __modelForward: (req: BenchRequest) => Promise<ForwardRow[]>;
     __modelDecode: (req: BenchRequest) => Promise<DecodeRow[]>;
     __modelProfile: (batch: number) => Promise<{ label: string; ms: number }[]>;
@@ -66,12 +68,16 @@ declare global {
 let handle: ModelHandle | null = null;
 let modelName = '';
 
+let modelUrls: BenchRequest['model'] = null;
+
 async function model(): Promise<ModelHandle> {
   if (handle) return handle;
-  const r = await loadBundledModel('tiny');
+  const r = modelUrls ? await loadModelFromUrls(modelUrls.onnx, modelUrls.vocab) : await loadBundledModel('tiny');
   if (r.ok) {
     handle = r.handle;
-    modelName = 'tiny (models/tiny-mdm.onnx)';
+    modelName = modelUrls ? modelUrls.onnx : 'tiny (models/tiny-mdm.onnx)';
+  } else if (modelUrls) {
+    throw new Error(r.error);
   } else {
     const s = loadModelFromBytes(tinyTransformerOnnx({ vocab: 169, d: 128, heads: 4, ff: 512, layers: 4, seed: 1, std: 0.05 }), vocabularyJson(), 'random-tiny');
     if (!s.ok) throw new Error(s.error);
@@ -88,7 +94,8 @@ function ids(batch: number): Int32Array {
 
 const log = (line: string) => void window.__modelLog?.(line);
 
-window.__modelInfo = async () => {
+window.__modelInfo = async (urls?: BenchRequest['model']) => {
+  modelUrls = urls ?? null;
   const h = await model();
   const acq = await acquireDevice();
   const gpu = GpuModelRuntime.onDevice(acq.device, h.program!, 'canvas');
