@@ -5,10 +5,11 @@ import { generateSample } from '../../src/engine/tasks';
 import { decode } from '../../src/engine/decode';
 import { OracleDenoiser } from '../../src/engine/denoiser';
 import { vocabularyJson } from '../../src/engine/vocab';
-import { tinyTransformerOnnx } from '../../src/model/build';
+import { encodeModelProto, tinyTransformerModel, tinyTransformerOnnx } from '../../src/model/build';
 import { buildSpec, curveKey, DEFAULT_FORM } from '../../src/ui/bench';
 import { App } from '../../src/ui/components/App';
 import { Dependency } from '../../src/ui/components/Dependency';
+import { loadErrorTitle } from '../../src/ui/components/ModelControls';
 import { WorkerError } from '../../src/ui/engineClient';
 import { PRESET, cloneSettings, fromQuery, modelOf, runtimeOf, sideProblem, toQuery } from '../../src/ui/settings';
 import { decodeRequest, getEngine, setEngine, setSide, syncDecodes, useApp } from '../../src/ui/store';
@@ -131,6 +132,31 @@ describe('models in the engine worker', () => {
       getEngine().sweep(spec, 0, 'cpu', { onRecord: (_, r) => out.push(r), onProgress: () => {}, onDone: () => resolve(out), onError: (m) => reject(new Error(m)) });
     });
     expect(records.map((r) => r.model)).toEqual(['small.onnx/cpu', 'small.onnx/cpu']);
+  });
+
+  it('loads a model with an operator our engine lacks for ORT only, and says why the CPU twin cannot run it', async () => {
+    const m = tinyTransformerModel({ vocab: 169, d: 16, heads: 2, ff: 32, layers: 1, seed: 5 });
+    m.graph!.node!.find((n) => n.opType === 'Erf')!.opType = 'Sin';
+    const info = await getEngine().loadModel('custom', { kind: 'bytes', onnx: encodeModelProto(m).slice().buffer, vocab: vocabText, name: 'sin.onnx' });
+    expect(info.engineError).toMatch(/unsupported operator Sin/);
+    expect(info.runtimes).toEqual(['ort-webgpu', 'ort-wasm']);
+    expect(info.recommended).toBe('ort-wasm');
+    const req = decodeRequest({ ...PRESET, engine: 'cpu' }, 'a', info.loadId);
+    const e = await getEngine().decode({ ...req, model: { model: 'custom', runtime: 'cpu', loadId: info.loadId } }).then(() => null, (err: Error) => err);
+    expect(e!.message).toMatch(/CPU twin cannot run sin\.onnx: .*Sin.*Choose ORT wasm/);
+  });
+
+  it('names a network error for a URL that cannot be fetched', async () => {
+    const e = await getEngine()
+      .loadModel('custom', { kind: 'urls', onnx: 'http://127.0.0.1:9/nothing.onnx', vocab: 'http://127.0.0.1:9/nothing.json' })
+      .then(() => null, (err: WorkerError) => err);
+    expect(e!.code).toBe('io');
+    expect(loadErrorTitle({ message: e!.message, code: e!.code! })).toBe('Network error');
+  });
+
+  it.skipIf(hasTiny)('explains a missing trained model instead of failing silently', async () => {
+    const e = await getEngine().loadModel('tiny', { kind: 'bundled' }).then(() => null, (err: WorkerError) => err);
+    expect(e!.message).toMatch(/trained model could not be loaded.*models\/tiny-mdm\.onnx/);
   });
 
   it.skipIf(!hasTiny)('decodes with the bundled trained model (models/tiny-mdm.onnx)', async () => {

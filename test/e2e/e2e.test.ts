@@ -159,10 +159,16 @@ describe('Unmask end to end', () => {
     expect(await page.getByTestId('outcome-a').innerText()).toMatch(/valid/);
     expect(await page.locator('[data-side=a] [data-testid=dep-model]').innerText()).toMatch(/Exact only with the oracle/);
     await page.locator('[data-side=a] summary', { hasText: 'Settings of decode A' }).click();
+    // Candidates of the model at a position, as for the oracle (at step 1, where it was still masked).
+    await page.getByRole('button', { name: 'first step' }).click();
+    await page.getByRole('button', { name: 'step forward' }).click();
+    await page.locator('[data-side=a] .cell').nth(2).click();
+    await expect.poll(() => page.locator('[data-side=a] details.sub').first().innerText()).toMatch(/Position 2, step 1: top candidates/);
     await page.locator('footer summary').click();
     await expect.poll(() => page.getByTestId('model-runtime').innerText()).toMatch(/^tiny on /);
     await page.getByRole('button', { name: 'Verify against CPU' }).click();
     await expect.poll(() => page.getByTestId('verify-result').innerText(), { timeout: 60_000 }).toMatch(/identical|first difference/);
+    await page.evaluate(() => window.scrollTo(0, 0)); // the sticky player would overlap a scrolled full-page shot
     await page.screenshot({ path: resolve(shots, 'model-decode.png'), fullPage: true });
     await page.locator('footer summary').click();
     // A small sweep with the trained model: its curve is labelled by model and runtime.
@@ -178,6 +184,7 @@ describe('Unmask end to end', () => {
     await expect.poll(() => page.locator('details.run').first().innerText(), { timeout: 60_000 }).toMatch(/done · 2 of 2/);
     await expect.poll(() => page.getByTestId('chart').innerText()).toMatch(/topk-confidence · tiny\//);
     expect(await page.locator('table.results').first().innerText()).toMatch(/tiny\/(ort-wasm|webgpu|ort-webgpu|cpu)/);
+    await page.evaluate(() => window.scrollTo(0, 0)); // the sticky player would overlap a scrolled full-page shot
     await page.screenshot({ path: resolve(shots, 'model-sweep.png'), fullPage: true });
   });
 
@@ -196,6 +203,7 @@ describe('Unmask end to end', () => {
     // B decodes with the oracle meanwhile, and says so; A and the player keep working.
     expect(await b.getByTestId('custom-missing-b').innerText()).toMatch(/exact oracle/);
     await expect.poll(() => page.url()).toContain('b.model=custom');
+    await page.evaluate(() => window.scrollTo(0, 0)); // the sticky player would overlap a scrolled full-page shot
     await page.screenshot({ path: resolve(shots, 'byo-error.png'), fullPage: true });
     const [, total] = (await readout()).split(' / ').map(Number);
     await page.getByRole('button', { name: 'step back' }).click();
