@@ -12,7 +12,7 @@ import { Dependency } from '../../src/ui/components/Dependency';
 import { loadErrorTitle } from '../../src/ui/components/ModelControls';
 import { WorkerError } from '../../src/ui/engineClient';
 import { PRESET, cloneSettings, fromQuery, modelOf, runtimeOf, sideProblem, toQuery } from '../../src/ui/settings';
-import { decodeRequest, getEngine, setEngine, setSide, syncDecodes, useApp } from '../../src/ui/store';
+import { decodeRequest, getEngine, loadCustomModel, setEngine, setSide, syncDecodes, useApp } from '../../src/ui/store';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -154,9 +154,10 @@ describe('models in the engine worker', () => {
     expect(loadErrorTitle({ message: e!.message, code: e!.code! })).toBe('Network error');
   });
 
-  it.skipIf(hasTiny)('explains a missing trained model instead of failing silently', async () => {
-    const e = await getEngine().loadModel('tiny', { kind: 'bundled' }).then(() => null, (err: WorkerError) => err);
-    expect(e!.message).toMatch(/trained model could not be loaded.*models\/tiny-mdm\.onnx/);
+  it('loads the trained model, or explains clearly why it cannot', async () => {
+    const r = await getEngine().loadModel('tiny', { kind: 'bundled' }).then((info) => ({ info }), (err: WorkerError) => ({ err }));
+    if ('info' in r) expect(r.info.name).toBe('tiny');
+    else expect(r.err.message).toMatch(/trained model could not be loaded.*models\/tiny-mdm\.onnx/);
   });
 
   it.skipIf(!hasTiny)('decodes with the bundled trained model (models/tiny-mdm.onnx)', async () => {
@@ -250,5 +251,27 @@ describe('model views', () => {
     await act(async () => verify.click());
     await until(() => !!q('[data-testid=verify-result]'));
     expect(q('[data-testid=verify-result]')!.textContent).toMatch(/identical/);
+  });
+
+  it('offers onnxruntime-web for a model with an operator our engine lacks', async () => {
+    const m = tinyTransformerModel({ vocab: 169, d: 16, heads: 2, ff: 32, layers: 1, seed: 5 });
+    m.graph!.node!.find((n) => n.opType === 'Erf')!.opType = 'Sin';
+    await act(async () => {
+      await loadCustomModel({ kind: 'bytes', onnx: encodeModelProto(m).slice().buffer, vocab: vocabText, name: 'sin.onnx' });
+    });
+    const details = q<HTMLDetailsElement>('[data-side=a] details.side-settings-wrap')!;
+    await until(() => details.querySelector('[data-testid=model-loaded]')?.textContent?.includes('sin.onnx') ?? false);
+    expect(details.textContent).toMatch(/Our engine cannot run it: .*Sin/);
+    // The runtime in force (CPU twin) cannot run it: the decode says so, the last good decode stays.
+    await until(() => !!q('[data-side=a] .error'));
+    expect(q('[data-side=a] .error')!.textContent).toMatch(/CPU twin cannot run sin\.onnx/);
+    expect(q('[data-testid=outcome-a]')).not.toBeNull();
+    const runtime = [...details.querySelectorAll('label')].find((l) => l.textContent === 'runtime')!.control as HTMLSelectElement;
+    expect([...runtime.options].find((o) => o.value === 'cpu')!.textContent).toMatch(/cannot run this model/);
+    const use = [...details.querySelectorAll('button')].find((b) => b.textContent === 'Use ORT wasm')!;
+    await act(async () => use.click());
+    expect(useApp.getState().settings.a.runtime).toBe('ort-wasm');
+    await until(() => q('[data-testid=ran-on-a]')?.textContent?.startsWith('sin.onnx ran on ORT wasm') ?? false);
+    expect(q('[data-side=a] .error')).toBeNull();
   });
 });

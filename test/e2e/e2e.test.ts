@@ -205,6 +205,9 @@ describe('Unmask end to end', () => {
     await expect.poll(() => page.url()).toContain('b.model=custom');
     await page.evaluate(() => window.scrollTo(0, 0)); // the sticky player would overlap a scrolled full-page shot
     await page.screenshot({ path: resolve(shots, 'byo-error.png'), fullPage: true });
+    await page.getByRole('button', { name: /dark theme/ }).click();
+    await page.screenshot({ path: resolve(shots, 'byo-error-dark.png') });
+    await page.getByRole('button', { name: /light theme/ }).click();
     const [, total] = (await readout()).split(' / ').map(Number);
     await page.getByRole('button', { name: 'step back' }).click();
     await expect.poll(() => readout()).toBe(`${total - 1} / ${total}`);
