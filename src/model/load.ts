@@ -117,7 +117,11 @@ export async function loadModelFromUrls(onnxUrl: string | URL, vocabUrl: string 
 export async function loadBundledModel(name: BundledModelName = 'tiny'): Promise<LoadResult> {
   const m = BUNDLED_MODELS[name];
   if (!m) return { ok: false, error: `no bundled model named "${name}" (have: ${Object.keys(BUNDLED_MODELS).join(', ')})`, code: 'io' };
-  return loadModelFromUrls(m.onnx(), m.card(), name);
+  const r = await loadModelFromUrls(m.onnx(), m.card(), name);
+  if (!r.ok && /ENOENT|HTTP 404|HTML\/XML text/.test(r.error)) {
+    return { ok: false, code: r.code, error: `the bundled model "${name}" (models/tiny-mdm.onnx and models/tiny-mdm.json) is not in this build or checkout (${r.error})` };
+  }
+  return r;
 }
 
 /** Creates a runtime for a handle. Throws ModelError (runtime/operator) when it cannot. */
