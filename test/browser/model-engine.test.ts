@@ -7,7 +7,7 @@ import { GpuModelRuntime } from '../../src/gpu/nn/engine';
 import { tinyTransformerOnnx } from '../../src/model/build';
 import { CpuModelRuntime } from '../../src/model/cpu-engine';
 import { ModelDenoiser } from '../../src/model/denoiser';
-import { loadBundledModel, loadModelFromBytes, runtimeFor, type ModelHandle } from '../../src/model/load';
+import { loadBundledModel, loadModelFromBytes, recommendRuntime, runtimeFor, type ModelHandle } from '../../src/model/load';
 import { gpuTest } from './gpu-fixture';
 
 // The whole model on our WGSL engine and on onnxruntime-web (WebGPU and wasm execution
@@ -109,6 +109,11 @@ describe('model engines in the browser', () => {
     expect(relErr(got, want.data)).toBeLessThan(TOL);
     fwd.dispose();
     await gpu.dispose();
+  });
+
+  gpuTest('recommendRuntime picks ORT wasm on a software adapter (SwiftShader) and ours on a hardware GPU', async ({ gpu }) => {
+    const software = /swiftshader|llvmpipe|lavapipe/i.test(gpu.description);
+    expect(await recommendRuntime(synthetic())).toBe(software ? 'ort-wasm' : 'webgpu');
   });
 
   gpuTest('onnxruntime-web (WebGPU and wasm EPs, its .wasm served by the app) matches the TS twin', async () => {

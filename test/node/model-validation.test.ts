@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { vocabularyJson } from '../../src/engine/vocab';
 import { tinyTransformerModel } from '../../src/model/build';
-import { denoiserFor, loadModelFromBytes, type LoadResult } from '../../src/model/load';
+import { denoiserFor, loadModelFromBytes, recommendRuntime, type LoadResult } from '../../src/model/load';
 import { DT, encodeModelProto, type ModelMsg } from '../../src/model/onnx-proto';
 import { valueInfo } from '../../src/model/build';
 
@@ -34,6 +34,12 @@ describe('bring-your-own model validation', () => {
     expect(r.handle.info.operators.Softmax).toBe('attention');
     expect(r.handle.info.operators.Erf).toBe('gelu');
     expect(r.handle.program!.ops.map((o) => o.kind)).toContain('attention');
+  });
+
+  it('recommends ORT wasm where there is no WebGPU (Node)', async () => {
+    const r = load(good());
+    if (!r.ok) throw new Error(r.error);
+    expect(await recommendRuntime(r.handle)).toBe('ort-wasm');
   });
 
   it('rejects random bytes, JSON, a ZIP and a truncated model as "not an ONNX model"', () => {
