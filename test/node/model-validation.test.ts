@@ -36,6 +36,37 @@ describe('bring-your-own model validation', () => {
     expect(r.handle.program!.ops.map((o) => o.kind)).toContain('attention');
   });
 
+  it('runs a model with a larger, reordered vocabulary through the engine vocabulary', async () => {
+    // 170 tokens: the engine's 169 with two swapped, plus one the engine does not use.
+    const tokens = [...vocab.tokens, '<extra>'];
+    [tokens[40], tokens[41]] = [tokens[41], tokens[40]];
+    const r = load(tinyTransformerModel({ ...spec, vocab: 170 }), { ...vocab, tokens });
+    if (!r.ok) throw new Error(r.error);
+    const d = await denoiserFor(r.handle, 'cpu');
+    const { generateSample } = await import('../../src/engine/tasks');
+    const sample = generateSample('letters/copy', { n: 3 }, 1, 0);
+    const L = sample.canvasLength;
+    const canvases = new Int32Array(L).fill(0);
+    canvases[0] = 41; // engine id 41 is model id 40
+    const pred = await d.forward({ samples: [sample], canvases, canvasLength: L, steps: [0] });
+    expect(pred.data.length).toBe(L * 169);
+    // Same logits as the raw runtime, columns mapped back to engine ids.
+    const raw = await d.runtime.forward(
+      (() => {
+        const ids = new Int32Array(64).fill(3);
+        ids.set(Array.from(sample.prompt).map((t) => r.handle.vocab.engineToModel![t]));
+        for (let i = 0; i < L; i++) ids[32 + i] = r.handle.vocab.engineToModel![canvases[i]];
+        return ids;
+      })(),
+      1,
+    );
+    for (let i = 0; i < L; i++) {
+      expect(pred.data[i * 169 + 41]).toBe(raw[i * 170 + 40]);
+      expect(pred.data[i * 169 + 40]).toBe(raw[i * 170 + 41]);
+      expect(pred.data[i * 169 + 7]).toBe(raw[i * 170 + 7]);
+    }
+  });
+
   it('recommends ORT wasm where there is no WebGPU (Node)', async () => {
     const r = load(good());
     if (!r.ok) throw new Error(r.error);
