@@ -50,6 +50,15 @@ const MIXES: Record<string, { family: Record<string, number>; task: Record<strin
     },
     lettersSmall: 4,
   },
+  /** Third phase: reverse, still the weakest letters task, gets the most. */
+  focus2: {
+    family: { letters: 0.7, 'waiting-line': 0.1, puzzles: 0.06, text: 0.1, dial: 0.04 },
+    task: {
+      'letters/copy': 1, 'letters/reverse': 5, 'letters/shuffle': 2.5, 'letters/sort': 1.5,
+      'text/w2s-hard': 1.3, 'text/paraphrase': 1.2,
+    },
+    lettersSmall: 4,
+  },
 };
 if (!MIXES[MIX]) throw new Error(`unknown --mix ${MIX}; known: ${Object.keys(MIXES).join(', ')}`);
 /** Family weights (summing to 1), split within a family by the per-task multipliers. */

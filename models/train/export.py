@@ -147,22 +147,53 @@ def main():
     if os.path.exists(card_path):
         with open(card_path) as f:
             old = json.load(f)
-    metrics = []
-    mpath = os.path.join(args.run, "metrics.jsonl")
-    if os.path.exists(mpath):
-        with open(mpath) as f:
-            metrics = [json.loads(line) for line in f if line.strip()]
-    losses = [r for r in metrics if "loss" in r]
-    evals = [r for r in metrics if "eval" in r]
-    stride = max(1, len(losses) // 40)
-    curve = [{"step": r["step"], "loss": round(r["loss"], 4), "maskedCE": round(r["masked_ce"], 4),
-              "elapsed": r["elapsed"]} for r in losses[::stride]]
-    if losses and curve[-1]["step"] != losses[-1]["step"]:
-        r = losses[-1]
-        curve.append({"step": r["step"], "loss": round(r["loss"], 4), "maskedCE": round(r["masked_ce"], 4),
-                      "elapsed": r["elapsed"]})
-    tr = header["splits"]["train"]
-    card = {
+    # Phases: follow --init back to the first phase (each phase has its own run folder).
+    phases = []
+    run_dir, ckp = args.run, ck
+    while True:
+        a = ckp["args"]
+        with open(os.path.join(a["data"], "data.json")) as f:
+            dh = json.load(f)
+        mets = []
+        mpath = os.path.join(run_dir, "metrics.jsonl")
+        if os.path.exists(mpath):
+            with open(mpath) as f:
+                mets = [json.loads(line) for line in f if line.strip()]
+        phases.insert(0, {"run": run_dir, "ck": ckp, "header": dh, "metrics": mets})
+        if not a.get("init"):
+            break
+        run_dir = os.path.dirname(a["init"])
+        ckp = torch.load(a["init"])
+    offset = 0
+    curve, evals, phase_cards = [], [], []
+    total_wall = 0.0
+    for i, ph in enumerate(phases):
+        a, c, dh = ph["ck"]["args"], ph["ck"], ph["header"]
+        stop = c["step"]
+        losses = [r for r in ph["metrics"] if "loss" in r and r["step"] <= stop]
+        stride = max(1, len(losses) // 25)
+        pts = losses[::stride] + ([losses[-1]] if losses and losses[-1] is not losses[::stride][-1] else [])
+        curve += [{"step": offset + r["step"], "phase": i + 1, "loss": round(r["loss"], 4),
+                   "maskedCE": round(r["masked_ce"], 4), "lr": r["lr"]} for r in pts]
+        evals += [{"step": offset + r["step"], "phase": i + 1, **r["eval"]} for r in ph["metrics"]
+                  if "eval" in r and r["step"] <= stop]
+        cmd = (f"OPENBLAS_NUM_THREADS=1 /usr/bin/python3 models/train/train.py --data {a['data']} --run {ph['run']} "
+               f"--budget {a['budget']:.0f} --steps {c['total']} --lr {a['lr']} --warmup {a['warmup']}"
+               + (f" --init {a['init']}" if a.get("init") else "")
+               + (f" --stop-at {stop}" if stop < c["total"] else ""))
+        phase_cards.append({
+            "phase": i + 1, "data": dh["command"], "mix": dh.get("mixName", "base"),
+            "trainExamples": dh["splits"]["train"]["count"], "trainSeed": dh["splits"]["train"]["seed"],
+            "trainSha256": dh["splits"]["train"]["sha256"], "counts": dh["splits"]["train"]["counts"],
+            "mixWeights": dh["mix"],
+            "steps": stop, "plannedSteps": c["total"], "batch": a["batch"], "examplesSeen": stop * a["batch"],
+            "lr": a["lr"], "schedule": f"linear warmup {a['warmup']} steps, cosine to 5% at step {c['total']}",
+            "stoppedEarly": stop < c["total"],
+            "wallSeconds": round(c["elapsed"], 1), "budgetSeconds": a["budget"], "command": cmd,
+        })
+        total_wall += c["elapsed"]
+        offset += stop
+        card = {
         "name": args.name,
         "format": "unmask-mdm/1",
         "description": "Tiny bidirectional transformer masked-diffusion model trained on Unmask's tasks "
@@ -196,24 +227,25 @@ def main():
                          f"t = {targs['t_min']} + (1 - {targs['t_min']}) u); each real canvas position masked with "
                          "probability t (prompt and [PAD] never); cross-entropy on masked positions weighted "
                          "by 1/t, summed per sequence, divided by its canvas length, averaged over the batch",
-            "seed": targs["seed"], "steps": ck["step"], "plannedSteps": ck["total"], "batch": targs["batch"],
-            "examplesSeen": ck["step"] * targs["batch"],
-            "optimizer": f"AdamW (betas 0.9, 0.98; weight decay {targs['wd']} on matrices), gradient clip 1.0",
-            "lr": targs["lr"], "schedule": f"linear warmup {targs['warmup']} steps, cosine to 5%",
-            "budgetSeconds": targs["budget"], "wallSeconds": round(ck["elapsed"], 1),
-            "hardware": "CPU, 1 torch thread + OpenBLAS 1 thread (PyTorch " + torch.__version__ + ")",
-            "command": "OPENBLAS_NUM_THREADS=1 /usr/bin/python3 models/train/train.py "
-                       f"--budget {targs['budget']:.0f} --steps {ck['total']}",
-            "finalEval": evals[-1]["eval"] if evals else None,
+            "seed": targs["seed"],
+            "steps": offset, "batch": targs["batch"], "examplesSeen": sum(p["examplesSeen"] for p in phase_cards),
+            "optimizer": f"AdamW (betas 0.9, 0.98; weight decay {targs['wd']} on matrices), gradient clip 1.0; "
+                         "optimizer state carried across phases",
+            "wallSeconds": round(total_wall, 1),
+            "hardware": "CPU (2 shared cores), 1 torch thread + OpenBLAS 1 thread (PyTorch " + torch.__version__ + ")",
+            "phases": phase_cards,
+            "finalEval": evals[-1] if evals else None,
+            "evalNote": "eval: held-out masked-token cross-entropy at fixed t, and a PyTorch greedy k = 1 "
+                        "top-confidence decode of 64 held-out letters samples (n <= 8) per task; each phase "
+                        "uses its own data's held-out split",
             "curve": curve,
-            "evals": [{"step": r["step"], **r["eval"]} for r in evals],
+            "evals": evals,
         },
         "data": {
-            "generator": header["command"],
-            "trainExamples": tr["count"], "trainSeed": tr["seed"], "trainSha256": tr["sha256"],
-            "heldoutExamples": header["splits"]["heldout"]["count"], "heldoutSeed": header["splits"]["heldout"]["seed"],
-            "mix": header["mix"], "dialRho": header["dialRho"], "canvasDraw": header["canvasDraw"],
-            "counts": tr["counts"],
+            "source": "models/train/export-data.ts: the engine's TypeScript task generators; canvas filled by "
+                      "an exact draw from each sample's true distribution",
+            "dialRho": header["dialRho"], "canvasDraw": header["canvasDraw"],
+            "perPhase": "see training.phases (mix, seeds, counts)",
         },
         "accuracy": old.get("accuracy"),
     }
