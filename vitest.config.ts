@@ -36,6 +36,8 @@ export default defineConfig({
       },
       {
         extends: true,
+        // Pre-bundled up front: discovering them mid-run makes Vite reload the test page.
+        optimizeDeps: { include: ['protobufjs/light.js', 'onnxruntime-web'] },
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.{ts,tsx}'],
