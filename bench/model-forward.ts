@@ -1,10 +1,12 @@
 /**
  * Model forward-pass benchmark in headless Chromium, all four runtimes side by side in one run:
  * our WGSL engine ('webgpu'), onnxruntime-web WebGPU and wasm, and the TypeScript twin ('cpu'),
- * at batch 1, 16 and 64; then full decodes; then a per-kernel profile of our engine.
+ * at batch 1, 16 and 64; then full decodes (the CPU unmasking engine with each runtime, and our
+ * engine inside the GPU unmasking core); then a per-kernel profile of our engine.
  *
  *   npm run bench:model [-- --batches 1,16,64 --runtimes webgpu,ort-webgpu,ort-wasm,cpu
  *                          --budget-ms 3000 --max-reps 5 --decode-samples 64 --no-decode --no-forward
+ *                          --decode-runtimes webgpu,ort-wasm,cpu --no-gpu-core
  *                          --model-url /path/under/the/repo.onnx (its vocabulary: same name .json)]
  *
  * Prints a table and writes bench/results/model-forward.json. A Vite dev server on a free
@@ -36,7 +38,7 @@ const req: BenchRequest = {
   maxReps: Number(arg('max-reps', '5')),
   decode: flag('no-decode')
     ? null
-    : { task: 'letters/copy', n: 8, strategy: 'topk-confidence', params: { k: 2 }, samples: Number(arg('decode-samples', '64')), batch: 64, runtimes: arg('decode-runtimes', 'webgpu,ort-wasm,cpu').split(',') as BenchRequest['runtimes'] },
+    : { task: 'letters/copy', n: 8, strategy: 'topk-confidence', params: { k: 2 }, samples: Number(arg('decode-samples', '64')), batch: 64, runtimes: arg('decode-runtimes', 'webgpu,ort-wasm,cpu').split(',').filter(Boolean) as BenchRequest['runtimes'], gpuCore: !flag('no-gpu-core') },
 };
 
 async function main() {
@@ -84,7 +86,7 @@ async function main() {
       lines.push(`| ${b} | ${runtimes.map((r) => (m.get(r) ? `${m.get(r)!.ms.toFixed(1)} (${m.get(r)!.samplesPerSecond.toFixed(1)})` : '-')).join(' | ')} | ${ratio('ort-webgpu')} | ${ratio('ort-wasm')} |`);
     }
     if (decode.length) {
-      lines.push('', `Full decodes: ${decode[0].task} n=${decode[0].n}, ${decode[0].strategy}, ${decode[0].samples} samples, batch ${decode[0].batch} (CPU unmasking + model forward)`, '');
+      lines.push('', `Full decodes: ${decode[0].task} n=${decode[0].n}, ${decode[0].strategy}, ${decode[0].samples} samples, batch ${decode[0].batch} (CPU unmasking + model forward; webgpu+gpu-core: our engine inside the GPU unmasking core, forwards/s = GPU steps/s)`, '');
       lines.push('| runtime | seconds | decodes/s | tokens/s | forwards/s | accuracy |', '|---|---|---|---|---|---|');
       for (const d of decode) lines.push(`| ${d.runtime} | ${d.seconds.toFixed(2)} | ${d.decodesPerSecond.toFixed(2)} | ${d.tokensPerSecond.toFixed(1)} | ${d.forwardsPerSecond.toFixed(2)} | ${(100 * d.accuracy).toFixed(1)}% |`);
     }

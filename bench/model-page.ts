@@ -6,6 +6,7 @@
 import { decodeBatch } from '../src/engine/decode';
 import { runConfig, type SweepProgress, type SweepRecord, type SweepSpec } from '../src/engine/sweep';
 import { createModelBackend } from '../src/model/backend';
+import { createWebgpuModelBackend } from '../src/model/gpu-backend';
 import { generateSample } from '../src/engine/tasks';
 import { vocabularyJson } from '../src/engine/vocab';
 import { acquireDevice } from '../src/gpu/device';
@@ -26,7 +27,8 @@ export interface ForwardRow {
 }
 
 export interface DecodeRow {
-  runtime: ModelRuntimeName;
+  /** 'webgpu+gpu-core': our engine as the denoiser of the GPU unmasking core (src/model/gpu-backend.ts). */
+  runtime: ModelRuntimeName | 'webgpu+gpu-core';
   task: string;
   n: number;
   strategy: string;
@@ -47,7 +49,7 @@ export interface BenchRequest {
   /** Stop repeating a configuration after this many milliseconds (at least one timed rep). */
   budgetMs: number;
   maxReps: number;
-  decode: { task: string; n: number; strategy: string; params: Record<string, number>; samples: number; batch: number; runtimes: ModelRuntimeName[] } | null;
+  decode: { task: string; n: number; strategy: string; params: Record<string, number>; samples: number; batch: number; runtimes: ModelRuntimeName[]; gpuCore: boolean } | null;
 }
 
 declare global {
@@ -161,6 +163,41 @@ window.__modelDecode = async (req) => {
     });
     log(`decode ${runtime}: ${(d.samples / seconds).toFixed(2)} decodes/s`);
     await den.dispose();
+  }
+  if (d.gpuCore) {
+    // Our engine inside the GPU unmasking core: model, statistics, selection and commit per step
+    // on the GPU, the state array read back once per chunk of steps.
+    const backend = await createWebgpuModelBackend(h);
+    const request = (samples: ReturnType<typeof generateSample>[]) => ({
+      samples,
+      denoiser: { kind: 'model' as const, model: h.name, runtime: 'webgpu' as const, noise: 0 as const },
+      strategy: d.strategy,
+      params: d.params,
+      options: { seed: 1 },
+    });
+    await backend.decode(request([generateSample(d.task, { n: d.n }, 1, 0)])); // warm-up
+    const t0 = performance.now();
+    let correct = 0;
+    let tokens = 0;
+    let steps = 0;
+    for (let start = 0; start < d.samples; start += d.batch) {
+      const samples = Array.from({ length: Math.min(d.batch, d.samples - start) }, (_, i) => generateSample(d.task, { n: d.n }, 1, start + i));
+      const traces = await backend.decode(request(samples));
+      steps += backend.timings?.steps ?? 0;
+      for (const t of traces) {
+        if (t.score.ok) correct++;
+        tokens += t.canvasLength;
+      }
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    rows.push({
+      runtime: 'webgpu+gpu-core', task: d.task, n: d.n, strategy: `${d.strategy} ${Object.entries(d.params).map(([k, v]) => `${k}=${v}`).join(' ')}`,
+      samples: d.samples, batch: d.batch, seconds,
+      decodesPerSecond: d.samples / seconds, tokensPerSecond: tokens / seconds, forwardsPerSecond: steps / seconds,
+      accuracy: correct / d.samples,
+    });
+    log(`decode webgpu+gpu-core: ${(d.samples / seconds).toFixed(2)} decodes/s (${JSON.stringify(backend.timings)})`);
+    await backend.dispose();
   }
   return rows;
 };

@@ -8,7 +8,8 @@ import { dreamTimesteps } from '../engine/strategies/common';
 import { dreamRevealFraction } from '../engine/strategies/schedules';
 import { remdmSchedule, remdmUnmaskProbability } from '../engine/strategies/remdm';
 import { getTask, type ScoreResult, type TaskSample } from '../engine/tasks';
-import { MASK_ID, VOCAB_SIZE } from '../engine/vocab';
+import { MASK_ID, PAD_ID, VOCAB_SIZE } from '../engine/vocab';
+import { MODEL_CANVAS_LENGTH, MODEL_PROMPT_LENGTH } from '../engine/model-format';
 import { dispatch1d } from './device';
 import { GPU_ORACLE_STRATEGY, GPU_STRATEGY, INFO, NEVER, RV, SS, ST, THEORY_STORAGE_BUFFERS, WG, decodeKernels, packParams, type DecodeKernels, type GpuParams } from './kernels';
 
@@ -43,6 +44,23 @@ export interface ProbeResult {
   canvasAfter: Int32Array;
 }
 
+/**
+ * A neural denoiser resident on the decoder's device (GpuModelRuntime.gpuForward in
+ * src/gpu/nn/engine.ts): each step it reads the prompts and the canvases from the decoder's
+ * buffers and writes the B x L x V logits rows that stats.wgsl reads with LOGITS, recording its
+ * dispatches into the step's pass (no read-back). Its vocabulary must be the engine's.
+ */
+export interface GpuLogitsModel {
+  /** The denoiser id the traces carry ('model:tiny@webgpu'). */
+  readonly id: string;
+  gpuForward(opts: { batch: number; canvasLength: number; prompts: GPUBuffer; canvases: GPUBuffer; logits: GPUBuffer; padId: number }): {
+    encode(pass: GPUComputePassEncoder): void;
+    dispose(): void;
+  };
+}
+
+type ModelForward = ReturnType<GpuLogitsModel['gpuForward']>;
+
 /** Largest support total (+1) for which stats.wgsl looks up ln(weight) in the CPU's own table. */
 const MAX_LOG_TABLE = 1 << 22;
 const USAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
@@ -63,6 +81,8 @@ interface Plan {
   noise: number;
   seed: number;
   denoiserId: string;
+  /** The neural denoiser in place of the oracle, or null. */
+  model: GpuLogitsModel | null;
 }
 
 /**
@@ -132,7 +152,7 @@ export class GpuDecoder {
     return out;
   }
 
-  plan(request: BatchRequest): Plan {
+  plan(request: BatchRequest, model: GpuLogitsModel | null = null): Plan {
     const { samples, options } = request;
     const L = samples[0].canvasLength;
     if (samples.some((s) => s.canvasLength !== L)) throw new Error('a batch must share one canvas length');
@@ -143,14 +163,18 @@ export class GpuDecoder {
     const blockLength = options.block && options.block > 0 ? options.block : L;
     if (!Number.isInteger(blockLength)) throw new RangeError(`block must be an integer, got ${options.block}`);
     if (blockLength !== L && !def.blocks) throw new RangeError(`strategy ${def.id} does not use semi-AR blocks; drop --block`);
-    const exact = request.denoiser.noise === 0;
+    if (request.denoiser.kind === 'model' && !model) throw new GpuUnsupportedError('model denoisers need a GPU-resident model (GpuDecoder.decode(request, model))');
+    const exact = !model && request.denoiser.noise === 0;
     if (def.oracleOnly && !exact) throw new RangeError(`strategy ${def.id} needs the exact oracle (no noise, no model)`);
     const strategyNum = GPU_STRATEGY[def.id] ?? GPU_ORACLE_STRATEGY[def.id];
     if (strategyNum === undefined) throw new GpuUnsupportedError(`strategy ${def.id} has no GPU kernel`);
-    for (const s of samples) {
+    for (const s of model ? [] : samples) {
       if (!(s.truth instanceof SupportDistribution) && !(s.truth instanceof PermutationDistribution)) {
         throw new GpuUnsupportedError(`task ${s.task}: its true distribution has no GPU oracle`);
       }
+    }
+    if (model && (L > MODEL_CANVAS_LENGTH || samples.some((s) => s.prompt.length > MODEL_PROMPT_LENGTH))) {
+      throw new RangeError(`the model takes prompts of up to ${MODEL_PROMPT_LENGTH} and canvases of up to ${MODEL_CANVAS_LENGTH} tokens`);
     }
     if (L > 1024) throw new GpuUnsupportedError(`canvas length ${L} is above the GPU selection kernel's 1024`);
     const record = options.record ?? 'summary';
@@ -167,9 +191,10 @@ export class GpuDecoder {
       record,
       theory: (options.theory ?? record === 'full') && exact,
       maxSteps: options.maxSteps ?? Math.max(1024, 8 * L),
-      noise: request.denoiser.noise,
+      noise: model ? 0 : request.denoiser.noise,
       seed: options.seed,
-      denoiserId: makeDenoiser(request.denoiser, options.seed).id,
+      denoiserId: model ? model.id : makeDenoiser(request.denoiser, options.seed).id,
+      model,
     };
   }
 
@@ -182,18 +207,23 @@ export class GpuDecoder {
     return { members: members * W * 4, rows: samples.length * L * VOCAB_SIZE * 4 };
   }
 
-  async decode(request: BatchRequest): Promise<DecodeTrace[]> {
+  /** Decodes a batch; with `model`, the model's logits replace the oracle's rows every step. */
+  async decode(request: BatchRequest, model: GpuLogitsModel | null = null): Promise<DecodeTrace[]> {
     if (request.samples.length === 0) return [];
-    const plan = this.plan(request);
+    const plan = this.plan(request, model);
     // Validation and memory errors would otherwise only show up as wrong tokens.
     this.device.pushErrorScope('out-of-memory');
     this.device.pushErrorScope('validation');
     let out: DecodeTrace[] | null = null;
     let failure: unknown = null;
+    let forward: ModelForward | null = null;
     try {
-      out = await this.run(plan);
+      forward = model ? this.modelForward(plan, model) : null;
+      out = await this.run(plan, undefined, forward);
     } catch (e) {
       failure = e;
+    } finally {
+      forward?.dispose();
     }
     const validation = await this.device.popErrorScope();
     const oom = await this.device.popErrorScope();
@@ -216,7 +246,25 @@ export class GpuDecoder {
     return out;
   }
 
-  private async run(plan: Plan, probe?: { canvases: Int32Array; steps: readonly number[] }): Promise<DecodeTrace[]> {
+  /**
+   * The model's forward pass over this decoder's canvas and logits buffers (sized here as run()
+   * will find them). Bind groups are built once per decode; each step only records dispatches.
+   */
+  private modelForward(plan: Plan, model: GpuLogitsModel): ModelForward {
+    const { B, L, samples } = plan;
+    const prompts = new Int32Array(B * MODEL_PROMPT_LENGTH).fill(PAD_ID);
+    samples.forEach((s, b) => prompts.set(s.prompt, b * MODEL_PROMPT_LENGTH));
+    return model.gpuForward({
+      batch: B,
+      canvasLength: L,
+      prompts: this.write('prompts', prompts),
+      canvases: this.buffer('canvas', B * L * 4),
+      logits: this.buffer('logits', B * L * VOCAB_SIZE * 4),
+      padId: PAD_ID,
+    });
+  }
+
+  private async run(plan: Plan, probe?: { canvases: Int32Array; steps: readonly number[] }, forward: ModelForward | null = null): Promise<DecodeTrace[]> {
     const started = performance.now();
     const { device } = this;
     const { B, L, samples, params } = plan;
@@ -228,7 +276,7 @@ export class GpuDecoder {
     const perm = new Int32Array(B * 3 * L);
     let totalMembers = 0;
     let maxTotal = 1;
-    for (const s of samples) {
+    for (const s of plan.model ? [] : samples) {
       if (s.truth instanceof SupportDistribution) {
         totalMembers += s.truth.supportSize;
         let t = 0;
@@ -242,6 +290,7 @@ export class GpuDecoder {
     let m0 = 0;
     samples.forEach((s, b) => {
       info[b * INFO.stride + INFO.sample] = s.index;
+      if (plan.model) return; // the model needs no oracle data
       const truth = s.truth;
       if (truth instanceof SupportDistribution) {
         info[b * INFO.stride + INFO.kind] = 0;
@@ -262,7 +311,7 @@ export class GpuDecoder {
         p.items.forEach((t, j) => (perm[base + 2 * L + j] = t));
       }
     });
-    const anyPerm = samples.some((s) => s.truth instanceof PermutationDistribution);
+    const anyPerm = !plan.model && samples.some((s) => s.truth instanceof PermutationDistribution);
     const logTableSize = maxTotal + 1 <= MAX_LOG_TABLE ? maxTotal + 1 : 0;
     const lnTable = new Float32Array(Math.max(1, logTableSize));
     for (let i = 1; i < logTableSize; i++) lnTable[i] = Math.fround(Math.log(i));
@@ -345,14 +394,14 @@ export class GpuDecoder {
       mis: this.buffer('mis', totalMembers * 4),
       minMis: this.buffer('minMis', B * 4),
       hist: this.buffer('hist', B * L * V * 4),
-      logits: this.buffer('logits', plan.noise > 0 ? B * L * V * 4 : 16),
+      logits: this.buffer('logits', plan.noise > 0 || plan.model ? B * L * V * 4 : 16),
       stats: this.buffer('stats', B * L * SS.stride * 4),
       prev: this.buffer('prev', isKlass ? B * L * V * 4 : 16),
       // KLASS: run of stable steps (NEVER = no previous row); ReMDM: confidence at reveal;
       // tc-bound: the count per sequence, then 4 scratch words per support member.
       aux: this.write('aux', new Uint32Array(isKlass || isRemask ? B * L : isTcBound ? B + 4 * totalMembers : 4).fill(isKlass ? NEVER : 0)),
     };
-    const logits = plan.noise > 0;
+    const logits = plan.noise > 0 || plan.model !== null;
     const gpuTheory = plan.theory && plan.record === 'full' && device.limits.maxStorageBuffersPerShaderStage >= THEORY_STORAGE_BUFFERS;
     const theoryBufs = gpuTheory
       ? {
@@ -368,7 +417,7 @@ export class GpuDecoder {
       mismatch: k.oracleMismatch.bindGroup(device, [bufs.params, bufs.members, bufs.memberSeq, bufs.canvas, bufs.state, bufs.mis, bufs.minMis]),
       hist: k.oracleHist.bindGroup(device, [bufs.params, bufs.members, bufs.memberSeq, bufs.memberWeight, bufs.state, bufs.mis, bufs.minMis, bufs.hist, bufs.canvas]),
       perm: k.oraclePerm.bindGroup(device, [bufs.params, bufs.info, bufs.perm, bufs.canvas, bufs.state, bufs.hist]),
-      noise: logits ? k.noise.bindGroup(device, [bufs.params, bufs.info, bufs.state, bufs.hist, bufs.logits, bufs.canvas]) : null,
+      noise: plan.noise > 0 ? k.noise.bindGroup(device, [bufs.params, bufs.info, bufs.state, bufs.hist, bufs.logits, bufs.canvas]) : null,
       stats: k.stats.bindGroup(device, [bufs.params, bufs.info, bufs.canvas, bufs.state, pred, bufs.lnTable, bufs.stats]),
       klass: isKlass ? k.klass.bindGroup(device, [bufs.params, bufs.canvas, bufs.state, pred, bufs.prev, bufs.aux]) : null,
       select: k.select.bindGroup(device, [bufs.params, bufs.info, bufs.canvas, bufs.state, bufs.stats, bufs.reveal, bufs.sched, bufs.aux]),
@@ -400,6 +449,7 @@ export class GpuDecoder {
         pass.setBindGroup(0, g);
         dispatch1d(pass, count, WG);
       };
+      forward?.encode(pass);
       if (anySupport) {
         run(pipes.init, groups.init, B * L);
         run(pipes.mismatch, groups.mismatch, totalMembers);
@@ -420,7 +470,7 @@ export class GpuDecoder {
       pass.setBindGroup(0, groups.select);
       pass.dispatchWorkgroups(x, Math.ceil(B / x));
     };
-    const dispatchesPerStep = (anySupport ? 3 : 0) + (anyPerm ? 1 : 0) + (logits ? 1 : 0) + 1 + (isKlass ? 1 : 0) + (isTcBound ? 1 : 0) + 1;
+    const dispatchesPerStep = (anySupport ? 3 : 0) + (anyPerm ? 1 : 0) + (plan.noise > 0 ? 1 : 0) + 1 + (isKlass ? 1 : 0) + (isTcBound ? 1 : 0) + 1;
     // Bytes touched per step (rough): rows written and read, members scanned, small arrays.
     const bytesPerStep =
       (anySupport ? totalMembers * W * 4 * 2 + B * L * V * 4 * 2 : 0) + (anyPerm ? B * L * V * 4 : 0) +

@@ -1,0 +1,67 @@
+import type { DecodeBackend } from '../engine/backend';
+import { VOCAB_SIZE } from '../engine/vocab';
+import { GpuContext } from '../gpu/device';
+import { GpuDecoder, type GpuLogitsModel, type GpuTimings } from '../gpu/decoder';
+import { GpuModelRuntime } from '../gpu/nn/engine';
+import { ModelError, type ModelHandle } from './load';
+
+/**
+ * Decodes with our WGSL transformer as the denoiser, fully on the GPU: every step the model's
+ * forward pass (GpuModelRuntime.gpuForward) writes the logits rows into the GPU unmasking core's
+ * buffer and the statistics, selection and commit kernels of src/gpu/decoder.ts run after it in
+ * the same pass. Benchmark mode ('summary') reads back only the small state array between chunks
+ * of steps, as with the oracle; 'full' reads each step back for the step-through trace.
+ *
+ *   const backend = await createWebgpuModelBackend(handle);
+ *   const traces = await backend.decode({ samples, denoiser: { kind: 'model', model: 'tiny', runtime: 'webgpu', noise: 0 }, ... });
+ *
+ * Model requests decode with this handle's model whatever spec.model names (one backend, one
+ * model); oracle requests run on the same GPU core without the model. Needs a model our engine
+ * compiles whose vocabulary is the engine's (handle.vocab.engineToModel === null).
+ */
+export interface WebgpuModelBackend extends DecodeBackend {
+  readonly runtime: GpuModelRuntime;
+  /** Timings of the last batch (null before the first). */
+  readonly timings: GpuTimings | null;
+  dispose(): Promise<void>;
+}
+
+export async function createWebgpuModelBackend(handle: ModelHandle, opts: { device?: GPUDevice; hasTimestamps?: boolean } = {}): Promise<WebgpuModelBackend> {
+  if (!handle.program) throw new ModelError(`${handle.name}: our engine cannot run this model (${handle.engineError ?? 'no program'})`, 'operator');
+  if (handle.vocab.engineToModel !== null || handle.program.vocab !== VOCAB_SIZE) {
+    throw new ModelError(`${handle.name}: the GPU unmasking core needs the engine's own vocabulary of ${VOCAB_SIZE} tokens`, 'vocab');
+  }
+  let context: GpuContext | null = null;
+  let device = opts.device;
+  let hasTimestamps = opts.hasTimestamps ?? false;
+  if (!device) {
+    context = new GpuContext();
+    const acq = await context.get();
+    device = acq.device;
+    hasTimestamps = acq.hasTimestamps;
+  }
+  const runtime = GpuModelRuntime.onDevice(device, handle.program, 'canvas');
+  await runtime.ready;
+  const decoder = new GpuDecoder(device, hasTimestamps);
+  const model: GpuLogitsModel = { id: `model:${handle.name}@webgpu`, gpuForward: (o) => runtime.gpuForward(o) };
+  // One decode at a time: the decoder's and the runtime's buffers are shared.
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    name: 'webgpu-model',
+    runtime,
+    get timings() {
+      return decoder.lastTimings;
+    },
+    decode(request) {
+      const run = queue.then(() => decoder.decode(request, request.denoiser.kind === 'model' ? model : null));
+      queue = run.catch(() => undefined);
+      return run;
+    },
+    async dispose() {
+      await queue;
+      decoder.destroy();
+      await runtime.dispose();
+      await context?.destroy();
+    },
+  };
+}
