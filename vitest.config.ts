@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import react from '@vitejs/plugin-react';
-import { CHROMIUM_ARGS, chromiumPath } from './src/cli/webgpu-runner';
+import { CHROMIUM_ARGS, MODEL_PREBUNDLE, chromiumPath } from './src/cli/headless';
 
 // Vitest 5's reporter calls Map.groupBy, which Node 20 (our machines) lacks.
 if (!('groupBy' in Map)) {
@@ -37,7 +37,7 @@ export default defineConfig({
       {
         extends: true,
         // Pre-bundled up front: discovering them mid-run makes Vite reload the test page.
-        optimizeDeps: { include: ['protobufjs/light.js', 'onnxruntime-web'] },
+        optimizeDeps: { include: MODEL_PREBUNDLE },
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.{ts,tsx}'],

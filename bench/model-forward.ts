@@ -13,13 +13,11 @@
  * localhost port serves bench/model-forward.html (and ORT's .wasm, src/model/ort-engine.ts), and
  * playwright-core drives Debian's Chromium (--enable-unsafe-webgpu); both are closed at the end.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { CHROMIUM_ARGS, chromiumPath } from '../src/cli/webgpu-runner';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { MODEL_PREBUNDLE, ROOT, openHeadlessPage } from '../src/cli/headless';
 import type { BenchRequest, DecodeRow, ForwardRow } from './model-page';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -42,28 +40,14 @@ const req: BenchRequest = {
 };
 
 async function main() {
-  const executablePath = chromiumPath();
-  if (!existsSync(executablePath)) throw new Error(`Chromium not found at ${executablePath} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
-  const { createServer } = await import('vite');
-  const { chromium } = await import('playwright-core');
-  const server = await createServer({
-    root: ROOT,
-    configFile: false,
-    logLevel: 'silent',
-    clearScreen: false,
-    server: { host: 'localhost', port: 0, strictPort: false, hmr: false, watch: null },
-    optimizeDeps: { include: ['protobufjs/light.js', 'onnxruntime-web'] },
+  const { page, close } = await openHeadlessPage('bench/model-forward.html', {
+    prebundle: MODEL_PREBUNDLE,
+    beforeGoto: async (p) => {
+      p.on('pageerror', (e) => process.stderr.write(`[page error] ${e.message}\n`));
+      await p.exposeFunction('__modelLog', (line: string) => process.stderr.write(`  ${line}\n`));
+    },
   });
-  let browser: import('playwright-core').Browser | null = null;
   try {
-    await server.listen();
-    const address = server.httpServer?.address();
-    if (!address || typeof address === 'string') throw new Error('no port');
-    browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
-    const page = await browser.newPage();
-    page.on('pageerror', (e) => process.stderr.write(`[page error] ${e.message}\n`));
-    await page.exposeFunction('__modelLog', (line: string) => process.stderr.write(`  ${line}\n`));
-    await page.goto(`http://localhost:${address.port}/bench/model-forward.html`);
     await page.waitForFunction(() => window.__modelReady === true, undefined, { timeout: 120_000 });
     const info = await page.evaluate((m) => window.__modelInfo(m), req.model ?? null);
     process.stderr.write(`model: ${info.model}\nadapter: ${info.adapter}\n`);
@@ -105,8 +89,7 @@ async function main() {
     writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), command: `npm run bench:model -- ${process.argv.slice(2).join(' ')}`.trim(), info, request: req, forward, decode, profile, table }, null, 2) + '\n');
     process.stdout.write(`wrote ${out}\n`);
   } finally {
-    await browser?.close().catch(() => undefined);
-    await server.close().catch(() => undefined);
+    await close();
   }
 }
 

@@ -4,26 +4,8 @@
  * Chromium, and records come back through page.exposeFunction as they finish. Everything is
  * closed at the end, also on errors. `npm run bench -- --backend webgpu` calls this.
  */
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { SweepProgress, SweepRecord, SweepSpec } from '../engine/sweep';
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--enable-unsafe-webgpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
-
-export function chromiumPath(): string {
-  return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-}
+import { openHeadlessPage } from './headless';
 
 /** A started page with the WebGPU bench loaded; `close` stops the browser and the server. */
 export async function openBenchPage(): Promise<{
@@ -31,42 +13,18 @@ export async function openBenchPage(): Promise<{
   adapter: string;
   close: () => Promise<void>;
 }> {
-  const executablePath = chromiumPath();
-  if (!existsSync(executablePath)) {
-    throw new Error(
-      `Chromium not found at ${executablePath}: install it (apt-get install -y chromium) or set CHROMIUM_PATH to a Chromium with WebGPU.`,
-    );
-  }
-  const { createServer } = await import('vite');
-  const { chromium } = await import('playwright-core');
-  const server = await createServer({
-    root: ROOT,
-    configFile: false,
-    logLevel: 'silent',
-    clearScreen: false,
-    server: { host: 'localhost', port: 0, strictPort: false, hmr: false, watch: null },
-    optimizeDeps: { noDiscovery: true, include: [] },
+  const { page, close } = await openHeadlessPage('bench/webgpu.html', {
+    beforeGoto: async (p) => {
+      if (process.env.UNMASK_DEBUG) p.on('console', (m) => process.stderr.write(`[page] ${m.text()}\n`));
+    },
   });
-  let browser: import('playwright-core').Browser | null = null;
-  const close = async () => {
-    await browser?.close().catch(() => undefined);
-    await server.close().catch(() => undefined);
-  };
   try {
-    await server.listen();
-    const address = server.httpServer?.address();
-    if (!address || typeof address === 'string') throw new Error('the Vite server did not report a port');
-    const url = `http://localhost:${address.port}/bench/webgpu.html`;
-    browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
-    const page = await browser.newPage();
-    if (process.env.UNMASK_DEBUG) page.on('console', (m) => process.stderr.write(`[page] ${m.text()}\n`));
-    await page.goto(url);
     await page.waitForFunction(() => window.__unmaskReady === true, undefined, { timeout: 60_000 });
     let adapter: string;
     try {
       adapter = await page.evaluate(() => window.__unmaskCheck());
     } catch (e) {
-      throw new Error(`WebGPU is not usable in Chromium (${executablePath}): ${(e as Error).message}`, { cause: e });
+      throw new Error(`WebGPU is not usable in Chromium: ${(e as Error).message}`, { cause: e });
     }
     return { page, adapter, close };
   } catch (e) {

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, chromiumPath } from '../../src/cli/webgpu-runner';
+import { CHROMIUM_ARGS, chromiumPath } from '../../src/cli/headless';
 
 /**
  * The page end to end: a production build served by `vite preview`, driven in Debian's Chromium.
