@@ -1,3 +1,6 @@
+import type { RandomStream } from '../../src/engine/rng';
+import type { TaskSample } from '../../src/engine/tasks';
+import { VOCAB_SIZE } from '../../src/engine/vocab';
 import { test as base } from 'vitest';
 import { acquireDevice, GpuUnavailableError, type AcquiredDevice } from '../../src/gpu/device';
 
@@ -27,3 +30,20 @@ export const gpuTest = base.extend<{ gpu: AcquiredDevice }>({
     await use(acq);
   },
 });
+
+/**
+ * Random canvases for kernel-vs-twin tests: a true output partly revealed (at least one position
+ * left masked), sometimes with a wrong token so that the canvas is inconsistent.
+ */
+export function randomCanvases(samples: readonly TaskSample[], rs: RandomStream): Int32Array {
+  const L = samples[0].canvasLength;
+  const out = new Int32Array(samples.length * L);
+  samples.forEach((s, b) => {
+    const truth = s.truth.sample(rs);
+    const reveal = rs.int(L);
+    const order = rs.sample(L, reveal);
+    for (const p of order) out[b * L + p] = truth[p];
+    if (reveal > 0 && rs.next() < 0.3) out[b * L + order[0]] = 4 + rs.int(VOCAB_SIZE - 4);
+  });
+  return out;
+}

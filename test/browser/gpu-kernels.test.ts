@@ -9,7 +9,7 @@ import { generateSample, type TaskSample } from '../../src/engine/tasks';
 import { MASK_ID, VOCAB_SIZE } from '../../src/engine/vocab';
 import { GpuDecoder } from '../../src/gpu/decoder';
 import { GPU_STRATEGY, SS } from '../../src/gpu/kernels';
-import { gpuTest } from './gpu-fixture';
+import { gpuTest, randomCanvases } from './gpu-fixture';
 
 /**
  * Each kernel against its TypeScript twin on random canvases (seeded loops): the oracle's
@@ -26,19 +26,6 @@ const TASKS: [string, number | undefined][] = [
   ['dial', undefined],
 ];
 
-/** Random canvases: a true output partly revealed, sometimes with a wrong token (inconsistent). */
-function randomCanvases(samples: readonly TaskSample[], rs: RandomStream): Int32Array {
-  const L = samples[0].canvasLength;
-  const out = new Int32Array(samples.length * L);
-  samples.forEach((s, b) => {
-    const truth = s.truth.sample(rs);
-    const reveal = rs.int(L); // leaves at least one masked
-    const order = rs.sample(L, reveal);
-    for (const p of order) out[b * L + p] = truth[p];
-    if (reveal > 0 && rs.next() < 0.3) out[b * L + order[0]] = 4 + rs.int(V - 4);
-  });
-  return out;
-}
 
 function request(samples: TaskSample[], strategy: string, params: Record<string, number>, noise: number, temperature: number, block = 0): BatchRequest {
   return { samples, denoiser: { kind: 'oracle', noise }, strategy, params, options: { seed: 5, temperature, block } };

@@ -7,12 +7,12 @@ import { allocStats, rowProbabilities, type PositionStats } from '../../src/engi
 import { getStrategy, resolveParams } from '../../src/engine/strategies';
 import { rankDescending } from '../../src/engine/strategies/common';
 import type { StepView } from '../../src/engine/strategies/types';
-import { generateSample, type TaskSample } from '../../src/engine/tasks';
+import { generateSample } from '../../src/engine/tasks';
 import { MASK_ID, VOCAB_SIZE } from '../../src/engine/vocab';
 import { createWebgpuBackend } from '../../src/gpu/backend';
 import { GpuDecoder } from '../../src/gpu/decoder';
 import { SS } from '../../src/gpu/kernels';
-import { gpuTest } from './gpu-fixture';
+import { gpuTest, randomCanvases } from './gpu-fixture';
 
 /**
  * tc-bound on the GPU (shaders/select_tcbound.wgsl + select.wgsl) against its CPU twin
@@ -36,19 +36,6 @@ const TASKS: [string, number | undefined][] = [
   ['dial', undefined],
 ];
 
-/** Random canvases: a true output partly revealed, sometimes with a wrong token (inconsistent). */
-function randomCanvases(samples: readonly TaskSample[], rs: RandomStream): Int32Array {
-  const L = samples[0].canvasLength;
-  const out = new Int32Array(samples.length * L);
-  samples.forEach((s, b) => {
-    const truth = s.truth.sample(rs);
-    const reveal = rs.int(L); // leaves at least one masked
-    const order = rs.sample(L, reveal);
-    for (const p of order) out[b * L + p] = truth[p];
-    if (reveal > 0 && rs.next() < 0.3) out[b * L + order[0]] = 4 + rs.int(V - 4);
-  });
-  return out;
-}
 
 function gpuStatsAsCpu(stats: Float32Array, b: number, L: number): PositionStats {
   const out = allocStats(L);
