@@ -1,45 +1,18 @@
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { App } from '../../src/ui/components/App';
-import { PRESET, cloneSettings } from '../../src/ui/settings';
-import { addRuns, getEngine, setEngine, syncDecodes, useApp } from '../../src/ui/store';
+import { mountApp, until, type MountedApp } from './ui-fixture';
+import { addRuns, useApp } from '../../src/ui/store';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-let root: Root;
+let app: MountedApp;
 let host: HTMLElement;
-let unsubscribe: () => void;
-
-async function until(check: () => boolean, ms = 20_000): Promise<void> {
-  const end = performance.now() + ms;
-  while (!check()) {
-    if (performance.now() > end) throw new Error('timed out');
-    await act(async () => new Promise((r) => setTimeout(r, 30)));
-  }
-}
-
-const q = <T extends Element = HTMLElement>(sel: string) => host.querySelector<T>(sel);
+const q = <T extends Element = HTMLElement>(sel: string) => app.q<T>(sel);
 
 beforeAll(async () => {
-  // The real engine worker, on the CPU engine (GPU decodes have their own tests).
-  useApp.setState({ settings: { ...cloneSettings(PRESET), engine: 'cpu' } });
-  host = document.createElement('div');
-  document.body.append(host);
-  root = createRoot(host);
-  await act(async () => root.render(<App />));
-  // What boot() does for the page: a changed setting re-decodes.
-  unsubscribe = useApp.subscribe((s, prev) => s.settings !== prev.settings && syncDecodes());
-  syncDecodes();
+  app = await mountApp();
+  host = app.host;
 });
 
-afterAll(async () => {
-  unsubscribe();
-  await act(async () => root.unmount());
-  host.remove();
-  getEngine().terminate();
-  setEngine(null);
-});
+afterAll(() => app.unmount());
 
 describe('App', () => {
   it('shows the preset decoded in the worker: A valid, B invalid with the reason', async () => {

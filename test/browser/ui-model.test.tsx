@@ -1,18 +1,18 @@
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
+import { createRoot } from 'react-dom/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mountApp, until, type MountedApp } from './ui-fixture';
 import { generateSample } from '../../src/engine/tasks';
 import { decode } from '../../src/engine/decode';
 import { OracleDenoiser } from '../../src/engine/denoiser';
 import { vocabularyJson } from '../../src/engine/vocab';
 import { encodeModelProto, tinyTransformerModel, tinyTransformerOnnx } from '../../src/model/build';
 import { buildSpec, curveKey, DEFAULT_FORM } from '../../src/ui/bench';
-import { App } from '../../src/ui/components/App';
 import { Dependency } from '../../src/ui/components/Dependency';
 import { loadErrorTitle } from '../../src/ui/components/ModelControls';
 import { WorkerError } from '../../src/ui/engineClient';
 import { PRESET, cloneSettings, fromQuery, modelOf, runtimeOf, sideProblem, toQuery } from '../../src/ui/settings';
-import { decodeRequest, getEngine, loadCustomModel, setEngine, setSide, syncDecodes, useApp } from '../../src/ui/store';
+import { decodeRequest, getEngine, loadCustomModel, setEngine, setSide, useApp } from '../../src/ui/store';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -23,13 +23,6 @@ const vocabText = JSON.stringify(vocabularyJson());
 const bundled = import.meta.glob('../../models/tiny-mdm.onnx', { query: '?url', import: 'default' });
 const hasTiny = Object.keys(bundled).length > 0;
 
-async function until(check: () => boolean, ms = 30_000): Promise<void> {
-  const end = performance.now() + ms;
-  while (!check()) {
-    if (performance.now() > end) throw new Error('timed out');
-    await act(async () => new Promise((r) => setTimeout(r, 30)));
-  }
-}
 
 describe('model settings', () => {
   it('puts the bundled model and runtime in the URL and validates them', () => {
@@ -170,28 +163,16 @@ describe('models in the engine worker', () => {
 });
 
 describe('model views', () => {
-  let root: Root;
+  let app: MountedApp;
   let host: HTMLElement;
-  let unsubscribe: () => void;
-  const q = <T extends Element = HTMLElement>(sel: string) => host.querySelector<T>(sel);
+  const q = <T extends Element = HTMLElement>(sel: string) => app.q<T>(sel);
 
   beforeAll(async () => {
-    useApp.setState({ settings: { ...cloneSettings(PRESET), engine: 'cpu' } });
-    host = document.createElement('div');
-    document.body.append(host);
-    root = createRoot(host);
-    await act(async () => root.render(<App />));
-    unsubscribe = useApp.subscribe((s, prev) => s.settings !== prev.settings && syncDecodes());
-    syncDecodes();
+    app = await mountApp();
+    host = app.host;
   });
 
-  afterAll(async () => {
-    unsubscribe();
-    await act(async () => root.unmount());
-    host.remove();
-    getEngine().terminate();
-    setEngine(null);
-  });
+  afterAll(() => app.unmount());
 
   it('explains that theory is exact only with the oracle for model decodes, and still shows the step', async () => {
     const sample = generateSample('waiting-line/shuffle', { n: 3 }, 1, 0);

@@ -1,0 +1,47 @@
+import { act } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from '../../src/ui/components/App';
+import { PRESET, cloneSettings } from '../../src/ui/settings';
+import { getEngine, setEngine, syncDecodes, useApp } from '../../src/ui/store';
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+/** Polls `check` inside act() until it holds, or throws after `ms`. */
+export async function until(check: () => boolean, ms = 30_000): Promise<void> {
+  const end = performance.now() + ms;
+  while (!check()) {
+    if (performance.now() > end) throw new Error('timed out');
+    await act(async () => new Promise((r) => setTimeout(r, 30)));
+  }
+}
+
+export interface MountedApp {
+  host: HTMLElement;
+  q: <T extends Element = HTMLElement>(sel: string) => T | null;
+  unmount: () => Promise<void>;
+}
+
+/**
+ * The whole App with the real engine worker, on the CPU engine (GPU decodes have their own
+ * tests), re-decoding on setting changes as boot() does for the page.
+ */
+export async function mountApp(): Promise<MountedApp> {
+  useApp.setState({ settings: { ...cloneSettings(PRESET), engine: 'cpu' } });
+  const host = document.createElement('div');
+  document.body.append(host);
+  const root = createRoot(host);
+  await act(async () => root.render(<App />));
+  const unsubscribe = useApp.subscribe((s, prev) => s.settings !== prev.settings && syncDecodes());
+  syncDecodes();
+  return {
+    host,
+    q: <T extends Element = HTMLElement>(sel: string) => host.querySelector<T>(sel),
+    unmount: async () => {
+      unsubscribe();
+      await act(async () => root.unmount());
+      host.remove();
+      getEngine().terminate();
+      setEngine(null);
+    },
+  };
+}
