@@ -15,7 +15,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { decodeBatch } from '../../src/engine/decode';
 import { TASKS, generateSample } from '../../src/engine/tasks/index';
 import { wilson95 } from '../../src/engine/metrics';
-import { OrtNodeDenoiser, createOrtSession } from './ort-node-denoiser';
+import { loadNodeDenoiser } from './ort-node-denoiser';
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -61,7 +61,6 @@ interface Row {
 
 const rows: Row[] = [];
 const t0 = performance.now();
-let calls = 0;
 let mergedSeconds = 0;
 const sampleCounts = new Set<number>();
 if (MERGE) {
@@ -74,8 +73,7 @@ if (MERGE) {
   mergedSeconds = parts.reduce((a, p) => a + p.seconds, 0);
   for (const r of rows) for (const c of Object.values(r.cells)) sampleCounts.add(c.samples);
 }
-const session = MERGE ? null : await createOrtSession(MODEL, 1);
-const denoiser = session ? new OrtNodeDenoiser(session) : null;
+const denoiser = MERGE ? null : await loadNodeDenoiser(MODEL, CARD);
 for (const task of MERGE ? [] : TASKS) {
   if (ONLY && !ONLY.split(',').some((p) => task.id.startsWith(p))) continue;
   const n = task.sizes ? (SIZE[task.family] ?? task.sizes.default) : null;
@@ -100,7 +98,6 @@ for (const task of MERGE ? [] : TASKS) {
   );
 }
 const seconds = MERGE ? mergedSeconds : (performance.now() - t0) / 1000;
-calls = denoiser?.calls ?? 0;
 const samplesText = [...sampleCounts].sort((a, b) => b - a).join(' or ');
 
 const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
@@ -120,7 +117,7 @@ const md =
   header + body + '\n' + (rows.length > 1 ? mean + '\n' : '');
 const json = {
   model: MODEL,
-  measuredBy: 'src/engine/decode.ts decodeBatch + task scorers; onnxruntime-web wasm in Node (models/train/ort-node-denoiser.ts)',
+  measuredBy: 'src/engine/decode.ts decodeBatch + task scorers; onnxruntime-web wasm in Node (denoiserFor(handle, \'ort-wasm\') of src/model/load.ts)',
   command: `npx tsx models/train/accuracy-table.ts ${process.argv.slice(2).join(' ')}`.trim(),
   samples: [...sampleCounts],
   seed: SEED,
@@ -146,4 +143,4 @@ if (WRITE_CARD) {
   writeFileSync(CARD, JSON.stringify(card, null, 2) + '\n');
 }
 console.log(md);
-console.log(`(${seconds.toFixed(0)} s, ${calls} session runs)`);
+console.log(`(${seconds.toFixed(0)} s)`);
