@@ -2,7 +2,7 @@
  * Writes the training and held-out data for the tiny masked-diffusion model, produced by the
  * engine's own task generators so the token layout is byte-identical to what the page decodes.
  *
- *   npx tsx models/train/export-data.ts [--train 600000] [--heldout 8192] [--seed 20261122] [--out models/train/data] [--mix base|focus]
+ *   npx tsx models/train/export-data.ts [--train 600000] [--heldout 8192] [--seed 20261122] [--out models/train/data] [--mix base|focus|focus2|focus3]
  *
  * Each example is the 64-token model input of src/engine/model-format.ts (prompt padded with [PAD]
  * to 32, canvas padded with [PAD] to 32) with the canvas fully filled by an exact draw from the
@@ -55,6 +55,18 @@ const MIXES: Record<string, { family: Record<string, number>; task: Record<strin
     family: { letters: 0.7, 'waiting-line': 0.1, puzzles: 0.06, text: 0.1, dial: 0.04 },
     task: {
       'letters/copy': 1, 'letters/reverse': 5, 'letters/shuffle': 2.5, 'letters/sort': 1.5,
+      'text/w2s-hard': 1.3, 'text/paraphrase': 1.2,
+    },
+    lettersSmall: 4,
+  },
+  /**
+   * Fourth phase: reverse again (its interior positions were still guessed, see models/README.md),
+   * and the dial's new rho prompt token.
+   */
+  focus3: {
+    family: { letters: 0.7, 'waiting-line': 0.1, puzzles: 0.05, text: 0.1, dial: 0.05 },
+    task: {
+      'letters/copy': 1, 'letters/reverse': 8, 'letters/shuffle': 2.5, 'letters/sort': 1.5,
       'text/w2s-hard': 1.3, 'text/paraphrase': 1.2,
     },
     lettersSmall: 4,
@@ -123,7 +135,8 @@ function writeSplit(name: string, count: number, seed: number) {
     const si = pickIndex(cumulative(m.sizes.map((s) => s.weight)), mixStream.next());
     const params: { n?: number; rho?: number } = {};
     if (m.sizes[si].n > 0) params.n = m.sizes[si].n;
-    if (m.task === 'dial') params.rho = Math.round((mixStream.next() * 2 - 1) * 100) / 100;
+    // The dial's rho on the tenths that its prompt token names (rho=-1.0 .. rho=1.0).
+    if (m.task === 'dial') params.rho = (Math.floor(mixStream.next() * 21) - 10) / 10;
     const sample = generateSample(m.task, params, seed, i);
     const canvas = sample.truth.sample(new RandomStream(canvasSeed, i));
     if (canvas.length !== sample.canvasLength) throw new Error(`${m.task}: truth sample of ${canvas.length} tokens, canvas ${sample.canvasLength}`);
@@ -160,7 +173,7 @@ const header = {
   vocabulary: vocabularyJson(),
   tasks: mix.map((m) => m.task),
   mix: mix.map((m) => ({ task: m.task, weight: Number(m.weight.toFixed(5)), sizes: m.sizes })),
-  dialRho: 'uniform in [-1, 1], rounded to 0.01 (rho has no prompt token)',
+  dialRho: 'uniform on the 21 tenths -1.0 .. 1.0, named by the prompt token rho=<value>',
   canvasDraw: 'truth.sample(new RandomStream(seed ^ 0x5eed5eed, index))',
   splits: { train, heldout },
   command: `npx tsx models/train/export-data.ts ${process.argv.slice(2).join(' ')}`.trim(),

@@ -132,6 +132,33 @@ def diffusion_loss(model, tokens, canvas_len, t, gen, mask_id):
     return per_seq.mean(), masked_ce
 
 
+VOCAB_ROWS = ("tok.weight", "head.weight", "head.bias")
+
+
+def grow_vocabulary(ck, model, opt_names, log):
+    """The vocabulary is append-only: a checkpoint of a smaller one keeps its rows, the new tokens'
+    rows start from the model's fresh initialisation and their Adam moments from zero."""
+    old = ck["model"]["tok.weight"].shape[0]
+    new = model.tok.weight.shape[0]
+    if old == new:
+        return
+    if old > new:
+        raise SystemExit(f"checkpoint vocabulary {old} is larger than the data's {new}")
+    fresh = model.state_dict()
+    for name in VOCAB_ROWS:
+        grown = fresh[name].clone()
+        grown[:old] = ck["model"][name]
+        ck["model"][name] = grown
+    for index, name in enumerate(opt_names):  # optimizer state is keyed by parameter order
+        st = ck["opt"]["state"].get(index)
+        if name in VOCAB_ROWS and st:
+            for key in ("exp_avg", "exp_avg_sq"):
+                grown = torch.zeros_like(fresh[name])
+                grown[:old] = st[key]
+                st[key] = grown
+    log(f"vocabulary grown from {old} to {new} tokens (new rows freshly initialised)")
+
+
 def lr_at(step, total, base, warmup, floor=0.05):
     if step < warmup:
         return base * (step + 1) / warmup
@@ -210,11 +237,12 @@ def main():
     ap.add_argument("--fresh", action="store_true", help="ignore an existing checkpoint")
     ap.add_argument("--init", default="",
                     help="start a new phase from this checkpoint's weights and optimizer state (step 0 of a new schedule)")
+    ap.add_argument("--threads", type=int, default=1, help="torch threads (1 while sharing the machine)")
     ap.add_argument("--stop-at", type=int, default=0,
                     help="save a checkpoint and exit at this step (replays a run that was resumed with new --steps)")
     args = ap.parse_args()
 
-    torch.set_num_threads(1)
+    torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
     os.makedirs(args.run, exist_ok=True)
@@ -238,10 +266,12 @@ def main():
     N = train_tokens.shape[0]
 
     model = TinyMDM(vocab, args.d, args.layers, args.heads, args.ff)
-    decay = [p for n, p in model.named_parameters() if p.dim() >= 2 and not n.startswith("pos")]
-    no_decay = [p for n, p in model.named_parameters() if not (p.dim() >= 2 and not n.startswith("pos"))]
+    decay_names = [n for n, p in model.named_parameters() if p.dim() >= 2 and not n.startswith("pos")]
+    no_decay_names = [n for n, p in model.named_parameters() if not (p.dim() >= 2 and not n.startswith("pos"))]
+    params = dict(model.named_parameters())
     opt = torch.optim.AdamW(
-        [{"params": decay, "weight_decay": args.wd}, {"params": no_decay, "weight_decay": 0.0}],
+        [{"params": [params[n] for n in decay_names], "weight_decay": args.wd},
+         {"params": [params[n] for n in no_decay_names], "weight_decay": 0.0}],
         lr=args.lr, betas=(0.9, 0.98), eps=1e-8,
     )
     nparams = sum(p.numel() for p in model.parameters())
@@ -259,6 +289,7 @@ def main():
         log(f"resumed from {ckpt_path} at step {step}/{total}, {elapsed_before:.0f} s already trained")
     elif args.init:
         ck = torch.load(args.init)
+        grow_vocabulary(ck, model, decay_names + no_decay_names, log)
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["opt"])
         for g in opt.param_groups:  # the new phase's own weight decay; lr is set every step
