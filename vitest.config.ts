@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import react from '@vitejs/plugin-react';
-import { CHROMIUM_ARGS, MODEL_PREBUNDLE, chromiumPath } from './src/cli/headless';
+import { CHROMIUM_ARGS, MODEL_PREBUNDLE, chromiumPath } from './src/cli/headless.ts';
 
 // Vitest 5's reporter calls Map.groupBy, which Node 20 (our machines) lacks.
 if (!('groupBy' in Map)) {
