@@ -177,7 +177,8 @@ def main():
                    "maskedCE": round(r["masked_ce"], 4), "lr": r["lr"]} for r in pts]
         evals += [{"step": offset + r["step"], "phase": i + 1, **r["eval"]} for r in ph["metrics"]
                   if "eval" in r and r["step"] <= stop]
-        cmd = (f"OPENBLAS_NUM_THREADS=1 /usr/bin/python3 models/train/train.py --data {a['data']} --run {ph['run']} "
+        blas = c.get("blasThreads") or "1"  # phases 1-3 predate the field and ran with 1
+        cmd = (f"OPENBLAS_NUM_THREADS={blas} /usr/bin/python3 models/train/train.py --data {a['data']} --run {ph['run']} "
                f"--budget {a['budget']:.0f} --steps {c['total']} --lr {a['lr']} --warmup {a['warmup']}"
                + (f" --init {a['init']}" if a.get("init") else "")
                + (f" --stop-at {stop}" if stop < c["total"] else ""))
@@ -190,6 +191,7 @@ def main():
             "lr": a["lr"], "schedule": f"linear warmup {a['warmup']} steps, cosine to 5% at step {c['total']}",
             "stoppedEarly": stop < c["total"],
             "wallSeconds": round(c["elapsed"], 1), "budgetSeconds": a["budget"], "command": cmd,
+            "threads": f"{a.get('threads', 1)} torch thread(s), OpenBLAS {blas} thread(s)",
         })
         total_wall += c["elapsed"]
         offset += stop
@@ -232,7 +234,7 @@ def main():
             "optimizer": f"AdamW (betas 0.9, 0.98; weight decay {targs['wd']} on matrices), gradient clip 1.0; "
                          "optimizer state carried across phases",
             "wallSeconds": round(total_wall, 1),
-            "hardware": "CPU (2 shared cores), 1 torch thread + OpenBLAS 1 thread (PyTorch " + torch.__version__ + ")",
+            "hardware": "CPU (2 cores, shared with other work), PyTorch " + torch.__version__ + "; threads per phase",
             "phases": phase_cards,
             "finalEval": evals[-1] if evals else None,
             "evalNote": "eval: held-out masked-token cross-entropy at fixed t, and a PyTorch greedy k = 1 "

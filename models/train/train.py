@@ -304,6 +304,7 @@ def main():
         tmp = ckpt_path + ".tmp"
         torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "total": total,
                     "elapsed": elapsed_before + (time.time() - start), "args": vars(args), "vocab": vocab,
+                    "blasThreads": os.environ.get("OPENBLAS_NUM_THREADS"),
                     "final": final}, tmp)
         os.replace(tmp, ckpt_path)
 
