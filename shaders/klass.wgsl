@@ -3,7 +3,6 @@
 // consecutive steps with KL < tau_KL. Runs before select.wgsl. stable = 0xffffffff: no
 // previous row yet (the position's first step).
 override WG: u32 = 64u;
-override LOGITS: bool = false;
 const KL_FLOOR: f32 = 1e-30;
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> canvas: array<i32>;
@@ -12,22 +11,13 @@ const KL_FLOOR: f32 = 1e-30;
 @group(0) @binding(4) var<storage, read_write> prev: array<f32>;
 @group(0) @binding(5) var<storage, read_write> stable: array<u32>;
 
-fn weight_at(row: u32, v: u32, m: f32) -> f32 {
-  if (LOGITS) { return exp(bitcast<f32>(pred[row + v]) - m); }
-  return f32(pred[row + v]);
-}
-
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let idx = linear_index(gid, nwg, WG);
   let b = idx / L;
   if (b >= P.batch || state[b * ST_STRIDE + ST_DONE] != 0u || canvas[idx] != MASK_ID) { return; }
   let row = idx * V;
-  var m = 0.0;
-  if (LOGITS) {
-    m = bitcast<f32>(pred[row]);
-    for (var v = 1u; v < V; v++) { m = max(m, bitcast<f32>(pred[row + v])); }
-  }
+  let m = row_max(row);
   var s = 0.0;
   for (var v = 0u; v < V; v++) { s = s + weight_at(row, v, m); }
   let had = stable[idx] != 0xffffffffu;

@@ -42,10 +42,7 @@ override REMASKING: bool = STRATEGY >= S_REMDM_CAP && STRATEGY <= S_REMDM_CONF;
 // tc-bound: aux[b] = the count select_tcbound.wgsl chose from the same ranking.
 @group(0) @binding(7) var<storage, read_write> aux: array<u32>;
 
-var<workgroup> score: array<f32, L>;
 var<workgroup> trace_score: array<f32, L>;
-var<workgroup> is_cand: array<u32, L>;
-var<workgroup> sorted: array<u32, L>;
 var<workgroup> chosen: array<u32, L>;
 var<workgroup> remasked: array<u32, L>;
 var<workgroup> sh_done: u32;
@@ -137,16 +134,7 @@ fn main(@builtin(local_invocation_id) lid3: vec3<u32>, @builtin(workgroup_id) wi
     }
   }
   workgroupBarrier();
-  for (var i = lid; i < L; i += WG) {
-    if (is_cand[i] != 0u) {
-      let s = score[i];
-      var r = 0u;
-      for (var j = 0u; j < L; j++) {
-        if (is_cand[j] != 0u && (score[j] > s || (score[j] == s && j < i))) { r++; }
-      }
-      sorted[r] = i;
-    }
-  }
+  rank_candidates(lid);
   workgroupBarrier();
 
   // 3. The rule: how many of the ranked candidates to reveal, or which.

@@ -45,9 +45,6 @@ const DEP_FLOOR: f32 = 1e-11;
 // and after refinement. Storage, not workgroup memory: supports have up to a few thousand members.
 @group(0) @binding(8) var<storage, read_write> aux: array<atomic<u32>>;
 
-var<workgroup> score: array<f32, L>;
-var<workgroup> is_cand: array<u32, L>;
-var<workgroup> sorted: array<u32, L>;
 var<workgroup> marg: array<atomic<u32>, V>;
 var<workgroup> part: array<f32, WG>;
 var<workgroup> sh_first: u32;
@@ -134,23 +131,14 @@ fn main(@builtin(local_invocation_id) lid3: vec3<u32>, @builtin(workgroup_id) wi
   let start = (first / P.block_length) * P.block_length;
   let end = min(L, start + P.block_length);
 
-  // 2. Rank the candidates by confidence, ties to the lower position (select.wgsl's ranking).
+  // 2. Rank the candidates by confidence, ties to the lower position (rank.wgsl, as select.wgsl).
   for (var i = lid; i < L; i += WG) {
     let c = i >= start && i < end && canvas[b * L + i] == MASK_ID;
     is_cand[i] = select(0u, 1u, c);
     if (c) { score[i] = stats[(b * L + i) * SS_STRIDE + SS_CONF]; }
   }
   workgroupBarrier();
-  for (var i = lid; i < L; i += WG) {
-    if (is_cand[i] != 0u) {
-      let s = score[i];
-      var r = 0u;
-      for (var j = 0u; j < L; j++) {
-        if (is_cand[j] != 0u && (score[j] > s || (score[j] == s && j < i))) { r++; }
-      }
-      sorted[r] = i;
-    }
-  }
+  rank_candidates(lid);
   workgroupBarrier();
   if (lid == 0u) {
     var M = 0u;

@@ -4,7 +4,6 @@
 // the CPU's own f32 logs (ln_table), so even the entropy matches bit for bit. Logit rows
 // (noise) use exp and ln_f32 and agree within a few ulp.
 override WG: u32 = 64u;
-override LOGITS: bool = false;
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> info: array<u32>;
 @group(0) @binding(2) var<storage, read> canvas: array<i32>;
@@ -12,11 +11,6 @@ override LOGITS: bool = false;
 @group(0) @binding(4) var<storage, read> pred: array<u32>;   // u32 weights, or f32 logits bits
 @group(0) @binding(5) var<storage, read> ln_table: array<f32>;
 @group(0) @binding(6) var<storage, read_write> stats: array<f32>;
-
-fn weight_at(row: u32, v: u32, m: f32) -> f32 {
-  if (LOGITS) { return exp(bitcast<f32>(pred[row + v]) - m); }
-  return f32(pred[row + v]);
-}
 
 fn ln_weight(x: f32) -> f32 {
   if (!LOGITS && x < f32(P.log_table_size)) { return ln_table[u32(x)]; }
@@ -32,11 +26,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let sample = info[b * INFO_STRIDE + INFO_SAMPLE];
   let step = state[b * ST_STRIDE + ST_STEP];
   let row = idx * V;
-  var m = 0.0;
-  if (LOGITS) {
-    m = bitcast<f32>(pred[row]);
-    for (var v = 1u; v < V; v++) { m = max(m, bitcast<f32>(pred[row + v])); }
-  }
+  let m = row_max(row);
   var s = 0.0;
   var w1 = -1.0;
   var w2 = 0.0;

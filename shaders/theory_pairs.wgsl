@@ -3,7 +3,6 @@
 // H(i) + H(j) - H(i, j) over the kept support members, or the permutation closed form
 // log2(m / (m - 1)) between two masked slots. Step-through sizes (O(members^2) per pair).
 override WG: u32 = 64u;
-const LN2: f32 = 0.6931472;
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> info: array<u32>;
 @group(0) @binding(2) var<storage, read> members: array<u32>;
@@ -14,19 +13,6 @@ const LN2: f32 = 0.6931472;
 @group(0) @binding(7) var<storage, read> canvas_prev: array<i32>;
 @group(0) @binding(8) var<storage, read> perm: array<i32>;
 @group(0) @binding(9) var<storage, read_write> mi: array<f32>;
-
-fn tok(m: u32, i: u32) -> u32 {
-  return (members[m * P.member_words + i / 4u] >> (8u * (i % 4u))) & 0xffu;
-}
-
-fn row_entropy(row: u32, t: f32) -> f32 {
-  var a = 0.0;
-  for (var v = 0u; v < V; v++) {
-    let w = f32(hist[row + v]);
-    if (w > 0.0) { a = a + w * ln_f32(w); }
-  }
-  return max(0.0, (ln_f32(t) - a / t) / LN2);
-}
 
 fn support_mi(b: u32, i: u32, j: u32) -> f32 {
   let off = info[b * INFO_STRIDE + INFO_MEMBER_OFFSET];

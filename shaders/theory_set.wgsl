@@ -6,7 +6,6 @@
 // a fixed-order reduction keeps the sums deterministic. Permutation path: closed forms.
 // Entropies in bits, f32 (the CPU uses doubles: agreement to about 1e-5 bits).
 override WG: u32 = 64u;
-const LN2: f32 = 0.6931472;
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> info: array<u32>;
 @group(0) @binding(2) var<storage, read> members: array<u32>;
@@ -23,10 +22,6 @@ var<workgroup> part_a: array<f32, WG>;
 var<workgroup> part_p: array<f32, WG>;
 var<workgroup> sh_kind: u32;
 
-fn tok(m: u32, i: u32) -> u32 {
-  return (members[m * P.member_words + i / 4u] >> (8u * (i % 4u))) & 0xffu;
-}
-
 fn in_set(b: u32, i: u32) -> bool {
   return canvas_prev[b * L + i] == MASK_ID && canvas[b * L + i] != MASK_ID;
 }
@@ -36,16 +31,6 @@ fn same_on_set(b: u32, m: u32, m2: u32) -> bool {
     if (in_set(b, i) && tok(m, i) != tok(m2, i)) { return false; }
   }
   return true;
-}
-
-// Entropy in bits of a row of integer weights with total t.
-fn row_entropy(row: u32, t: f32) -> f32 {
-  var a = 0.0;
-  for (var v = 0u; v < V; v++) {
-    let w = f32(hist[row + v]);
-    if (w > 0.0) { a = a + w * ln_f32(w); }
-  }
-  return max(0.0, (ln_f32(t) - a / t) / LN2);
 }
 
 fn log2_falling(m: u32, j: u32) -> f32 {

@@ -11,6 +11,9 @@ import selectWgsl from '../../shaders/select.wgsl?raw';
 import selectTcBoundWgsl from '../../shaders/select_tcbound.wgsl?raw';
 import theorySetWgsl from '../../shaders/theory_set.wgsl?raw';
 import theoryPairsWgsl from '../../shaders/theory_pairs.wgsl?raw';
+import rankWgsl from '../../shaders/rank.wgsl?raw';
+import predRowWgsl from '../../shaders/pred_row.wgsl?raw';
+import theoryCommonWgsl from '../../shaders/theory_common.wgsl?raw';
 import { Kernel } from './device';
 
 /**
@@ -81,7 +84,8 @@ export const WG = 64;
 /** Storage buffers the theory kernels bind (below this, theory is computed on the host). */
 export const THEORY_STORAGE_BUFFERS = 10;
 
-const withPrelude = (src: string) => [rngWgsl, commonWgsl, src];
+/** The shared Philox and layout prelude, then any shared pieces the kernel uses, then the kernel. */
+const withPrelude = (...src: string[]) => [rngWgsl, commonWgsl, ...src];
 
 export function decodeKernels(L: number, V: number, opts: { logits: boolean; strategy: number }) {
   const base = { L, V, WG };
@@ -91,12 +95,12 @@ export function decodeKernels(L: number, V: number, opts: { logits: boolean; str
     oracleHist: new Kernel('oracle_hist', withPrelude(oracleHistWgsl), base),
     oraclePerm: new Kernel('oracle_perm', withPrelude(oraclePermWgsl), base),
     noise: new Kernel('noise', withPrelude(noiseWgsl), base),
-    stats: new Kernel('stats', withPrelude(statsWgsl), { ...base, LOGITS: opts.logits ? 1 : 0 }),
-    klass: new Kernel('klass', withPrelude(klassWgsl), { ...base, LOGITS: opts.logits ? 1 : 0 }),
-    select: new Kernel('select', withPrelude(selectWgsl), { ...base, STRATEGY: opts.strategy }),
-    selectTcBound: new Kernel('select_tcbound', withPrelude(selectTcBoundWgsl), base),
-    theorySet: new Kernel('theory_set', withPrelude(theorySetWgsl), base),
-    theoryPairs: new Kernel('theory_pairs', withPrelude(theoryPairsWgsl), base),
+    stats: new Kernel('stats', withPrelude(predRowWgsl, statsWgsl), { ...base, LOGITS: opts.logits ? 1 : 0 }),
+    klass: new Kernel('klass', withPrelude(predRowWgsl, klassWgsl), { ...base, LOGITS: opts.logits ? 1 : 0 }),
+    select: new Kernel('select', withPrelude(rankWgsl, selectWgsl), { ...base, STRATEGY: opts.strategy }),
+    selectTcBound: new Kernel('select_tcbound', withPrelude(rankWgsl, selectTcBoundWgsl), base),
+    theorySet: new Kernel('theory_set', withPrelude(theoryCommonWgsl, theorySetWgsl), base),
+    theoryPairs: new Kernel('theory_pairs', withPrelude(theoryCommonWgsl, theoryPairsWgsl), base),
   };
 }
 export type DecodeKernels = ReturnType<typeof decodeKernels>;
