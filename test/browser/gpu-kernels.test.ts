@@ -2,14 +2,14 @@ import { describe, expect } from 'vitest';
 import type { BatchRequest } from '../../src/engine/backend';
 import { addLogNoise, oracleWeights } from '../../src/engine/denoiser';
 import { RandomStream, randomU32 } from '../../src/engine/rng';
-import { allocStats, computeStats, rowProbabilities, type PositionStats } from '../../src/engine/stats';
+import { allocStats, computeStats, rowProbabilities } from '../../src/engine/stats';
 import { getStrategy, resolveParams } from '../../src/engine/strategies';
 import type { StepView } from '../../src/engine/strategies/types';
 import { generateSample, type TaskSample } from '../../src/engine/tasks';
 import { MASK_ID, VOCAB_SIZE } from '../../src/engine/vocab';
 import { GpuDecoder } from '../../src/gpu/decoder';
-import { GPU_STRATEGY, SS } from '../../src/gpu/kernels';
-import { gpuTest, randomCanvases } from './gpu-fixture';
+import { GPU_STRATEGY } from '../../src/gpu/kernels';
+import { gpuStatsAsCpu, gpuTest, randomCanvases } from './gpu-fixture';
 
 /**
  * Each kernel against its TypeScript twin on random canvases (seeded loops): the oracle's
@@ -26,7 +26,6 @@ const TASKS: [string, number | undefined][] = [
   ['dial', undefined],
 ];
 
-
 function request(samples: TaskSample[], strategy: string, params: Record<string, number>, noise: number, temperature: number, block = 0): BatchRequest {
   return { samples, denoiser: { kind: 'oracle', noise }, strategy, params, options: { seed: 5, temperature, block } };
 }
@@ -39,22 +38,6 @@ function cpuRows(samples: readonly TaskSample[], canvases: Int32Array, steps: re
     if (noise > 0) addLogNoise(data, b * L * V, L, noise, 5, s.index, steps[b]);
   });
   return data;
-}
-
-function gpuStatsAsCpu(stats: Float32Array, b: number, L: number): PositionStats {
-  const out = allocStats(L);
-  const u = new Uint32Array(stats.buffer, stats.byteOffset, stats.length);
-  for (let i = 0; i < L; i++) {
-    const o = (b * L + i) * SS.stride;
-    out.x0[i] = u[o + SS.x0];
-    out.confidence[i] = stats[o + SS.conf];
-    out.pmax[i] = stats[o + SS.pmax];
-    out.margin[i] = stats[o + SS.margin];
-    out.entropy[i] = stats[o + SS.entropy];
-    out.confWeight[i] = stats[o + SS.confW];
-    out.sumWeight[i] = stats[o + SS.sumW];
-  }
-  return out;
 }
 
 function close(a: number, b: number, tol: number): boolean {

@@ -3,7 +3,7 @@ import { cpuBackend, type BatchRequest } from '../../src/engine/backend';
 import type { DecodeTrace } from '../../src/engine/decode';
 import type { Conditional } from '../../src/engine/distribution';
 import { RandomStream, randomU32 } from '../../src/engine/rng';
-import { allocStats, rowProbabilities, type PositionStats } from '../../src/engine/stats';
+import { rowProbabilities } from '../../src/engine/stats';
 import { getStrategy, resolveParams } from '../../src/engine/strategies';
 import { rankDescending } from '../../src/engine/strategies/common';
 import type { StepView } from '../../src/engine/strategies/types';
@@ -11,8 +11,7 @@ import { generateSample } from '../../src/engine/tasks';
 import { MASK_ID, VOCAB_SIZE } from '../../src/engine/vocab';
 import { createWebgpuBackend } from '../../src/gpu/backend';
 import { GpuDecoder } from '../../src/gpu/decoder';
-import { SS } from '../../src/gpu/kernels';
-import { gpuTest, randomCanvases } from './gpu-fixture';
+import { gpuStatsAsCpu, gpuTest, randomCanvases } from './gpu-fixture';
 
 /**
  * tc-bound on the GPU (shaders/select_tcbound.wgsl + select.wgsl) against its CPU twin
@@ -35,23 +34,6 @@ const TASKS: [string, number | undefined][] = [
   ['text/w2s-easy', undefined],
   ['dial', undefined],
 ];
-
-
-function gpuStatsAsCpu(stats: Float32Array, b: number, L: number): PositionStats {
-  const out = allocStats(L);
-  const u = new Uint32Array(stats.buffer, stats.byteOffset, stats.length);
-  for (let i = 0; i < L; i++) {
-    const o = (b * L + i) * SS.stride;
-    out.x0[i] = u[o + SS.x0];
-    out.confidence[i] = stats[o + SS.conf];
-    out.pmax[i] = stats[o + SS.pmax];
-    out.margin[i] = stats[o + SS.margin];
-    out.entropy[i] = stats[o + SS.entropy];
-    out.confWeight[i] = stats[o + SS.confW];
-    out.sumWeight[i] = stats[o + SS.sumW];
-  }
-  return out;
-}
 
 /** The total correlations the CPU rule compares with ε, in order (the same loop as TC_BOUND). */
 function testedCorrelations(cond: Conditional, ranked: readonly number[], eps: number): number[] {

@@ -1,57 +1,29 @@
 import { describe, expect } from 'vitest';
 import { decodeBatch } from '../../src/engine/decode';
 import { generateSample } from '../../src/engine/tasks';
-import { vocabularyJson } from '../../src/engine/vocab';
+import { VOCAB_SIZE, vocabularyJson } from '../../src/engine/vocab';
 import { cachedPipelineCount } from '../../src/gpu/device';
 import { GpuModelRuntime } from '../../src/gpu/nn/engine';
 import { tinyTransformerOnnx } from '../../src/model/build';
 import { CpuModelRuntime } from '../../src/model/cpu-engine';
 import { ModelDenoiser } from '../../src/model/denoiser';
 import { loadBundledModel, loadModelFromBytes, recommendRuntime, runtimeFor, type ModelHandle } from '../../src/model/load';
+import { maxRelativeError, maxRowRelativeError, TOLERANCE } from '../logit-error';
 import { gpuTest } from './gpu-fixture';
 
 // The whole model on our WGSL engine and on onnxruntime-web (WebGPU and wasm execution
 // providers, its .wasm served by the app through Vite) against the TypeScript twin, the PyTorch
 // fixture when the trained model is committed, and token-identical seeded decodes.
 // Tolerance: max |x - reference| / max |reference| < 1e-4.
-const TOL = 1e-4;
-
-function relErr(a: Float32Array, ref: ArrayLike<number>): number {
-  expect(a.length).toBe(ref.length);
-  let d = 0;
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - ref[i]));
-    m = Math.max(m, Math.abs(ref[i]));
-  }
-  return d / m;
-}
-
-/** Worst row (sequence position) of max |x - ref| / max |ref|: the fixture's definition. */
-function rowRelErr(a: Float32Array, ref: ArrayLike<number>, width: number): number {
-  expect(a.length).toBe(ref.length);
-  let worst = 0;
-  for (let o = 0; o < ref.length; o += width) {
-    let d = 0;
-    let m = 0;
-    for (let i = o; i < o + width; i++) {
-      d = Math.max(d, Math.abs(a[i] - ref[i]));
-      m = Math.max(m, Math.abs(ref[i]));
-    }
-    worst = Math.max(worst, d / m);
-  }
-  return worst;
-}
-
 function synthetic(): ModelHandle {
-  const r = loadModelFromBytes(tinyTransformerOnnx({ vocab: 169, d: 32, heads: 2, ff: 64, layers: 2, seed: 11 }), vocabularyJson(), 'synthetic');
+  const r = loadModelFromBytes(tinyTransformerOnnx({ vocab: VOCAB_SIZE, d: 32, heads: 2, ff: 64, layers: 2, seed: 11 }), vocabularyJson(), 'synthetic');
   if (!r.ok) throw new Error(r.error);
   return r.handle;
 }
 
 function ids(batch: number, seed: number): Int32Array {
   let s = seed >>> 0;
-  return new Int32Array(batch * 64).map(() => ((s = (s * 1664525 + 1013904223) >>> 0) >>> 8) % 169);
+  return new Int32Array(batch * 64).map(() => ((s = (s * 1664525 + 1013904223) >>> 0) >>> 8) % VOCAB_SIZE);
 }
 
 // PyTorch fixture of the trained model, if committed (models/fixtures/*.json).
@@ -68,15 +40,15 @@ describe('model engines in the browser', () => {
     const before = cachedPipelineCount(device);
     const b = await gpu.forward(ids(2, 6), 2);
     expect(cachedPipelineCount(device)).toBe(before);
-    expect(relErr(a, await twin.forward(x, 3))).toBeLessThan(TOL);
-    expect(relErr(b, await twin.forward(ids(2, 6), 2))).toBeLessThan(TOL);
+    expect(maxRelativeError(a, await twin.forward(x, 3))).toBeLessThan(TOLERANCE);
+    expect(maxRelativeError(b, await twin.forward(ids(2, 6), 2))).toBeLessThan(TOLERANCE);
     // Fusions: Linear+GELU and Linear+residual each run as one dispatch.
     expect(gpu.labels).toContain('linear+gelu');
     expect(gpu.labels).toContain('linear+residual');
     // Canvas rows only: the output logits kernel computes 32 of the 64 rows.
     const canvas = GpuModelRuntime.onDevice(device, h.program!, 'canvas');
     const c = await canvas.forward(x, 3);
-    for (let s = 0; s < 3; s++) expect(relErr(c.subarray(s * 32 * 169, (s + 1) * 32 * 169), a.subarray((s * 64 + 32) * 169, (s + 1) * 64 * 169))).toBeLessThan(1e-6);
+    for (let s = 0; s < 3; s++) expect(maxRelativeError(c.subarray(s * 32 * VOCAB_SIZE, (s + 1) * 32 * VOCAB_SIZE), a.subarray((s * 64 + 32) * VOCAB_SIZE, (s + 1) * 64 * VOCAB_SIZE))).toBeLessThan(1e-6);
     await gpu.dispose();
     await canvas.dispose();
   });
@@ -93,7 +65,7 @@ describe('model engines in the browser', () => {
       if (typeof data !== 'number') device.queue.writeBuffer(b, 0, data);
       return b;
     };
-    const logits = buf(3 * L * 169 * 4);
+    const logits = buf(3 * L * VOCAB_SIZE * 4);
     const gpu = GpuModelRuntime.onDevice(device, h.program!, 'canvas');
     await gpu.ready;
     const fwd = gpu.gpuForward({ batch: 3, canvasLength: L, prompts: buf(prompts), canvases: buf(canvases), logits, padId: 3 });
@@ -106,7 +78,7 @@ describe('model engines in the browser', () => {
     const got = new Float32Array(await readBuffer(device, logits));
     const twin = new ModelDenoiser(new CpuModelRuntime(h.program!, 'canvas'), h.vocab, h.name);
     const want = await twin.forward({ samples, canvases, canvasLength: L, steps: [0, 0, 0] });
-    expect(relErr(got, want.data)).toBeLessThan(TOL);
+    expect(maxRelativeError(got, want.data)).toBeLessThan(TOLERANCE);
     fwd.dispose();
     await gpu.dispose();
   });
@@ -123,7 +95,7 @@ describe('model engines in the browser', () => {
     const ref = await twin.forward(x, 2);
     for (const rt of ['ort-webgpu', 'ort-wasm'] as const) {
       const r = await runtimeFor(h, rt, 'all');
-      expect(relErr(await r.forward(x, 2), ref)).toBeLessThan(TOL);
+      expect(maxRelativeError(await r.forward(x, 2), ref)).toBeLessThan(TOLERANCE);
       await r.dispose();
     }
   });
@@ -146,15 +118,15 @@ describe('model engines in the browser', () => {
     const h = bundled.handle;
     const V = h.vocab.size;
     const gpu = GpuModelRuntime.onDevice(device, h.program!, 'all');
-    const errs: Record<string, number> = { webgpu: rowRelErr(await gpu.forward(x, batch), ref, V) };
+    const errs: Record<string, number> = { webgpu: maxRowRelativeError(await gpu.forward(x, batch), ref, V) };
     await gpu.dispose();
     for (const rt of ['ort-webgpu', 'ort-wasm', 'cpu'] as const) {
       const r = await runtimeFor(h, rt, 'all');
-      errs[rt] = rowRelErr(await r.forward(x, batch), ref, V);
+      errs[rt] = maxRowRelativeError(await r.forward(x, batch), ref, V);
       await r.dispose();
     }
     console.log('PyTorch fixture, worst row max |diff| / max |logit|:', JSON.stringify(errs));
-    for (const e of Object.values(errs)) expect(e).toBeLessThan(TOL);
+    for (const e of Object.values(errs)) expect(e).toBeLessThan(TOLERANCE);
   }, 300_000);
 
   gpuTest('seeded decodes give identical tokens on WGSL, ORT WebGPU and the TS twin', async ({ gpu: { device } }) => {

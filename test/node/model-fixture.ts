@@ -1,41 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/**
- * The PyTorch reference logits of the trained model (models/fixtures/, written by the training
- * export). Accepts a JSON file with the input ids (batch x 64, nested or flat) and the logits
- * (batch x 64 x V, nested or flat, or base64 float32). Returns null when none is committed.
- */
-export const TOLERANCE = 1e-4;
-
-/** Per logits row (one sequence position): max |a - b| over the row / max |b| over the row; the
- *  largest over all rows (the fixture's own definition, models/train/export.py). */
-export function maxRowRelativeError(a: ArrayLike<number>, ref: ArrayLike<number>, width: number): number {
-  if (a.length !== ref.length) throw new Error(`length ${a.length} vs reference ${ref.length}`);
-  let worst = 0;
-  for (let o = 0; o < ref.length; o += width) {
-    let d = 0;
-    let m = 0;
-    for (let i = o; i < o + width; i++) {
-      d = Math.max(d, Math.abs(a[i] - ref[i]));
-      m = Math.max(m, Math.abs(ref[i]));
-    }
-    worst = Math.max(worst, d / Math.max(m, 1e-30));
-  }
-  return worst;
-}
-
-/** max |a - b| / max |b|: the error relative to the scale of the reference logits. */
-export function maxRelativeError(a: ArrayLike<number>, ref: ArrayLike<number>): number {
-  if (a.length !== ref.length) throw new Error(`length ${a.length} vs reference ${ref.length}`);
-  let d = 0;
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - ref[i]));
-    m = Math.max(m, Math.abs(ref[i]));
-  }
-  return d / Math.max(m, 1e-30);
-}
+export { maxRelativeError, maxRowRelativeError, TOLERANCE } from '../logit-error';
 
 function flat(x: unknown): number[] {
   if (typeof x === 'string') {
@@ -45,6 +11,11 @@ function flat(x: unknown): number[] {
   return (x as unknown[]).flat(Infinity as 1) as number[];
 }
 
+/**
+ * The PyTorch reference logits of the trained model (models/fixtures/, written by the training
+ * export). Accepts a JSON file with the input ids (batch x 64, nested or flat) and the logits
+ * (batch x 64 x V, nested or flat, or base64 float32). Returns null when none is committed.
+ */
 export function loadFixture(dir = 'models/fixtures'): { ids: Int32Array; batch: number; logits: Float32Array } | null {
   if (!existsSync(dir)) return null;
   const file = readdirSync(dir).filter((f) => f.endsWith('.json')).sort()[0];
