@@ -5,7 +5,7 @@ import { mountApp, until, type MountedApp } from './ui-fixture';
 import { generateSample } from '../../src/engine/tasks';
 import { decode } from '../../src/engine/decode';
 import { OracleDenoiser } from '../../src/engine/denoiser';
-import { vocabularyJson } from '../../src/engine/vocab';
+import { VOCAB_SIZE, vocabularyJson } from '../../src/engine/vocab';
 import { encodeModelProto, tinyTransformerModel, tinyTransformerOnnx } from '../../src/model/build';
 import { buildSpec, curveKey, DEFAULT_FORM } from '../../src/ui/bench';
 import { Dependency } from '../../src/ui/components/Dependency';
@@ -17,11 +17,9 @@ import { decodeRequest, getEngine, loadCustomModel, setEngine, setSide, useApp }
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 // A small random transformer of the model format (random weights: its decodes are nonsense, but
-// every path of the page runs on it). The trained model is tested when models/ holds it.
-const smallOnnx = () => tinyTransformerOnnx({ vocab: 169, d: 16, heads: 2, ff: 32, layers: 1, seed: 5 });
+// every path of the page runs on it), and the trained model that models/ ships.
+const smallOnnx = () => tinyTransformerOnnx({ vocab: VOCAB_SIZE, d: 16, heads: 2, ff: 32, layers: 1, seed: 5 });
 const vocabText = JSON.stringify(vocabularyJson());
-const bundled = import.meta.glob('../../models/tiny-mdm.onnx', { query: '?url', import: 'default' });
-const hasTiny = Object.keys(bundled).length > 0;
 
 
 describe('model settings', () => {
@@ -128,7 +126,7 @@ describe('models in the engine worker', () => {
   });
 
   it('loads a model with an operator our engine lacks for ORT only, and says why the CPU twin cannot run it', async () => {
-    const m = tinyTransformerModel({ vocab: 169, d: 16, heads: 2, ff: 32, layers: 1, seed: 5 });
+    const m = tinyTransformerModel({ vocab: VOCAB_SIZE, d: 16, heads: 2, ff: 32, layers: 1, seed: 5 });
     m.graph!.node!.find((n) => n.opType === 'Erf')!.opType = 'Sin';
     const info = await getEngine().loadModel('custom', { kind: 'bytes', onnx: encodeModelProto(m).slice().buffer, vocab: vocabText, name: 'sin.onnx' });
     expect(info.engineError).toMatch(/unsupported operator Sin/);
@@ -153,7 +151,7 @@ describe('models in the engine worker', () => {
     else expect(r.err.message).toMatch(/trained model could not be loaded.*models\/tiny-mdm\.onnx/);
   });
 
-  it.skipIf(!hasTiny)('decodes with the bundled trained model (models/tiny-mdm.onnx)', async () => {
+  it('decodes with the bundled trained model (models/tiny-mdm.onnx)', async () => {
     const info = await getEngine().loadModel('tiny', { kind: 'bundled' });
     expect(info.runtimes).toContain('cpu');
     const r = await getEngine().decode({ ...decodeRequest({ ...PRESET, task: 'letters/copy', n: 4 }, 'a', null), model: { model: 'tiny', runtime: 'cpu' } });
@@ -235,7 +233,7 @@ describe('model views', () => {
   });
 
   it('offers onnxruntime-web for a model with an operator our engine lacks', async () => {
-    const m = tinyTransformerModel({ vocab: 169, d: 16, heads: 2, ff: 32, layers: 1, seed: 5 });
+    const m = tinyTransformerModel({ vocab: VOCAB_SIZE, d: 16, heads: 2, ff: 32, layers: 1, seed: 5 });
     m.graph!.node!.find((n) => n.opType === 'Erf')!.opType = 'Sin';
     await act(async () => {
       await loadCustomModel({ kind: 'bytes', onnx: encodeModelProto(m).slice().buffer, vocab: vocabText, name: 'sin.onnx' });

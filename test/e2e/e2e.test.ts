@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
@@ -26,10 +26,6 @@ async function open(url: string, p: Page = page): Promise<void> {
 
 const readout = (p: Page = page) => p.getByTestId('step-readout').innerText();
 
-// The trained model ships in models/ once it is committed; until then its test says so and skips.
-const tinyModel = resolve(root, 'models/tiny-mdm.onnx');
-const hasTiny = existsSync(tinyModel);
-if (!hasTiny) console.warn(`[e2e] ${tinyModel} is not in this checkout: skipping "decodes with the trained model".`);
 
 describe('Unmask end to end', () => {
   beforeAll(async () => {
@@ -148,7 +144,7 @@ describe('Unmask end to end', () => {
     await expect.poll(() => page.locator('details.run').first().innerText(), { timeout: 90_000 }).toMatch(/done · 8 of 8/);
   });
 
-  it.skipIf(!hasTiny)('decodes with the trained model chosen in the model menu (skipped without models/tiny-mdm.onnx)', async () => {
+  it('decodes with the trained model chosen in the model menu', async () => {
     await open(`${base}?task=letters/copy&n=6&compare=1`);
     await page.locator('[data-side=a] summary', { hasText: 'Settings of decode A' }).click();
     await page.locator('[data-side=a]').getByLabel('model', { exact: true }).selectOption('tiny');

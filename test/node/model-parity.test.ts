@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeBatch } from '../../src/engine/decode';
 import { generateSample } from '../../src/engine/tasks';
-import { vocabularyJson } from '../../src/engine/vocab';
+import { VOCAB_SIZE, vocabularyJson } from '../../src/engine/vocab';
 import { tinyTransformerOnnx } from '../../src/model/build';
 import { denoiserFor, loadModelFromBytes, runtimeFor, type ModelHandle } from '../../src/model/load';
 import { loadFixture, maxRelativeError, maxRowRelativeError, TOLERANCE } from './model-fixture';
@@ -12,7 +12,7 @@ import { loadFixture, maxRelativeError, maxRowRelativeError, TOLERANCE } from '.
 // token for token in seeded decodes.
 
 function synthetic(): ModelHandle {
-  const bytes = tinyTransformerOnnx({ vocab: 169, d: 32, heads: 2, ff: 64, layers: 2, seed: 11 });
+  const bytes = tinyTransformerOnnx({ vocab: VOCAB_SIZE, d: 32, heads: 2, ff: 64, layers: 2, seed: 11 });
   const r = loadModelFromBytes(bytes, vocabularyJson(), 'synthetic');
   if (!r.ok) throw new Error(r.error);
   return r.handle;
@@ -20,7 +20,6 @@ function synthetic(): ModelHandle {
 
 const TRAINED = 'models/tiny-mdm.onnx';
 const CARD = 'models/tiny-mdm.json';
-const hasTrained = existsSync(TRAINED) && existsSync(CARD);
 
 function trained(): ModelHandle {
   const r = loadModelFromBytes(readFileSync(TRAINED), readFileSync(CARD, 'utf8'), 'tiny');
@@ -38,32 +37,32 @@ describe('model parity (Node)', () => {
     const h = synthetic();
     const cpu = await runtimeFor(h, 'cpu', 'all');
     const ort = await runtimeFor(h, 'ort-wasm', 'all');
-    const ids = randomIds(5, 169, 1);
+    const ids = randomIds(5, VOCAB_SIZE, 1);
     const a = await cpu.forward(ids, 5);
     const b = await ort.forward(ids, 5);
-    expect(a.length).toBe(5 * 64 * 169);
+    expect(a.length).toBe(5 * 64 * VOCAB_SIZE);
     expect(maxRelativeError(a, b)).toBeLessThan(TOLERANCE);
     // Canvas rows only (the decode path) are the same numbers.
     const cpuCanvas = await runtimeFor(h, 'cpu', 'canvas');
     const c = await cpuCanvas.forward(ids, 5);
-    for (let s = 0; s < 5; s++) expect(Array.from(c.subarray(s * 32 * 169, (s + 1) * 32 * 169))).toEqual(Array.from(a.subarray((s * 64 + 32) * 169, (s + 1) * 64 * 169)));
+    for (let s = 0; s < 5; s++) expect(Array.from(c.subarray(s * 32 * VOCAB_SIZE, (s + 1) * 32 * VOCAB_SIZE))).toEqual(Array.from(a.subarray((s * 64 + 32) * VOCAB_SIZE, (s + 1) * 64 * VOCAB_SIZE)));
     await ort.dispose();
   });
 
   it('an opset-14 graph (layer norm as the ReduceMean chain) compiles onto the layernorm kernel and matches ORT wasm', async () => {
-    const bytes = tinyTransformerOnnx({ vocab: 169, d: 32, heads: 2, ff: 64, layers: 2, seed: 12, decomposedNorm: true });
+    const bytes = tinyTransformerOnnx({ vocab: VOCAB_SIZE, d: 32, heads: 2, ff: 64, layers: 2, seed: 12, decomposedNorm: true });
     const r = loadModelFromBytes(bytes, vocabularyJson(), 'opset14');
     if (!r.ok) throw new Error(r.error);
     expect(r.handle.info.operators.ReduceMean).toBe('layernorm');
     expect(r.handle.program!.ops.filter((o) => o.kind === 'layernorm')).toHaveLength(5);
-    const ids = randomIds(3, 169, 4);
+    const ids = randomIds(3, VOCAB_SIZE, 4);
     const a = await (await runtimeFor(r.handle, 'cpu', 'all')).forward(ids, 3);
     const ort = await runtimeFor(r.handle, 'ort-wasm', 'all');
     expect(maxRelativeError(a, await ort.forward(ids, 3))).toBeLessThan(TOLERANCE);
     await ort.dispose();
   });
 
-  it.skipIf(!hasTrained)(`trained model: TS twin and ORT wasm match the PyTorch fixture (rel. error < ${TOLERANCE})`, async () => {
+  it(`trained model: TS twin and ORT wasm match the PyTorch fixture (rel. error < ${TOLERANCE})`, async () => {
     const h = trained();
     const fx = loadFixture();
     expect(fx).not.toBeNull();
@@ -110,7 +109,7 @@ describe('model parity (Node)', () => {
     expect(await sameTokens(synthetic(), 240, 24)).toBe(240);
   }, 120_000);
 
-  it.skipIf(!hasTrained)('seeded decodes give identical tokens on the TS twin and ORT wasm (64 prompts, trained model)', async () => {
+  it('seeded decodes give identical tokens on the TS twin and ORT wasm (64 prompts, trained model)', async () => {
     expect(await sameTokens(trained(), 64, 16)).toBe(64);
   }, 180_000);
 });
