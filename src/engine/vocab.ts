@@ -34,6 +34,18 @@ export type TaskId = (typeof TASK_IDS)[number];
 export const MAX_INDEX = 16;
 export const INDEX_TOKENS = Array.from({ length: MAX_INDEX + 1 }, (_, i) => `#${i}`);
 
+/**
+ * The dial's correlation in the prompt, in tenths (rho=-1.0 .. rho=1.0), so that a model can
+ * learn the joint it sets; appended after the first release, hence last in the vocabulary.
+ */
+export const RHO_TOKENS = Array.from({ length: 21 }, (_, i) => `rho=${((i - 10) / 10).toFixed(1)}`);
+
+/** The prompt token of a dial correlation: the nearest tenth. */
+export function rhoToken(rho: number): string {
+  if (!(rho >= -1 && rho <= 1)) throw new RangeError(`rho must be in [-1, 1], got ${rho}`);
+  return RHO_TOKENS[Math.round(rho * 10) + 10];
+}
+
 const TOKENS: readonly string[] = [
   MASK, EOS, SEP, PAD,
   ...TASK_IDS.map((id) => `<${id}>`),
@@ -45,6 +57,7 @@ const TOKENS: readonly string[] = [
   ...PUZZLE_MARKS,
   ...PUNCTUATION,
   ...GRAMMAR_WORDS,
+  ...RHO_TOKENS,
 ];
 
 const IDS = new Map<string, number>();

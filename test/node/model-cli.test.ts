@@ -3,13 +3,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { vocabularyJson } from '../../src/engine/vocab';
+import { VOCAB_SIZE, vocabularyJson } from '../../src/engine/vocab';
 import { tinyTransformerOnnx } from '../../src/model/build';
 
 // npm run bench -- --model <path.onnx> --backend cpu|ort-wasm (Node runtimes), and its errors.
 const dir = mkdtempSync(join(tmpdir(), 'unmask-model-'));
 const model = join(dir, 'syn.onnx');
-writeFileSync(model, tinyTransformerOnnx({ vocab: 169, d: 16, heads: 2, ff: 32, layers: 1, seed: 2 }));
+writeFileSync(model, tinyTransformerOnnx({ vocab: VOCAB_SIZE, d: 16, heads: 2, ff: 32, layers: 1, seed: 2 }));
 writeFileSync(join(dir, 'syn.json'), JSON.stringify(vocabularyJson()));
 const bad = join(dir, 'bad.onnx');
 writeFileSync(bad, new Uint8Array(512).map((_, i) => (i * 97) & 255));

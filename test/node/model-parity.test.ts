@@ -113,3 +113,27 @@ describe('model parity (Node)', () => {
     expect(await sameTokens(trained(), 64, 16)).toBe(64);
   }, 180_000);
 });
+
+describe('the trained model on the dependency dial (ORT wasm, sampled at T = 1)', () => {
+  // At rho = +-1 only two of the four pairs are valid. One token per step is valid only if the
+  // model reads rho from the prompt (its rho=... token) and conditions the second word on the
+  // first; a model blind to either scores about 50%. Two at once draw each word from its own
+  // marginal (about 50/50), so about half fail whatever the model: the paper's effect.
+  const SAMPLES = 200;
+  async function validShare(rho: number, k: number): Promise<number> {
+    const d = await denoiserFor(trained(), 'ort-wasm');
+    const samples = Array.from({ length: SAMPLES }, (_, i) => generateSample('dial', { rho }, 3, i));
+    const traces = await decodeBatch(samples, d, 'topk-random', { k }, { seed: 5, temperature: 1 });
+    return traces.filter((t) => t.score.ok).length / SAMPLES;
+  }
+
+  it('one token per step follows rho (>= 90% valid at rho = 1 and at rho = -1)', async () => {
+    expect(await validShare(1, 1)).toBeGreaterThanOrEqual(0.9);
+    expect(await validShare(-1, 1)).toBeGreaterThanOrEqual(0.9);
+  }, 60_000);
+
+  it('both at once: about half are valid at rho = 1', async () => {
+    // 3.3 sigma of a fair binomial, plus 0.1 because the model's marginals are not exactly 1/2.
+    expect(Math.abs((await validShare(1, 2)) - 0.5)).toBeLessThan(3.3 * Math.sqrt(0.25 / SAMPLES) + 0.1);
+  }, 60_000);
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { vocabularyJson } from '../../src/engine/vocab';
+import { VOCAB_SIZE, vocabularyJson } from '../../src/engine/vocab';
 import { tinyTransformerModel } from '../../src/model/build';
 import { denoiserFor, loadModelFromBytes, recommendRuntime, type LoadResult } from '../../src/model/load';
 import { DT, encodeModelProto, type ModelMsg } from '../../src/model/onnx-proto';
@@ -8,7 +8,7 @@ import { valueInfo } from '../../src/model/build';
 // Bring-your-own validation: every bad file gives { ok: false, error } naming the problem;
 // nothing throws.
 
-const spec = { vocab: 169, d: 16, heads: 2, ff: 32, layers: 1, seed: 3 };
+const spec = { vocab: VOCAB_SIZE, d: 16, heads: 2, ff: 32, layers: 1, seed: 3 };
 const good = () => tinyTransformerModel(spec);
 const vocab = vocabularyJson();
 
@@ -37,10 +37,10 @@ describe('bring-your-own model validation', () => {
   });
 
   it('runs a model with a larger, reordered vocabulary through the engine vocabulary', async () => {
-    // 170 tokens: the engine's 169 with two swapped, plus one the engine does not use.
+    // The engine's tokens with two swapped, plus one the engine does not use.
     const tokens = [...vocab.tokens, '<extra>'];
     [tokens[40], tokens[41]] = [tokens[41], tokens[40]];
-    const r = load(tinyTransformerModel({ ...spec, vocab: 170 }), { ...vocab, tokens });
+    const r = load(tinyTransformerModel({ ...spec, vocab: VOCAB_SIZE + 1 }), { ...vocab, tokens });
     if (!r.ok) throw new Error(r.error);
     const d = await denoiserFor(r.handle, 'cpu');
     const { generateSample } = await import('../../src/engine/tasks');
@@ -49,7 +49,7 @@ describe('bring-your-own model validation', () => {
     const canvases = new Int32Array(L).fill(0);
     canvases[0] = 41; // engine id 41 is model id 40
     const pred = await d.forward({ samples: [sample], canvases, canvasLength: L, steps: [0] });
-    expect(pred.data.length).toBe(L * 169);
+    expect(pred.data.length).toBe(L * VOCAB_SIZE);
     // Same logits as the raw runtime, columns mapped back to engine ids.
     const raw = await d.runtime.forward(
       (() => {
@@ -61,9 +61,9 @@ describe('bring-your-own model validation', () => {
       1,
     );
     for (let i = 0; i < L; i++) {
-      expect(pred.data[i * 169 + 41]).toBe(raw[i * 170 + 40]);
-      expect(pred.data[i * 169 + 40]).toBe(raw[i * 170 + 41]);
-      expect(pred.data[i * 169 + 7]).toBe(raw[i * 170 + 7]);
+      expect(pred.data[i * VOCAB_SIZE + 41]).toBe(raw[i * (VOCAB_SIZE + 1) + 40]);
+      expect(pred.data[i * VOCAB_SIZE + 40]).toBe(raw[i * (VOCAB_SIZE + 1) + 41]);
+      expect(pred.data[i * VOCAB_SIZE + 7]).toBe(raw[i * (VOCAB_SIZE + 1) + 7]);
     }
   });
 
@@ -93,7 +93,7 @@ describe('bring-your-own model validation', () => {
 
   it('names a missing logits output', () => {
     const m = good();
-    m.graph!.output = [valueInfo('scores', DT.FLOAT, ['batch', 64, 169])];
+    m.graph!.output = [valueInfo('scores', DT.FLOAT, ['batch', 64, VOCAB_SIZE])];
     m.graph!.node![m.graph!.node!.length - 1].output = ['scores'];
     expect(error(load(m))).toMatch(/no output named "logits".*"scores"/);
   });
@@ -124,7 +124,7 @@ describe('bring-your-own model validation', () => {
   });
 
   it('names a vocabulary that does not match the logits width or lacks mask/eos ids', () => {
-    expect(error(load(good(), { ...vocab, tokens: vocab.tokens.slice(0, 100) }))).toMatch(/100 tokens but the model's logits are 169 wide/);
+    expect(error(load(good(), { ...vocab, tokens: vocab.tokens.slice(0, 100) }))).toMatch(new RegExp(`100 tokens but the model's logits are ${VOCAB_SIZE} wide`));
     const { mask: _m, ...noMask } = vocab;
     expect(error(load(good(), noMask))).toMatch(/mask token id/);
     const { eos: _e, ...noEos } = vocab;
@@ -132,7 +132,7 @@ describe('bring-your-own model validation', () => {
     expect(error(load(good(), '{"tokens": ['))).toMatch(/not valid JSON/);
     expect(error(load(good(), [1, 2, 3]))).toMatch(/must be an object/);
     const renamed = { ...vocab, tokens: vocab.tokens.map((t) => (t === 'A' ? 'alpha' : t)) };
-    expect(error(load(good(), renamed))).toMatch(/lacks 1 of the engine's 169 tokens \("A"\)/);
+    expect(error(load(good(), renamed))).toMatch(new RegExp(`lacks 1 of the engine's ${VOCAB_SIZE} tokens \\("A"\\)`));
     expect(error(load(good(), { ...vocab, mask: 500 }))).toMatch(/mask id 500 is outside/);
   });
 

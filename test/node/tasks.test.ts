@@ -16,7 +16,7 @@ import { GRAMMAR_WORDS } from '../../src/engine/tasks/lexicon';
 import { allLatinSquares, allSudokus, cellPosition, puzzleViolation } from '../../src/engine/tasks/puzzles';
 import { textViolation } from '../../src/engine/tasks/text';
 import { RandomStream } from '../../src/engine/rng';
-import { EOS_ID, MASK_ID, SEP_ID, taskTag, tokenId, tokenText, type TaskId } from '../../src/engine/vocab';
+import { detokenize, EOS_ID, MASK_ID, RHO_TOKENS, rhoToken, SEP_ID, taskTag, tokenId, tokenText, VOCAB_SIZE, type TaskId } from '../../src/engine/vocab';
 import { expectWithin3Sigma, oracleAccuracy } from './helpers';
 
 /** Sizes worth testing: the extremes and the default. */
@@ -100,7 +100,7 @@ describe('every registered task', () => {
           expect(Array.from(a.prompt)).toEqual(Array.from(b.prompt));
           expect(Array.from(a.reference)).toEqual(Array.from(b.reference));
           expect(a.description).toBe(b.description);
-          if (task.id === 'dial') return; // the dial's prompt carries no input
+          if (task.id === 'dial') return; // the dial's prompt carries only rho
           const prompts = new Set(Array.from({ length: 10 }, (_, i) => text(generateSample(task.id, paramsOf(n), 5, i).prompt)));
           expect(prompts.size).toBeGreaterThanOrEqual(5);
         });
@@ -465,6 +465,18 @@ describe('dependency dial', () => {
     expect(r).toEqual({ ok: false, reason: '"New City" is impossible when rho = 1', culprits: [0, 1] });
     expect(getTask('dial').score(s, pair('Mexico', 'City')).ok).toBe(true);
     expect(getTask('dial').score(s, pair('Paris', 'City')).reason).toMatch(/position 0 must be/);
+  });
+
+  it('the prompt names rho to the nearest tenth, so a model can learn the joint', () => {
+    const prompt = (rho: number) => detokenize(generateSample('dial', { rho }, 1, 0).prompt);
+    expect(prompt(0.9)).toBe('<dial> rho=0.9 [SEP]');
+    expect(prompt(-1)).toBe('<dial> rho=-1.0 [SEP]');
+    expect(prompt(0.04)).toBe('<dial> rho=0.0 [SEP]');
+    expect(prompt(-0.04)).toBe('<dial> rho=0.0 [SEP]');
+    expect(prompt(0.26)).toBe('<dial> rho=0.3 [SEP]');
+    // Appended after every earlier token: the ids that shipped models rely on do not move.
+    expect(RHO_TOKENS.map(tokenId)).toEqual(RHO_TOKENS.map((_, i) => VOCAB_SIZE - 21 + i));
+    expect(() => rhoToken(1.5)).toThrow(/rho must be in/);
   });
 
   it('rho < 1 keeps all four pairs with the stated weights', () => {

@@ -1,6 +1,6 @@
 import { SupportDistribution } from '../distribution';
 import { RandomStream } from '../rng';
-import { SEP_ID, taskTag, tokenId, tokenText } from '../vocab';
+import { rhoToken, SEP_ID, taskTag, tokenId, tokenText } from '../vocab';
 import { scoreBySupport } from './score';
 import type { ScoreResult, TaskDefinition, TaskParams, TaskSample } from './types';
 
@@ -69,8 +69,9 @@ function generate(params: TaskParams, seed: number, index: number): TaskSample {
     params: { n: params.n, rho },
     seed,
     index,
-    // rho has no token: the prompt is the same for every sample; the truth carries the dial.
-    prompt: Int32Array.from([taskTag('dial'), SEP_ID]),
+    // rho rounded to a tenth is in the prompt, so a model can learn the joint; the truth uses
+    // the exact rho.
+    prompt: Int32Array.from([taskTag('dial'), tokenId(rhoToken(rho)), SEP_ID]),
     canvasLength: DIAL_CANVAS,
     truth,
     reference: truth.sample(new RandomStream(seed, index + 0x40000000)),
