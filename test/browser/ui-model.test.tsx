@@ -158,6 +158,22 @@ describe('models in the engine worker', () => {
     expect(r.model!.name).toBe('tiny');
     expect(r.trace.output.length).toBeGreaterThan(0);
   });
+
+  it('the trained model on the dial at rho = 1, through the worker: one word per step is a real city, both at once is not', async () => {
+    const run = async (k: number) => {
+      const settings = { ...PRESET, task: 'dial' as const, rho: 1 };
+      const req = decodeRequest(settings, 'a', null);
+      return getEngine().decode({ ...req, strategy: 'topk-confidence', params: { k }, temperature: 0, model: { model: 'tiny', runtime: 'cpu' } });
+    };
+    const one = await run(1);
+    expect(one.trace.score.ok).toBe(true);
+    expect(one.trace.nfe).toBe(2);
+    const both = await run(2);
+    // Greedy: each word is its own marginal's argmax, which is a mixed pair for this model.
+    expect(both.trace.nfe).toBe(1);
+    expect(both.trace.score.ok).toBe(false);
+    expect(both.trace.score.reason).toMatch(/impossible when rho = 1/);
+  });
 });
 
 describe('model views', () => {
