@@ -1,18 +1,10 @@
 import { act } from 'react';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mountApp, until, type MountedApp } from './ui-fixture';
+import { describe, expect, it } from 'vitest';
+import { until, useMountedApp } from './ui-fixture';
 import { addRuns, useApp } from '../../src/ui/store';
 
-let app: MountedApp;
-let host: HTMLElement;
-const q = <T extends Element = HTMLElement>(sel: string) => app.q<T>(sel);
-
-beforeAll(async () => {
-  app = await mountApp();
-  host = app.host;
-});
-
-afterAll(() => app.unmount());
+const app = useMountedApp();
+const { q } = app;
 
 describe('App', () => {
   it('shows the preset decoded in the worker: A valid, B invalid with the reason', async () => {
@@ -45,11 +37,11 @@ describe('App', () => {
   it('opens the benchmark tab and draws imported results on the chart', async () => {
     addRuns([{ id: 'test', created: 1, status: 'imported', spec: { configs: [], samples: 10, seed: 1 },
       records: [1, 2, 4].map((k) => ({ task: 'letters/shuffle', n: 4, strategy: 'topk-random', params: { k }, samples: 10, correct: 10 - 3 * (k - 1), score: (10 - 3 * (k - 1)) / 10, ci95: [0.1, 0.9] as [number, number], tps: k, nfe: 4 / k, canvasLength: 4, seconds: 0, backend: 'cpu', seed: 1 })) }]);
-    const tab = [...host.querySelectorAll('button')].find((b) => b.textContent?.startsWith('Benchmark'))!;
+    const tab = [...app.host.querySelectorAll('button')].find((b) => b.textContent?.startsWith('Benchmark'))!;
     await act(async () => tab.click());
     await until(() => !!q('[data-testid=chart-count]'));
     expect(q('[data-testid=chart-count]')!.textContent).toMatch(/^3 measured points for letters\/shuffle n=4/);
-    await until(() => host.querySelectorAll('.recharts-scatter-symbol').length >= 3);
+    await until(() => app.host.querySelectorAll('.recharts-scatter-symbol').length >= 3);
     // The closed form for shuffle overlays the measured curve, and PBx is listed for both.
     expect(q('table.pbx')!.textContent).toContain('closed form');
   });

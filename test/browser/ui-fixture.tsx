@@ -1,5 +1,6 @@
 import { act } from 'react';
 import { createRoot } from 'react-dom/client';
+import { afterAll, beforeAll } from 'vitest';
 import { App } from '../../src/ui/components/App';
 import { PRESET, cloneSettings } from '../../src/ui/settings';
 import { getEngine, setEngine, syncDecodes, useApp } from '../../src/ui/store';
@@ -45,3 +46,26 @@ export async function mountApp(): Promise<MountedApp> {
     },
   };
 }
+
+/**
+ * mountApp() once for the enclosing suite (beforeAll / afterAll); host and q read the mounted
+ * app, so they are valid inside the suite's tests.
+ */
+export function useMountedApp(): Pick<MountedApp, 'host' | 'q'> {
+  let app: MountedApp | null = null;
+  beforeAll(async () => {
+    app = await mountApp();
+  });
+  afterAll(() => app?.unmount());
+  const mounted = () => {
+    if (!app) throw new Error('the app is mounted in beforeAll: use it inside a test');
+    return app;
+  };
+  return {
+    get host() {
+      return mounted().host;
+    },
+    q: <T extends Element = HTMLElement>(sel: string) => mounted().q<T>(sel),
+  };
+}
+

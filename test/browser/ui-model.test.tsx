@@ -1,7 +1,7 @@
 import { act } from 'react';
 import { createRoot } from 'react-dom/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mountApp, until, type MountedApp } from './ui-fixture';
+import { afterAll, describe, expect, it } from 'vitest';
+import { until, useMountedApp } from './ui-fixture';
 import { generateSample } from '../../src/engine/tasks';
 import { decode } from '../../src/engine/decode';
 import { OracleDenoiser } from '../../src/engine/denoiser';
@@ -177,16 +177,8 @@ describe('models in the engine worker', () => {
 });
 
 describe('model views', () => {
-  let app: MountedApp;
-  let host: HTMLElement;
-  const q = <T extends Element = HTMLElement>(sel: string) => app.q<T>(sel);
-
-  beforeAll(async () => {
-    app = await mountApp();
-    host = app.host;
-  });
-
-  afterAll(() => app.unmount());
+  const app = useMountedApp();
+  const { q } = app;
 
   it('explains that theory is exact only with the oracle for model decodes, and still shows the step', async () => {
     const sample = generateSample('waiting-line/shuffle', { n: 3 }, 1, 0);
@@ -241,7 +233,7 @@ describe('model views', () => {
     expect(q('[data-side=a] [data-testid=dep-model]')).not.toBeNull();
     // The backend panel reports the runtime and verifies it against the CPU twin.
     expect(q('[data-testid=model-runtime]')!.textContent).toMatch(/small\.onnx on CPU twin/);
-    const verify = [...host.querySelectorAll('button')].find((b) => b.textContent === 'Verify against CPU')!;
+    const verify = [...app.host.querySelectorAll('button')].find((b) => b.textContent === 'Verify against CPU')!;
     expect(verify.disabled).toBe(false);
     await act(async () => verify.click());
     await until(() => !!q('[data-testid=verify-result]'));
