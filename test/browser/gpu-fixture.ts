@@ -1,8 +1,10 @@
+import type { DecodeTrace } from '../../src/engine/decode';
 import type { RandomStream } from '../../src/engine/rng';
 import type { TaskSample } from '../../src/engine/tasks';
 import { allocStats, type PositionStats } from '../../src/engine/stats';
-import { VOCAB_SIZE } from '../../src/engine/vocab';
-import { test as base } from 'vitest';
+import type { StepView } from '../../src/engine/strategies/types';
+import { MASK_ID, VOCAB_SIZE } from '../../src/engine/vocab';
+import { expect, test as base } from 'vitest';
 import { acquireDevice, GpuUnavailableError, type AcquiredDevice } from '../../src/gpu/device';
 import { SS } from '../../src/gpu/kernels';
 
@@ -66,3 +68,59 @@ export function gpuStatsAsCpu(stats: Float32Array, b: number, L: number): Positi
   }
   return out;
 }
+
+/**
+ * The masked positions of one canvas and the active semi-AR block a strategy sees on its first
+ * step in that block (the block of the first masked position, as decode.ts chooses it);
+ * block 0 = no blocks.
+ */
+export function activeBlock(canvas: ArrayLike<number>, block: number) {
+  const L = canvas.length;
+  const masked: number[] = [];
+  for (let i = 0; i < L; i++) if (canvas[i] === MASK_ID) masked.push(i);
+  const blockLength = block || L;
+  const index = Math.floor(masked[0] / blockLength);
+  const start = index * blockLength;
+  const end = Math.min(L, start + blockLength);
+  const candidates = masked.filter((p) => p >= start && p < end);
+  const view: StepView['block'] = { start, end, index, count: Math.ceil(L / blockLength), step: 0, maskedAtStart: candidates.length };
+  return { masked, candidates, blockLength, block: view };
+}
+
+/**
+ * GPU decodes equal CPU decodes: tokens, NFE, score and reveal steps; with `steps`, every step's
+ * reveal record exactly, and where the traces are full, the step's canvas, statistics and
+ * candidates exactly and its theory within the documented tolerances (total correlation 1e-4
+ * bits, P(valid) 1e-5).
+ */
+export function expectSameDecodes(gpu: DecodeTrace[], cpu: DecodeTrace[], label: string, { steps = false } = {}): void {
+  expect(gpu.length).toBe(cpu.length);
+  gpu.forEach((g, i) => {
+    const c = cpu[i];
+    const where = `${label} sample ${i}`;
+    expect(Array.from(g.output), where).toEqual(Array.from(c.output));
+    expect(g.nfe, where).toBe(c.nfe);
+    expect(g.score, where).toEqual(c.score);
+    expect(Array.from(g.revealStep), where).toEqual(Array.from(c.revealStep));
+    if (!steps) return;
+    expect(g.steps.length, where).toBe(c.steps.length);
+    g.steps.forEach((gs, j) => {
+      const cs = c.steps[j];
+      const at = `${where} step ${j}`;
+      for (const key of ['step', 'nfe', 'revealed', 'tokens', 'remasked', 'block', 'scores', 'probabilities'] as const) {
+        expect(gs[key], `${at} ${key}`).toEqual(cs[key]);
+      }
+      for (const key of ['canvasBefore', 'x0', 'confidence', 'entropy', 'candidateTokens'] as const) {
+        expect(gs[key] === undefined, `${at} ${key} recorded`).toBe(cs[key] === undefined);
+        if (gs[key] !== undefined) expect(Array.from(gs[key]!), `${at} ${key}`).toEqual(Array.from(cs[key]!));
+      }
+      expect(gs.theory === undefined, `${at} theory recorded`).toBe(cs.theory === undefined);
+      if (gs.theory && cs.theory) {
+        expect(Math.abs(gs.theory.totalCorrelation - cs.theory.totalCorrelation), `${at} tc`).toBeLessThan(1e-4);
+        expect(Math.abs(gs.theory.validProbability - cs.theory.validProbability), `${at} P(valid)`).toBeLessThan(1e-5);
+        expect(gs.theory.consistentBefore, at).toBe(cs.theory.consistentBefore);
+      }
+    });
+  });
+}
+

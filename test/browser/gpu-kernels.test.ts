@@ -9,7 +9,7 @@ import { generateSample, type TaskSample } from '../../src/engine/tasks';
 import { MASK_ID, VOCAB_SIZE } from '../../src/engine/vocab';
 import { GpuDecoder } from '../../src/gpu/decoder';
 import { GPU_STRATEGY } from '../../src/gpu/kernels';
-import { gpuStatsAsCpu, gpuTest, randomCanvases } from './gpu-fixture';
+import { activeBlock, gpuStatsAsCpu, gpuTest, randomCanvases } from './gpu-fixture';
 
 /**
  * Each kernel against its TypeScript twin on random canvases (seeded loops): the oracle's
@@ -131,21 +131,16 @@ describe('GPU kernels vs their TypeScript twins', () => {
         const pred = { kind: 'weights' as const, data: Float32Array.from(got.weights) };
         samples.forEach((s, b) => {
           const canvas = canvases.slice(b * L, (b + 1) * L);
-          const masked: number[] = [];
-          for (let i = 0; i < L; i++) if (canvas[i] === MASK_ID) masked.push(i);
-          const BL = block || L;
-          const first = Math.floor(masked[0] / BL);
-          const start = first * BL;
-          const end = Math.min(L, start + BL);
-          const inst = def.create(resolveParams(def, params[strategy]), { canvasLength: L, blockLength: BL });
+          const { masked, candidates, blockLength, block: blockView } = activeBlock(canvas, block);
+          const inst = def.create(resolveParams(def, params[strategy]), { canvasLength: L, blockLength });
           const view: StepView = {
             step: steps[b],
             canvasLength: L,
             canvas,
-            candidates: masked.filter((p) => p >= start && p < end),
+            candidates,
             masked,
             stats: gpuStatsAsCpu(got.stats, b, L),
-            block: { start, end, index: first, count: Math.ceil(L / BL), step: 0, maskedAtStart: masked.filter((p) => p >= start && p < end).length },
+            block: blockView,
             random: (p, purpose, sub = 0) => randomU32(5, s.index, steps[b], p, purpose, sub),
             probabilities: (p) => {
               const row = new Float32Array(V);

@@ -1,6 +1,5 @@
 import { describe, expect } from 'vitest';
 import { cpuBackend, type BatchRequest } from '../../src/engine/backend';
-import type { DecodeTrace } from '../../src/engine/decode';
 import type { Conditional } from '../../src/engine/distribution';
 import { RandomStream, randomU32 } from '../../src/engine/rng';
 import { rowProbabilities } from '../../src/engine/stats';
@@ -8,10 +7,10 @@ import { getStrategy, resolveParams } from '../../src/engine/strategies';
 import { rankDescending } from '../../src/engine/strategies/common';
 import type { StepView } from '../../src/engine/strategies/types';
 import { generateSample } from '../../src/engine/tasks';
-import { MASK_ID, VOCAB_SIZE } from '../../src/engine/vocab';
+import { VOCAB_SIZE } from '../../src/engine/vocab';
 import { createWebgpuBackend } from '../../src/gpu/backend';
 import { GpuDecoder } from '../../src/gpu/decoder';
-import { gpuStatsAsCpu, gpuTest, randomCanvases } from './gpu-fixture';
+import { activeBlock, expectSameDecodes, gpuStatsAsCpu, gpuTest, randomCanvases } from './gpu-fixture';
 
 /**
  * tc-bound on the GPU (shaders/select_tcbound.wgsl + select.wgsl) against its CPU twin
@@ -51,29 +50,6 @@ function testedCorrelations(cond: Conditional, ranked: readonly number[], eps: n
   return out;
 }
 
-function compare(gpu: DecodeTrace[], cpu: DecodeTrace[], label: string, full: boolean): void {
-  expect(gpu.length).toBe(cpu.length);
-  gpu.forEach((g, i) => {
-    const c = cpu[i];
-    const where = `${label} sample ${i}`;
-    expect(Array.from(g.output), where).toEqual(Array.from(c.output));
-    expect(g.nfe, where).toBe(c.nfe);
-    expect(g.score, where).toEqual(c.score);
-    expect(Array.from(g.revealStep), where).toEqual(Array.from(c.revealStep));
-    expect(g.steps.length, where).toBe(c.steps.length);
-    g.steps.forEach((gs, j) => {
-      const cs = c.steps[j];
-      for (const key of ['revealed', 'tokens', 'scores', 'probabilities', 'block'] as const) {
-        expect(gs[key], `${where} step ${j} ${key}`).toEqual(cs[key]);
-      }
-      if (full) {
-        expect(Array.from(gs.canvasBefore!), `${where} step ${j}`).toEqual(Array.from(cs.canvasBefore!));
-        expect(Math.abs(gs.theory!.totalCorrelation - cs.theory!.totalCorrelation), `${where} step ${j} tc`).toBeLessThan(1e-4);
-      }
-    });
-  });
-}
-
 describe('tc-bound on the GPU', () => {
   gpuTest('selection kernel = TC_BOUND.select on random canvases, ε in {0, 0.01, 0.5, 2}', async ({ gpu }) => {
     const dec = new GpuDecoder(gpu.device);
@@ -102,13 +78,7 @@ describe('tc-bound on the GPU', () => {
           const pred = { kind: 'weights' as const, data: Float32Array.from(got.weights) };
           samples.forEach((s, b) => {
             const canvas = canvases.slice(b * L, (b + 1) * L);
-            const masked: number[] = [];
-            for (let i = 0; i < L; i++) if (canvas[i] === MASK_ID) masked.push(i);
-            const BL = block || L;
-            const first = Math.floor(masked[0] / BL);
-            const start = first * BL;
-            const end = Math.min(L, start + BL);
-            const candidates = masked.filter((p) => p >= start && p < end);
+            const { masked, candidates, blockLength, block: blockView } = activeBlock(canvas, block);
             const stats = gpuStatsAsCpu(got.stats, b, L);
             const cond = s.truth.condition(canvas);
             const view: StepView = {
@@ -118,7 +88,7 @@ describe('tc-bound on the GPU', () => {
               candidates,
               masked,
               stats,
-              block: { start, end, index: first, count: Math.ceil(L / BL), step: 0, maskedAtStart: candidates.length },
+              block: blockView,
               random: (p, purpose, sub = 0) => randomU32(5, s.index, steps[b], p, purpose, sub),
               probabilities: (p) => {
                 const row = new Float32Array(V);
@@ -127,7 +97,7 @@ describe('tc-bound on the GPU', () => {
               },
               truth: () => cond,
             };
-            const sel = def.create(resolveParams(def, { epsilon: eps }), { canvasLength: L, blockLength: BL }).select(view);
+            const sel = def.create(resolveParams(def, { epsilon: eps }), { canvasLength: L, blockLength }).select(view);
             const want = canvas.slice();
             for (const p of sel.reveal) want[p] = stats.x0[p];
             const where = `${task} ε ${eps} block ${block} sample ${b} (consistent ${cond.consistent})`;
@@ -175,7 +145,7 @@ describe('tc-bound on the GPU', () => {
             params: { epsilon: eps },
             options: { seed, record, temperature, block },
           };
-          compare(await backend.decode(r), await cpuBackend.decode(r), `${task} ε ${eps} block ${block} ${record} T ${temperature}`, record === 'full');
+          expectSameDecodes(await backend.decode(r), await cpuBackend.decode(r), `${task} ε ${eps} block ${block} ${record} T ${temperature}`, { steps: true });
         }
       }
     }
