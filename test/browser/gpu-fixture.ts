@@ -1,7 +1,8 @@
 import type { DecodeTrace } from '../../src/engine/decode';
-import type { RandomStream } from '../../src/engine/rng';
+import { randomU32, type RandomStream } from '../../src/engine/rng';
 import type { TaskSample } from '../../src/engine/tasks';
-import { allocStats, type PositionStats } from '../../src/engine/stats';
+import type { Predictions } from '../../src/engine/denoiser';
+import { allocStats, rowProbabilities, type PositionStats } from '../../src/engine/stats';
 import type { StepView } from '../../src/engine/strategies/types';
 import { MASK_ID, VOCAB_SIZE } from '../../src/engine/vocab';
 import { expect, test as base } from 'vitest';
@@ -70,21 +71,45 @@ export function gpuStatsAsCpu(stats: Float32Array, b: number, L: number): Positi
 }
 
 /**
- * The masked positions of one canvas and the active semi-AR block a strategy sees on its first
- * step in that block (the block of the first masked position, as decode.ts chooses it);
- * block 0 = no blocks.
+ * What a strategy sees on its first step in a block, built from one sequence of a GPU probe:
+ * the masked positions, the active semi-AR block (that of the first masked position, as
+ * decode.ts chooses it; block 0 = no blocks), the GPU's statistics and the oracle's
+ * probabilities, and the decode's random stream (seed, sample index, step). The CPU strategy
+ * then selects from exactly the GPU's inputs.
  */
-export function activeBlock(canvas: ArrayLike<number>, block: number) {
+export function probeStepView(
+  probe: { stats: Float32Array },
+  pred: Predictions,
+  sample: TaskSample,
+  b: number,
+  canvas: Int32Array,
+  opts: { block: number; step: number; seed: number },
+): { view: StepView; blockLength: number } {
   const L = canvas.length;
   const masked: number[] = [];
   for (let i = 0; i < L; i++) if (canvas[i] === MASK_ID) masked.push(i);
-  const blockLength = block || L;
+  const blockLength = opts.block || L;
   const index = Math.floor(masked[0] / blockLength);
   const start = index * blockLength;
   const end = Math.min(L, start + blockLength);
   const candidates = masked.filter((p) => p >= start && p < end);
-  const view: StepView['block'] = { start, end, index, count: Math.ceil(L / blockLength), step: 0, maskedAtStart: candidates.length };
-  return { masked, candidates, blockLength, block: view };
+  const view: StepView = {
+    step: opts.step,
+    canvasLength: L,
+    canvas,
+    candidates,
+    masked,
+    stats: gpuStatsAsCpu(probe.stats, b, L),
+    block: { start, end, index, count: Math.ceil(L / blockLength), step: 0, maskedAtStart: candidates.length },
+    random: (p, purpose, sub = 0) => randomU32(opts.seed, sample.index, opts.step, p, purpose, sub),
+    probabilities: (p) => {
+      const row = new Float32Array(VOCAB_SIZE);
+      rowProbabilities(pred, b * L + p, row);
+      return row;
+    },
+    truth: () => sample.truth.condition(canvas),
+  };
+  return { view, blockLength };
 }
 
 /**

@@ -1,15 +1,14 @@
 import { describe, expect } from 'vitest';
 import type { BatchRequest } from '../../src/engine/backend';
 import { addLogNoise, oracleWeights } from '../../src/engine/denoiser';
-import { RandomStream, randomU32 } from '../../src/engine/rng';
-import { allocStats, computeStats, rowProbabilities } from '../../src/engine/stats';
+import { RandomStream } from '../../src/engine/rng';
+import { allocStats, computeStats } from '../../src/engine/stats';
 import { getStrategy, resolveParams } from '../../src/engine/strategies';
-import type { StepView } from '../../src/engine/strategies/types';
 import { generateSample, type TaskSample } from '../../src/engine/tasks';
 import { MASK_ID, VOCAB_SIZE } from '../../src/engine/vocab';
 import { GpuDecoder } from '../../src/gpu/decoder';
 import { GPU_STRATEGY } from '../../src/gpu/kernels';
-import { activeBlock, gpuStatsAsCpu, gpuTest, randomCanvases } from './gpu-fixture';
+import { gpuStatsAsCpu, gpuTest, probeStepView, randomCanvases } from './gpu-fixture';
 
 /**
  * Each kernel against its TypeScript twin on random canvases (seeded loops): the oracle's
@@ -131,24 +130,8 @@ describe('GPU kernels vs their TypeScript twins', () => {
         const pred = { kind: 'weights' as const, data: Float32Array.from(got.weights) };
         samples.forEach((s, b) => {
           const canvas = canvases.slice(b * L, (b + 1) * L);
-          const { masked, candidates, blockLength, block: blockView } = activeBlock(canvas, block);
+          const { view, blockLength } = probeStepView(got, pred, s, b, canvas, { block, step: steps[b], seed: 5 });
           const inst = def.create(resolveParams(def, params[strategy]), { canvasLength: L, blockLength });
-          const view: StepView = {
-            step: steps[b],
-            canvasLength: L,
-            canvas,
-            candidates,
-            masked,
-            stats: gpuStatsAsCpu(got.stats, b, L),
-            block: blockView,
-            random: (p, purpose, sub = 0) => randomU32(5, s.index, steps[b], p, purpose, sub),
-            probabilities: (p) => {
-              const row = new Float32Array(V);
-              rowProbabilities(pred, b * L + p, row);
-              return row;
-            },
-            truth: () => s.truth.condition(canvas),
-          };
           const sel = inst.select(view);
           const want = canvas.slice();
           for (const p of sel.reveal) want[p] = view.stats.x0[p];

@@ -1,16 +1,13 @@
 import { describe, expect } from 'vitest';
 import { cpuBackend, type BatchRequest } from '../../src/engine/backend';
 import type { Conditional } from '../../src/engine/distribution';
-import { RandomStream, randomU32 } from '../../src/engine/rng';
-import { rowProbabilities } from '../../src/engine/stats';
+import { RandomStream } from '../../src/engine/rng';
 import { getStrategy, resolveParams } from '../../src/engine/strategies';
 import { rankDescending } from '../../src/engine/strategies/common';
-import type { StepView } from '../../src/engine/strategies/types';
 import { generateSample } from '../../src/engine/tasks';
-import { VOCAB_SIZE } from '../../src/engine/vocab';
 import { createWebgpuBackend } from '../../src/gpu/backend';
 import { GpuDecoder } from '../../src/gpu/decoder';
-import { activeBlock, expectSameDecodes, gpuStatsAsCpu, gpuTest, randomCanvases } from './gpu-fixture';
+import { expectSameDecodes, gpuTest, probeStepView, randomCanvases } from './gpu-fixture';
 
 /**
  * tc-bound on the GPU (shaders/select_tcbound.wgsl + select.wgsl) against its CPU twin
@@ -24,7 +21,6 @@ import { activeBlock, expectSameDecodes, gpuStatsAsCpu, gpuTest, randomCanvases 
  * close the CPU's other values come to ε and asserts a clear margin: a failure there names a
  * near-tie, not a kernel bug.
  */
-const V = VOCAB_SIZE;
 const EPSILONS = [0, 0.01, 0.5, 2];
 const TASKS: [string, number | undefined][] = [
   ['letters/shuffle', 6],          // closed-form permutation oracle
@@ -78,25 +74,9 @@ describe('tc-bound on the GPU', () => {
           const pred = { kind: 'weights' as const, data: Float32Array.from(got.weights) };
           samples.forEach((s, b) => {
             const canvas = canvases.slice(b * L, (b + 1) * L);
-            const { masked, candidates, blockLength, block: blockView } = activeBlock(canvas, block);
-            const stats = gpuStatsAsCpu(got.stats, b, L);
-            const cond = s.truth.condition(canvas);
-            const view: StepView = {
-              step: steps[b],
-              canvasLength: L,
-              canvas,
-              candidates,
-              masked,
-              stats,
-              block: blockView,
-              random: (p, purpose, sub = 0) => randomU32(5, s.index, steps[b], p, purpose, sub),
-              probabilities: (p) => {
-                const row = new Float32Array(V);
-                rowProbabilities(pred, b * L + p, row);
-                return row;
-              },
-              truth: () => cond,
-            };
+            const { view, blockLength } = probeStepView(got, pred, s, b, canvas, { block, step: steps[b], seed: 5 });
+            const { stats, candidates } = view;
+            const cond = view.truth()!;
             const sel = def.create(resolveParams(def, { epsilon: eps }), { canvasLength: L, blockLength }).select(view);
             const want = canvas.slice();
             for (const p of sel.reveal) want[p] = stats.x0[p];
