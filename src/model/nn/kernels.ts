@@ -3,11 +3,10 @@ import embedWgsl from '../../../shaders/nn_embed.wgsl?raw';
 import layernormWgsl from '../../../shaders/nn_layernorm.wgsl?raw';
 import linearWgsl from '../../../shaders/nn_linear.wgsl?raw';
 import attentionWgsl from '../../../shaders/nn_attention.wgsl?raw';
-import geluWgsl from '../../../shaders/nn_gelu.wgsl?raw';
 import residualWgsl from '../../../shaders/nn_residual.wgsl?raw';
 import unaryWgsl from '../../../shaders/nn_unary.wgsl?raw';
 import composeWgsl from '../../../shaders/nn_compose.wgsl?raw';
-import { Kernel, dispatch1d } from '../device';
+import { Kernel, dispatch1d } from '../../gpu/device';
 
 /**
  * The transformer kernels (shaders/nn_*.wgsl, each with its TypeScript twin in
@@ -28,7 +27,6 @@ export const nnKernels = {
   mean: () => new Kernel('nn_layernorm', withCommon(layernormWgsl), { WG: 64, MODE: 1 }),
   linear: (act: 0 | 1, residual: 0 | 1) => new Kernel('nn_linear', withCommon(linearWgsl), { ACT: act, RESIDUAL: residual }),
   attention: (headDim: number) => new Kernel('nn_attention', withCommon(attentionWgsl), { HEAD_DIM: headDim }),
-  gelu: () => new Kernel('nn_gelu', withCommon(geluWgsl), { WG: NN_WG }),
   binary: () => new Kernel('nn_residual', withCommon(residualWgsl), { WG: NN_WG }),
   unary: () => new Kernel('nn_unary', withCommon(unaryWgsl), { WG: NN_WG }),
   compose: () => new Kernel('nn_compose', withCommon(composeWgsl), { WG: NN_WG }),
@@ -54,7 +52,6 @@ export const pack = {
     new Float32Array(b, 12, 1)[0] = scale;
     return b;
   },
-  gelu: (total: number) => u32s(total, 0, 0, 0),
   binary: (total: number, period: number, op: number, swap: boolean) => u32s(total, period, op, swap ? 1 : 0),
   unary: (total: number, op: number) => u32s(total, op, 0, 0),
   compose: (batch: number, canvasLength: number, padId: number, promptLength: number) => u32s(batch, canvasLength, padId, promptLength),
