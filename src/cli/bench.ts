@@ -14,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { cac } from 'cac';
 import { SingleBar, Presets } from 'cli-progress';
 import { cpuBackend, type DecodeBackend, type DenoiserSpec, type ModelRuntimeId } from '../engine/backend';
+import { MAX_TPS_LEVELS } from '../engine/metrics';
 import { STRATEGIES } from '../engine/strategies';
 import { summarizeSuite, suiteConfigs, type SuiteSummary } from '../engine/suite';
 import { recordsToCsv, runConfig, validateConfig, type SweepConfig, type SweepProgress, type SweepRecord } from '../engine/sweep';
@@ -151,9 +152,9 @@ function suiteTable(s: SuiteSummary): string {
   for (const [strategy, pts] of Object.entries(s.curves)) {
     lines.push(`  ${strategy}: ` + pts.map((p) => `(${p.tps.toFixed(2)}, ${(100 * p.score).toFixed(1)}%)`).join(' '));
   }
-  lines.push('', 'PBx (largest average TPS with average score >= x%):');
-  for (const [strategy, v] of Object.entries(s.pbx)) {
-    lines.push(`  ${strategy.padEnd(16)} ` + Object.entries(v).map(([k, x]) => `${k}=${x.toFixed(2)}`).join('  '));
+  lines.push('', 'Max TPS@x (largest measured average TPS with average score >= x%, no interpolation; 0 = none):');
+  for (const [strategy, v] of Object.entries(s.maxTps)) {
+    lines.push(`  ${strategy.padEnd(16)} ` + MAX_TPS_LEVELS.map((x) => `@${x}=${v[x].toFixed(2)}`).join('  '));
   }
   return lines.join('\n');
 }

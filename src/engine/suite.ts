@@ -1,4 +1,4 @@
-import { pbx, type CurvePoint } from './metrics';
+import { maxTpsLevels, type CurvePoint } from './metrics';
 import type { SweepConfig, SweepRecord } from './sweep';
 
 /**
@@ -27,8 +27,6 @@ export const SUITE_STRATEGIES: { strategy: string; params: Record<string, number
   { strategy: 'factor', params: [0.7, 1.0, 1.3, 1.6, 1.9].map((factor) => ({ factor })) },
 ];
 
-export const PBX_LEVELS = [90, 80, 70, 60];
-
 /** Config list and per-config sample counts (waiting-line splits its 100 over four sizes). */
 export function suiteConfigs(opts: { samplesPerTask?: number; noise?: number; temperature?: number } = {}): {
   configs: SweepConfig[];
@@ -55,8 +53,8 @@ export interface SuiteSummary {
   tasks: string[];
   /** Per strategy: the average curve over tasks, one point per parameter setting. */
   curves: Record<string, (CurvePoint & { params: Record<string, number> })[]>;
-  /** Per strategy: PBx for x in PBX_LEVELS (largest average TPS with average score >= x%). */
-  pbx: Record<string, Record<string, number>>;
+  /** Per strategy: Max TPS@x for x in MAX_TPS_LEVELS, keyed "80", "75", "70" (metrics.ts). */
+  maxTps: Record<string, Record<string, number>>;
   /** Per task and strategy setting: score (fraction) and TPS. */
   perTask: { task: string; strategy: string; params: Record<string, number>; score: number; tps: number; samples: number }[];
 }
@@ -99,10 +97,10 @@ export function summarizeSuite(records: readonly SweepRecord[]): SuiteSummary {
     };
     (curves[strategy] ??= []).push(point);
   }
-  const pbxOut: SuiteSummary['pbx'] = {};
+  const maxTps: SuiteSummary['maxTps'] = {};
   for (const [strategy, pts] of Object.entries(curves)) {
     pts.sort((a, b) => a.tps - b.tps);
-    pbxOut[strategy] = Object.fromEntries(PBX_LEVELS.map((x) => [`PB${x}`, pbx(pts, x / 100)]));
+    maxTps[strategy] = maxTpsLevels(pts);
   }
-  return { tasks: [...new Set(perTask.map((p) => p.task))], curves, pbx: pbxOut, perTask };
+  return { tasks: [...new Set(perTask.map((p) => p.task))], curves, maxTps, perTask };
 }

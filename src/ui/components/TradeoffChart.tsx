@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { CartesianGrid, ErrorBar, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
-import { pbx, type CurvePoint } from '../../engine/metrics';
+import { MAX_TPS_LEVELS, maxTpsAt, type CurvePoint } from '../../engine/metrics';
 import type { SweepRecord } from '../../engine/sweep';
 import { curveKey, taskKey } from '../bench';
 import { closedFormCurves } from '../closedForms';
@@ -18,7 +18,6 @@ interface Series {
 }
 
 const pct = (v: number) => `${Math.round(v * 100)}%`;
-const PBX = [0.9, 0.8, 0.7, 0.6];
 
 /** Score against tokens per step: one curve per strategy, drawn as records arrive, with overlays. */
 export function TradeoffChart() {
@@ -142,12 +141,12 @@ function PbxTable({ series }: { series: Series[] }) {
   if (series.length === 0) return <p className="hint">Run a sweep (or import results) to draw curves.</p>;
   return (
     <table className="pbx">
-      <caption>PBx: the largest tokens per step whose score is still ≥ x (linear between points; 0 = never)</caption>
+      <caption>Max TPS@x: the largest measured tokens per step whose score is ≥ x% (no interpolation; 0 = none)</caption>
       <thead>
         <tr>
           <th scope="col">curve</th>
-          {PBX.map((x) => (
-            <th key={x} scope="col">PB{Math.round(x * 100)}</th>
+          {MAX_TPS_LEVELS.map((x) => (
+            <th key={x} scope="col">Max TPS@{x}</th>
           ))}
         </tr>
       </thead>
@@ -155,8 +154,8 @@ function PbxTable({ series }: { series: Series[] }) {
         {series.map((s) => (
           <tr key={s.name}>
             <th scope="row">{s.name}</th>
-            {PBX.map((x) => (
-              <td key={x}>{pbx(s.points, x).toFixed(2)}</td>
+            {MAX_TPS_LEVELS.map((x) => (
+              <td key={x}>{maxTpsAt(s.points, x).toFixed(2)}</td>
             ))}
           </tr>
         ))}
