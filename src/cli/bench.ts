@@ -130,6 +130,8 @@ async function run(plan: Plan, seed: number, batchSize: number, backendName: str
   await (backend as { dispose?: () => Promise<void> }).dispose?.();
 }
 
+const tau = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toFixed(2));
+
 function table(records: readonly SweepRecord[]): string {
   const rows = records.map((r) => [
     r.task + (r.task.startsWith('letters') || r.task.startsWith('waiting') ? ` n=${r.n}` : r.rho !== undefined ? ` ρ=${r.rho}` : ''),
@@ -140,8 +142,10 @@ function table(records: readonly SweepRecord[]): string {
     r.tps.toFixed(2),
     r.nfe.toFixed(2),
     String(r.samples),
+    // Decode order: mean Kendall τ (reveal step vs position), padding included / ignored.
+    `${tau(r.order?.kendall)} / ${tau(r.order?.kendallIgnorePad)}`,
   ]);
-  const head = ['task', 'strategy', 'params', 'score', '95% CI', 'TPS', 'NFE', 'samples'];
+  const head = ['task', 'strategy', 'params', 'score', '95% CI', 'TPS', 'NFE', 'samples', 'order τ (pad / no pad)'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
@@ -156,6 +160,13 @@ function suiteTable(s: SuiteSummary): string {
   for (const [strategy, v] of Object.entries(s.maxTps)) {
     lines.push(`  ${strategy.padEnd(16)} ` + MAX_TPS_LEVELS.map((x) => `@${x}=${v[x].toFixed(2)}`).join('  '));
   }
+  // AUP and the oracle star (issue 10; metrics.ts has the exact definitions).
+  lines.push('', 'AUP (hao-ai-lab; per task with that task\'s best score as ymax, averaged over tasks):');
+  for (const [strategy, v] of Object.entries(s.aup)) lines.push(`  ${strategy.padEnd(16)} ${v.toFixed(1)}`);
+  const star = s.oracleStar;
+  lines.push('', star
+    ? `Oracle star (per sample, the fewest-NFE threshold setting with its best score; App. G.2): TPS ${star.tps.toFixed(2)}, score ${(100 * star.score).toFixed(1)}% over ${star.tasks} tasks, ${star.samples} samples`
+    : 'Oracle star: needs confidence-threshold records with per-sample outcomes');
   return lines.join('\n');
 }
 

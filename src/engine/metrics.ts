@@ -65,7 +65,8 @@ export function aup(curve: readonly CurvePoint[], yMax: number, opts: { alpha?: 
   const pts = [...curve].sort((a, b) => a.tps - b.tps).map((p) => ({ rho: p.tps, y: 100 * p.score }));
   const ymax = 100 * yMax;
   const kept = pts.filter((p) => p.y >= pts[0].y - offset);
-  const w = (y: number) => Math.min(Math.exp(-alpha * (1 - y / ymax)), 1);
+  // ymax = 0 means every accuracy is 0: the weighted terms vanish whatever W is.
+  const w = (y: number) => (ymax > 0 ? Math.min(Math.exp(-alpha * (1 - y / ymax)), 1) : 1);
   let total = kept[0].rho * kept[0].y;
   for (let i = 1; i < kept.length; i++) {
     const a = kept[i - 1];

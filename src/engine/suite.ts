@@ -1,4 +1,4 @@
-import { maxTpsLevels, type CurvePoint } from './metrics';
+import { aup, maxTpsLevels, oracleStar, type CurvePoint, type SampleOutcome } from './metrics';
 import type { SweepConfig, SweepRecord } from './sweep';
 
 /**
@@ -55,6 +55,13 @@ export interface SuiteSummary {
   curves: Record<string, (CurvePoint & { params: Record<string, number> })[]>;
   /** Per strategy: Max TPS@x for x in MAX_TPS_LEVELS, keyed "80", "75", "70" (metrics.ts). */
   maxTps: Record<string, Record<string, number>>;
+  /**
+   * Per strategy: AUP as its source's leaderboard takes it, per task then averaged over tasks;
+   * each task's ymax is the best score of any strategy on that task (metrics.ts aup).
+   */
+  aup: Record<string, number>;
+  /** ParallelBench's oracle star over the confidence-threshold grid (null without per-sample records). */
+  oracleStar: ReturnType<typeof oracleStar>;
   /** Per task and strategy setting: score (fraction) and TPS. */
   perTask: { task: string; strategy: string; params: Record<string, number>; score: number; tps: number; samples: number }[];
 }
@@ -102,5 +109,37 @@ export function summarizeSuite(records: readonly SweepRecord[]): SuiteSummary {
     pts.sort((a, b) => a.tps - b.tps);
     maxTps[strategy] = maxTpsLevels(pts);
   }
-  return { tasks: [...new Set(perTask.map((p) => p.task))], curves, maxTps, perTask };
+  return { tasks: [...new Set(perTask.map((p) => p.task))], curves, maxTps, aup: suiteAup(perTask), oracleStar: oracleStar(sampleOutcomes(records, 'threshold')), perTask };
+}
+
+function suiteAup(perTask: SuiteSummary['perTask']): Record<string, number> {
+  const tasks = [...new Set(perTask.map((p) => p.task))];
+  const sums: Record<string, { total: number; tasks: number }> = {};
+  for (const task of tasks) {
+    const here = perTask.filter((p) => p.task === task);
+    const yMax = Math.max(...here.map((p) => p.score));
+    for (const strategy of new Set(here.map((p) => p.strategy))) {
+      const e = (sums[strategy] ??= { total: 0, tasks: 0 });
+      e.total += aup(here.filter((p) => p.strategy === strategy), yMax);
+      e.tasks++;
+    }
+  }
+  return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v.total / v.tasks]));
+}
+
+/** One outcome per sample of every record of `strategy` that kept its per-sample records. */
+export function sampleOutcomes(records: readonly SweepRecord[], strategy: string): SampleOutcome[] {
+  return records
+    .filter((r) => r.strategy === strategy && r.perSample)
+    .flatMap((r) =>
+      r.perSample!.correct.map((c, i) => ({
+        // The same seed and index give the same prompt under every setting (sweep.ts).
+        sample: `${r.task}|${r.n}|${r.rho ?? ''}|${r.seed}|${i}`,
+        task: r.task,
+        setting: settingKey(r.strategy, r.params),
+        correct: c === 1,
+        nfe: r.perSample!.nfe[i],
+        canvasLength: r.canvasLength,
+      })),
+    );
 }

@@ -1,7 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAX_TPS_LEVELS, maxTpsAt, maxTpsLevels, type CurvePoint } from '../../src/engine/metrics';
+import { cpuBackend } from '../../src/engine/backend';
+import { MAX_TPS_LEVELS, aup, decodeOrderTau, kendallTauB, maxTpsAt, maxTpsLevels, oracleStar, type CurvePoint, type SampleOutcome } from '../../src/engine/metrics';
+import { sampleOutcomes, summarizeSuite, suiteConfigs } from '../../src/engine/suite';
+import { runConfig, type SweepRecord } from '../../src/engine/sweep';
+import { EOS_ID } from '../../src/engine/vocab';
 
 /**
  * The field's metrics, each checked against a separate straightforward implementation written
@@ -85,5 +89,181 @@ describe('Max TPS@x', () => {
     const threshold = readCurves('llada15', 'confidence-threshold').get('avg')!;
     expect(maxTpsAt(asCurve(threshold), 80)).toBe(0);
     expect(board.results['confidence-threshold']['80']).toBeGreaterThan(4);
+  });
+});
+
+/** Independent AUP: the d3LLM formula written out on percent pairs. */
+function referenceAup(pairs: [number, number][], yMax: number): number {
+  const sorted = [...pairs].sort((a, b) => a[0] - b[0]);
+  const yMin = sorted[0][1] - 5;
+  const kept = sorted.filter(([, y]) => y >= yMin);
+  const weighted = (y: number) => y * Math.min(1, Math.exp(-3 * (1 - y / yMax)));
+  let area = kept[0][0] * kept[0][1];
+  for (let i = 1; i < kept.length; i++) area += ((kept[i][0] - kept[i - 1][0]) * (weighted(kept[i][1]) + weighted(kept[i - 1][1]))) / 2;
+  return area;
+}
+
+describe('AUP', () => {
+  it('matches a value computed by hand and the independent formula', () => {
+    // ρ1·y1 = 80; then ½·(2 − 1)·(78·e^(−3·(1 − 78/80)) + 80·1); the 70% point is below 80 − 5.
+    const curve = [{ tps: 4, score: 0.7 }, { tps: 1, score: 0.8 }, { tps: 2, score: 0.78 }];
+    const byHand = 80 + 0.5 * (78 * Math.exp(-3 * (1 - 78 / 80)) + 80);
+    expect(aup(curve, 0.8)).toBeCloseTo(byHand, 10);
+    expect(byHand).toBeCloseTo(156.18, 2);
+    // ymax above the curve's own best penalises every point; at or below it, W = 1 and AUP is the plain trapezoid.
+    expect(aup(curve, 0.9)).toBeLessThan(byHand);
+    expect(aup([{ tps: 1, score: 0.9 }, { tps: 3, score: 0.9 }], 0.9)).toBeCloseTo(90 + 2 * 90, 10);
+  });
+  it('keeps only points within 5 of the lowest-TPS accuracy, wherever they lie', () => {
+    const pts: [number, number][] = [[1, 90], [2, 80], [3, 88], [5, 86]];
+    const curve = pts.map(([tps, y]) => ({ tps, score: y / 100 }));
+    expect(aup(curve, 0.95)).toBeCloseTo(referenceAup(pts, 95), 10);
+    // The 80% point is dropped: AUP equals that of the curve without it.
+    expect(aup(curve, 0.95)).toBeCloseTo(aup(curve.filter((p) => p.tps !== 2), 0.95), 10);
+    for (let seed = 1; seed <= 50; seed++) {
+      const random: [number, number][] = Array.from({ length: 2 + (seed % 6) }, (_, i) => [0.5 + ((seed * 7 + i * 13) % 17), 40 + ((seed * 11 + i * 29) % 60)]);
+      const yMax = Math.max(...random.map(([, y]) => y)) + (seed % 3);
+      expect(aup(random.map(([tps, y]) => ({ tps, score: y / 100 })), yMax / 100)).toBeCloseTo(referenceAup(random, yMax), 8);
+    }
+  });
+});
+
+/** Independent τ-b: tie groups counted as Σ t(t−1)/2, as scipy does it. */
+function referenceTauB(x: number[], y: number[]): number {
+  const n = x.length;
+  const pairs = (v: number[]) => [...new Map(v.map((a) => [a, v.filter((b) => b === a).length])).values()].reduce((s, t) => s + (t * (t - 1)) / 2, 0);
+  let s = 0;
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i < j) s += Math.sign(x[i] - x[j]) * Math.sign(y[i] - y[j]);
+  const n0 = (n * (n - 1)) / 2;
+  return s / Math.sqrt((n0 - pairs(x)) * (n0 - pairs(y)));
+}
+
+describe('decode order (Kendall τ, as ParallelBench logs it)', () => {
+  const none = new Int32Array(0);
+  it('is 1 left to right, −1 right to left, also with several tokens per step, and NaN for one step', () => {
+    expect(decodeOrderTau([0, 1, 2, 3], none, EOS_ID, false)).toBe(1);
+    expect(decodeOrderTau([3, 2, 1, 0], none, EOS_ID, false)).toBe(-1);
+    // Two per step in position order: the ties are shared by both sides, so τ-b is exactly 1.
+    expect(decodeOrderTau([0, 0, 1, 1, 2, 2], none, EOS_ID, false)).toBe(1);
+    expect(decodeOrderTau([0, 0, 0], none, EOS_ID, false)).toBeNaN();
+    // [2, 0, 1]: one concordant pair, two discordant: (1 − 2) / 3.
+    expect(decodeOrderTau([2, 0, 1], none, EOS_ID, false)).toBeCloseTo(-1 / 3, 12);
+  });
+  it('drops padding positions with ignorePad, and counts never-revealed positions as last', () => {
+    // Padding revealed first (steps 0, 1), content left to right after it.
+    const steps = [2, 3, 4, 0, 1];
+    const output = [7, 8, 9, EOS_ID, EOS_ID];
+    expect(decodeOrderTau(steps, output, EOS_ID, true)).toBe(1);
+    expect(decodeOrderTau(steps, output, EOS_ID, false)).toBeLessThan(0.5);
+    expect(decodeOrderTau([0, -1, 1], none, EOS_ID, false)).toBe(decodeOrderTau([0, 9, 1], none, EOS_ID, false));
+  });
+  it('equals the independent τ-b of sort(order) against order on random orders', () => {
+    for (let seed = 1; seed <= 200; seed++) {
+      const order = Array.from({ length: 2 + (seed % 12) }, (_, i) => (seed * 31 + i * 17) % (1 + (seed % 7)));
+      const expected = referenceTauB([...order].sort((a, b) => a - b), order);
+      const got = decodeOrderTau(order, none, EOS_ID, false);
+      if (Number.isNaN(expected)) expect(got).toBeNaN();
+      else expect(got).toBeCloseTo(expected, 12);
+      expect(kendallTauB(order, order)).toBe(new Set(order).size > 1 ? 1 : NaN);
+    }
+  });
+});
+
+/** Independent oracle star: per sample the best outcome, then its cheapest NFE; tasks equally weighted. */
+function referenceStar(outcomes: SampleOutcome[]): { tps: number; score: number } {
+  const tasks = [...new Set(outcomes.map((o) => o.task))];
+  let score = 0;
+  let tps = 0;
+  for (const task of tasks) {
+    const mine = outcomes.filter((o) => o.task === task);
+    const samples = [...new Set(mine.map((o) => o.sample))];
+    let ok = 0;
+    let nfe = 0;
+    let tokens = 0;
+    for (const s of samples) {
+      const runs = mine.filter((o) => o.sample === s).sort((a, b) => Number(b.correct) - Number(a.correct) || a.nfe - b.nfe);
+      ok += runs[0].correct ? 1 : 0;
+      nfe += runs[0].nfe;
+      tokens += runs[0].canvasLength;
+    }
+    score += ok / samples.length / tasks.length;
+    tps += tokens / nfe / tasks.length;
+  }
+  return { tps, score };
+}
+
+describe('oracle star', () => {
+  it('takes per sample the fewest-NFE setting among those reaching its best outcome', () => {
+    const o = (sample: string, task: string, setting: string, correct: boolean, nfe: number): SampleOutcome => ({ sample, task, setting, correct, nfe, canvasLength: 32 });
+    const outcomes = [
+      // a: right at γ=0.9 (4 NFE) and γ=0.5 (2 NFE) -> 2; b: wrong everywhere -> cheapest, 1 NFE.
+      o('a', 'T', '0.9', true, 4), o('a', 'T', '0.5', true, 2), o('a', 'T', '1.0', true, 8),
+      o('b', 'T', '0.9', false, 3), o('b', 'T', '0.5', false, 1), o('b', 'T', '1.0', false, 8),
+      // c (task U): only the slow setting is right -> 16 NFE, not the cheaper wrong one.
+      o('c', 'U', '0.9', false, 2), o('c', 'U', '1.0', true, 16),
+    ];
+    const star = oracleStar(outcomes)!;
+    expect(star.score).toBeCloseTo((1 / 2 + 1) / 2, 12);
+    expect(star.tps).toBeCloseTo((64 / 3 + 32 / 16) / 2, 12);
+    expect(star).toMatchObject(referenceStar(outcomes));
+    expect(star.samples).toBe(3);
+    expect(oracleStar([])).toBeNull();
+  });
+});
+
+describe('metrics recomputed independently from a real small suite run', () => {
+  it('Max TPS@x, AUP and the oracle star of summarizeSuite equal a separate computation from the records', async () => {
+    const tasks = new Set(['waiting-line/shuffle', 'waiting-line/replace-random', 'puzzles/latin-square']);
+    const { configs, samples } = suiteConfigs({ samplesPerTask: 8 });
+    const records: SweepRecord[] = [];
+    for (let i = 0; i < configs.length; i++) if (tasks.has(configs[i].task)) records.push(await runConfig(configs[i], samples[i], 5, cpuBackend));
+    const s = summarizeSuite(records);
+
+    // Per-sample records agree with the record's totals.
+    for (const r of records) {
+      expect(r.perSample!.correct.reduce<number>((a, b) => a + b, 0)).toBe(r.correct);
+      expect(r.perSample!.nfe.reduce((a, b) => a + b, 0) / r.samples).toBeCloseTo(r.nfe, 10);
+      expect(r.perSample!.nfe).toHaveLength(r.samples);
+    }
+    // Per task and setting: pool sizes (correct / samples, canvas·samples / Σ NFE), then average tasks.
+    const setting = (r: SweepRecord) => `${r.strategy}|${JSON.stringify(r.params)}`;
+    const perTask = new Map<string, { task: string; strategy: string; ok: number; n: number; nfe: number; tokens: number }>();
+    for (const r of records) {
+      const k = `${r.task}#${setting(r)}`;
+      const e = perTask.get(k) ?? { task: r.task, strategy: r.strategy, ok: 0, n: 0, nfe: 0, tokens: 0 };
+      e.ok += r.perSample!.correct.filter((c) => c === 1).length;
+      e.n += r.samples;
+      e.nfe += r.perSample!.nfe.reduce((a, b) => a + b, 0);
+      e.tokens += r.canvasLength * r.samples;
+      perTask.set(k, e);
+    }
+    const points = [...perTask.entries()].map(([k, e]) => ({ setting: k.split('#')[1], task: e.task, strategy: e.strategy, score: e.ok / e.n, tps: e.tokens / e.nfe }));
+    for (const strategy of Object.keys(s.curves)) {
+      const settings = [...new Set(points.filter((p) => p.strategy === strategy).map((p) => p.setting))];
+      const avg = settings.map((st) => {
+        const mine = points.filter((p) => p.setting === st);
+        return { tps: mine.reduce((a, p) => a + p.tps, 0) / mine.length, acc: (100 * mine.reduce((a, p) => a + p.score, 0)) / mine.length };
+      });
+      for (const x of MAX_TPS_LEVELS) {
+        const ref = Math.max(0, ...avg.filter((p) => p.acc >= x - 1e-7).map((p) => p.tps));
+        expect(s.maxTps[strategy][String(x)]).toBeCloseTo(ref, 10);
+      }
+      // AUP: per task, ymax = best score of any strategy on that task, then the mean over tasks.
+      let total = 0;
+      for (const task of tasks) {
+        const yMax = 100 * Math.max(...points.filter((p) => p.task === task).map((p) => p.score));
+        total += referenceAup(points.filter((p) => p.task === task && p.strategy === strategy).map((p) => [p.tps, 100 * p.score]), yMax);
+      }
+      expect(s.aup[strategy]).toBeCloseTo(total / tasks.size, 8);
+    }
+    // The oracle star from the threshold records' per-sample outcomes.
+    const outcomes = sampleOutcomes(records, 'threshold');
+    expect(outcomes).toHaveLength(records.filter((r) => r.strategy === 'threshold').reduce((a, r) => a + r.samples, 0));
+    const ref = referenceStar(outcomes);
+    expect(s.oracleStar!.score).toBeCloseTo(ref.score, 12);
+    expect(s.oracleStar!.tps).toBeCloseTo(ref.tps, 10);
+    expect(s.oracleStar!.tasks).toBe(3);
+    // Per sample it is at least as good as every threshold setting, so on average too.
+    for (const p of s.curves.threshold) expect(s.oracleStar!.score).toBeGreaterThanOrEqual(p.score - 1e-12);
   });
 });
