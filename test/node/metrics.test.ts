@@ -267,3 +267,20 @@ describe('metrics recomputed independently from a real small suite run', () => {
     for (const p of s.curves.threshold) expect(s.oracleStar!.score).toBeGreaterThanOrEqual(p.score - 1e-12);
   });
 });
+
+describe("the chart's oracle star", () => {
+  it('draws one star per threshold curve from per-sample records, none from a single setting', async () => {
+    const { oracleStarPoints } = await import('../../src/ui/oracleStar');
+    const config = { task: 'waiting-line/replace-random', n: 4, strategy: 'threshold', temperature: 0, block: 0, noise: 0 };
+    const records: SweepRecord[] = [];
+    for (const threshold of [1, 0.7, 0.5]) records.push(await runConfig({ ...config, params: { threshold } }, 12, 2, cpuBackend));
+    expect(oracleStarPoints(records.slice(0, 1))).toEqual([]);
+    const [star] = oracleStarPoints(records);
+    const ref = referenceStar(sampleOutcomes(records, 'threshold'));
+    expect(star.point.score).toBeCloseTo(ref.score, 12);
+    expect(star.point.tps).toBeCloseTo(ref.tps, 10);
+    // At least as accurate as the best setting, and at least as fast as the slowest one.
+    expect(star.point.score).toBeGreaterThanOrEqual(Math.max(...records.map((r) => r.score)));
+    expect(star.point.tps).toBeGreaterThanOrEqual(Math.min(...records.map((r) => r.tps)) - 1e-12);
+  });
+});

@@ -5,12 +5,13 @@ import type { SweepRecord } from '../../engine/sweep';
 import { curveKey, taskKey } from '../bench';
 import { closedFormCurves } from '../closedForms';
 import { SERIES, SHAPES } from '../colors';
+import { oracleStarPoints } from '../oracleStar';
 import { MODEL_NAMES, PAPER_STRATEGY, paperCurves, paperTask } from '../paperCurves';
 import { useApp } from '../store';
 
 interface Series {
   name: string;
-  kind: 'ours' | 'paper' | 'theory';
+  kind: 'ours' | 'paper' | 'theory' | 'oracle-star';
   colour: string;
   shape: (typeof SHAPES)[number];
   points: (CurvePoint & { err?: [number, number]; samples?: number })[];
@@ -117,6 +118,11 @@ function buildSeries(records: SweepRecord[], showPaper: { llada15: boolean; drea
     });
     i++;
   }
+  // --- Oracle star (issue 10, App. G.2): one star per threshold curve with per-sample records. ---
+  for (const star of oracleStarPoints(records)) {
+    out.push({ name: star.name, kind: 'oracle-star', colour: '#D55E00', shape: 'star', points: [{ ...star.point, samples: star.samples }] });
+  }
+  // --- end of oracle star ---
   const first = records[0];
   if (first) {
     const pt = paperTask(first.task);
