@@ -14,6 +14,8 @@ import { pathToFileURL } from 'node:url';
 import { cac } from 'cac';
 import { SingleBar, Presets } from 'cli-progress';
 import { cpuBackend, type DecodeBackend, type DenoiserSpec, type ModelRuntimeId } from '../engine/backend';
+import { PAPER_SOURCES } from '../data/leaderboard';
+import { leaderboardMarkdown, leaderboardRows, leaderboardStrategies, sortRows, suiteSource } from '../engine/leaderboard';
 import { MAX_TPS_LEVELS } from '../engine/metrics';
 import { STRATEGIES } from '../engine/strategies';
 import { summarizeSuite, suiteConfigs, type SuiteSummary } from '../engine/suite';
@@ -41,7 +43,8 @@ cli
   .option('--json', 'print one JSON document on stdout')
   .option('--out <file>', 'also write the results (CSV, or JSON if the name ends in .json)')
   .option('--plot <file>', 'also write an SVG plot of score against tokens per step')
-  .option('--list', 'list tasks and strategies');
+  .option('--list', 'list tasks and strategies')
+  .option('--leaderboard', 'with --suite parallelbench: every strategy, and Max TPS@80/75/70 beside the paper\'s leaderboard');
 for (const name of STRATEGY_PARAM_NAMES) {
   const owners = STRATEGIES.filter((s) => s.params.some((p) => p.name === name));
   const spec = owners[0].params.find((p) => p.name === name)!;
@@ -170,6 +173,12 @@ function suiteTable(s: SuiteSummary): string {
   return lines.join('\n');
 }
 
+function leaderboardOf(summary: SuiteSummary, model: ModelSpec | null) {
+  const ours = suiteSource('ours', model ? `Unmask ${model.model === 'tiny' ? 'tiny model' : 'model'}` : 'Unmask oracle', summary);
+  const sources = [ours, ...PAPER_SOURCES];
+  return { sources, rows: sortRows(leaderboardRows(sources), { by: 'cell', source: 'ours', level: 80 }) };
+}
+
 async function main() {
   const parsed = cli.parse(process.argv, { run: false });
   const opts = parsed.options as Record<string, unknown>;
@@ -197,8 +206,10 @@ async function main() {
       if (opts.suite !== 'parallelbench') throw new UsageError(`--suite must be "parallelbench", got "${opts.suite}"`);
       suite = true;
       const perTask = opts.samples !== undefined && process.argv.some((a) => a.startsWith('--samples')) ? positiveInt('--samples', opts.samples) : 100;
-      plan = suiteConfigs({ samplesPerTask: perTask });
+      // --leaderboard: every strategy of the table over its leaderboard grid (src/engine/leaderboard.ts).
+      plan = suiteConfigs({ samplesPerTask: perTask, ...(opts.leaderboard ? { strategies: leaderboardStrategies({ oracle: !model }) } : {}) });
     } else {
+      if (opts.leaderboard) throw new UsageError('--leaderboard needs --suite parallelbench');
       const samples = positiveInt('--samples', opts.samples);
       const configs = expandGrid(readGrid(opts));
       plan = { configs, samples: configs.map(() => samples) };
@@ -217,9 +228,11 @@ async function main() {
   bar?.stop();
 
   const summary = suite ? summarizeSuite(records) : undefined;
-  const doc = summary ? { results: records, suite: summary } : { results: records };
+  // --leaderboard: our suite's Max TPS@x beside the paper's four models.
+  const board = summary && opts.leaderboard ? leaderboardOf(summary, model) : undefined;
+  const doc = summary ? { results: records, suite: summary, ...(board ? { leaderboard: board } : {}) } : { results: records };
   if (json) process.stdout.write(JSON.stringify(doc) + '\n');
-  else process.stdout.write(table(records) + (summary ? suiteTable(summary) : '') + '\n');
+  else process.stdout.write(table(records) + (summary ? suiteTable(summary) : '') + (board ? `\n\nLeaderboard (Max TPS@x):\n${leaderboardMarkdown(board.rows, board.sources)}` : '') + '\n');
   if (opts.out !== undefined) {
     const file = String(opts.out);
     writeFileSync(file, file.endsWith('.json') ? JSON.stringify(doc, null, 2) + '\n' : recordsToCsv(records));

@@ -28,7 +28,7 @@ export const SUITE_STRATEGIES: { strategy: string; params: Record<string, number
 ];
 
 /** Config list and per-config sample counts (waiting-line splits its 100 over four sizes). */
-export function suiteConfigs(opts: { samplesPerTask?: number; noise?: number; temperature?: number } = {}): {
+export function suiteConfigs(opts: { samplesPerTask?: number; noise?: number; temperature?: number; strategies?: typeof SUITE_STRATEGIES } = {}): {
   configs: SweepConfig[];
   samples: number[];
 } {
@@ -38,7 +38,7 @@ export function suiteConfigs(opts: { samplesPerTask?: number; noise?: number; te
   for (const task of SUITE_TASKS) {
     const sizes = task.startsWith('waiting-line/') ? [3, 4, 5, 6] : [undefined];
     for (const n of sizes) {
-      for (const s of SUITE_STRATEGIES) {
+      for (const s of opts.strategies ?? SUITE_STRATEGIES) {
         for (const params of s.params) {
           configs.push({ task, n, strategy: s.strategy, params, temperature: opts.temperature ?? 0, block: 0, noise: opts.noise ?? 0 });
           samples.push(Math.max(1, Math.round(perTask / sizes.length)));
@@ -130,7 +130,8 @@ function suiteAup(perTask: SuiteSummary['perTask']): Record<string, number> {
 /** One outcome per sample of every record of `strategy` that kept its per-sample records. */
 export function sampleOutcomes(records: readonly SweepRecord[], strategy: string): SampleOutcome[] {
   return records
-    .filter((r) => r.strategy === strategy && r.perSample)
+    // Only complete per-sample records: index i must be sample i.
+    .filter((r) => r.strategy === strategy && r.perSample?.correct.length === r.samples && r.perSample.nfe.length === r.samples)
     .flatMap((r) =>
       r.perSample!.correct.map((c, i) => ({
         // The same seed and index give the same prompt under every setting (sweep.ts).

@@ -284,3 +284,39 @@ describe("the chart's oracle star", () => {
     expect(star.point.tps).toBeGreaterThanOrEqual(Math.min(...records.map((r) => r.tps)) - 1e-12);
   });
 });
+
+describe('leaderboard table', () => {
+  it("puts our suite beside the paper's four models, every average's task set named, sortable by any cell", async () => {
+    const { PAPER_SOURCES } = await import('../../src/data/leaderboard');
+    const { leaderboardMarkdown, leaderboardRows, leaderboardStrategies, sortRows, suiteSource } = await import('../../src/engine/leaderboard');
+    expect(PAPER_SOURCES.map((s) => s.label)).toEqual(['LLaDA-1.5 (paper)', 'LLaDA (paper)', 'Dream (paper)', 'DiffuCoder (paper)']);
+    const ours = suiteSource('ours', 'Unmask oracle', {
+      tasks: ['waiting-line/copy', 'puzzles/sudoku'],
+      maxTps: { threshold: { '80': 9, '75': 10, '70': 11 }, 'topk-random': { '80': 2, '75': 4, '70': 4 }, 'tc-bound': { '80': 12, '75': 12, '70': 12 } },
+    });
+    const sources = [ours, ...PAPER_SOURCES];
+    const rows = leaderboardRows(sources);
+    const threshold = rows.find((r) => r.id === 'confidence-threshold')!;
+    expect(threshold.ours).toBe('threshold');
+    expect(threshold.cells.ours).toEqual({ '80': 9, '75': 10, '70': 11 });
+    expect(threshold.cells.llada15!['80']).toBeCloseTo(4.0874, 4);
+    // Paper-only strategies (WINO on LLaDA-1.5) and ours-only (tc-bound) both get a row.
+    expect(rows.find((r) => r.id === 'wino')!.cells.ours).toBeNull();
+    expect(rows.find((r) => r.id === 'tc-bound')!.cells.llada15).toBeNull();
+    const byOurs = sortRows(rows, { by: 'cell', source: 'ours', level: 80 });
+    expect(byOurs.slice(0, 3).map((r) => r.id)).toEqual(['tc-bound', 'confidence-threshold', 'random']);
+    const byPaper = sortRows(rows, { by: 'cell', source: 'llada15', level: 80 });
+    expect(byPaper[0].id).toBe('wino');
+    expect(sortRows(rows, { by: 'cell', source: 'llada15', level: 80 }, false)[0].cells.llada15!['80']).toBe(0);
+    const md = leaderboardMarkdown(byOurs, sources);
+    expect(md).toContain('| threshold (confidence-threshold) | 9.00 | 10.00 | 11.00 | 4.09 |');
+    expect(md).toContain('Unmask oracle: in-browser suite, mean of 2 tasks: waiting-line/copy, puzzles/sudoku');
+    expect(md).toContain('LLaDA-1.5 (paper): ParallelBench leaderboard average');
+    // Every strategy of the table is swept, oracle-only ones only with the oracle; each over a valid grid.
+    const all = leaderboardStrategies({ oracle: true });
+    expect(all.find((s) => s.strategy === 'threshold')!.params).toHaveLength(6);
+    expect(all.find((s) => s.strategy === 'klass')!.params.every((p) => 'confThreshold' in p)).toBe(true);
+    expect(all.some((s) => s.strategy === 'tc-bound')).toBe(true);
+    expect(leaderboardStrategies({ oracle: false }).some((s) => s.strategy === 'tc-bound')).toBe(false);
+  });
+});
