@@ -320,3 +320,20 @@ describe('leaderboard table', () => {
     expect(leaderboardStrategies({ oracle: false }).some((s) => s.strategy === 'tc-bound')).toBe(false);
   });
 });
+
+describe("the paper's curves for the field's frontier", () => {
+  it('WINO, SlowFast, DUS and PC-sampler (LLaDA-1.5) and APD (Dream) overlay our strategies of the same id on every task', async () => {
+    const { PAPER_STRATEGY, paperCurves, paperTask } = await import('../../src/ui/paperCurves');
+    const expected: [string, 'llada15' | 'dream'][] = [['wino', 'llada15'], ['slowfast', 'llada15'], ['dus', 'llada15'], ['pc-sampler', 'llada15'], ['apd', 'dream']];
+    for (const [id, model] of expected) {
+      for (const task of ['waiting-line/shuffle', 'waiting-line/copy', 'puzzles/sudoku', 'text/w2s-easy']) {
+        const c = paperCurves().find((p) => p.model === model && p.strategy === PAPER_STRATEGY[id] && p.task === paperTask(task));
+        expect(c, `${id} on ${task}`).toBeDefined();
+        expect(c!.points.length).toBeGreaterThanOrEqual(5);
+        // Sorted by TPS, scores as fractions.
+        for (let i = 1; i < c!.points.length; i++) expect(c!.points[i].tps).toBeGreaterThanOrEqual(c!.points[i - 1].tps);
+        for (const p of c!.points) expect(p.score).toBeLessThanOrEqual(1);
+      }
+    }
+  });
+});
