@@ -113,11 +113,11 @@ export function sortRows(rows: readonly LeaderboardRow[], key: SortKey, descendi
 export const rowLabel = (r: LeaderboardRow): string => (r.ours && r.paper && r.ours !== r.paper ? `${r.ours} (${r.paper})` : (r.ours ?? r.id));
 
 /** A Markdown table (also readable as plain text): one column group per source. */
-export function leaderboardMarkdown(rows: readonly LeaderboardRow[], sources: readonly LeaderboardSource[]): string {
-  const head = ['strategy', ...sources.flatMap((s) => MAX_TPS_LEVELS.map((x) => `${s.label} @${x}`))];
+export function leaderboardMarkdown(rows: readonly LeaderboardRow[], sources: readonly LeaderboardSource[], levels: readonly number[] = MAX_TPS_LEVELS): string {
+  const head = ['strategy', ...sources.flatMap((s) => levels.map((x) => (levels.length > 1 ? `${s.label} @${x}` : s.label)))];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
   for (const r of rows) {
-    const cells = sources.flatMap((s) => MAX_TPS_LEVELS.map((x) => (r.cells[s.id] ? r.cells[s.id]![String(x)].toFixed(2) : '—')));
+    const cells = sources.flatMap((s) => levels.map((x) => (r.cells[s.id] ? r.cells[s.id]![String(x)].toFixed(2) : '—')));
     lines.push(`| ${[rowLabel(r), ...cells].join(' | ')} |`);
   }
   lines.push('', 'Task sets:', ...sources.map((s) => `- ${s.label}: ${s.taskSet}`));
