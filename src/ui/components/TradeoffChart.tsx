@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { CartesianGrid, ErrorBar, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
-import { MAX_TPS_LEVELS, maxTpsAt, type CurvePoint } from '../../engine/metrics';
+import { MAX_TPS_LEVELS, aup, maxTpsAt, type CurvePoint } from '../../engine/metrics';
 import type { SweepRecord } from '../../engine/sweep';
 import { curveKey, taskKey } from '../bench';
 import { closedFormCurves } from '../closedForms';
@@ -145,15 +145,17 @@ function buildSeries(records: SweepRecord[], showPaper: { llada15: boolean; drea
 
 function PbxTable({ series }: { series: Series[] }) {
   if (series.length === 0) return <p className="hint">Run a sweep (or import results) to draw curves.</p>;
+  const yMax = Math.max(...series.flatMap((s) => s.points.map((p) => p.score)));
   return (
     <table className="pbx">
-      <caption>Max TPS@x: the largest measured tokens per step whose score is ≥ x% (no interpolation; 0 = none)</caption>
+      <caption>Max TPS@x: the largest measured tokens per step whose score is ≥ x% (no interpolation; 0 = none). AUP: hao-ai-lab&apos;s accuracy under parallelism, ymax = the best score on this chart</caption>
       <thead>
         <tr>
           <th scope="col">curve</th>
           {MAX_TPS_LEVELS.map((x) => (
             <th key={x} scope="col">Max TPS@{x}</th>
           ))}
+          <th scope="col">AUP</th>
         </tr>
       </thead>
       <tbody>
@@ -163,6 +165,7 @@ function PbxTable({ series }: { series: Series[] }) {
             {MAX_TPS_LEVELS.map((x) => (
               <td key={x}>{maxTpsAt(s.points, x).toFixed(2)}</td>
             ))}
+            <td>{aup(s.points.filter((p) => p.tps > 0), yMax).toFixed(0)}</td>
           </tr>
         ))}
       </tbody>
