@@ -246,7 +246,8 @@ async function main() {
           pts.map((p) => ({ ...records[0], task: 'average', strategy, params: p.params, tps: p.tps, score: p.score, ci95: [p.score, p.score] as [number, number] })),
         )
       : records;
-    writeFileSync(file, plotSvg(plotted, summary ? `In-browser ParallelBench, average of ${summary.tasks.length} tasks (oracle)` : undefined));
+    const star = summary?.oracleStar ? { tps: summary.oracleStar.tps, score: summary.oracleStar.score, label: 'oracle star' } : undefined;
+    writeFileSync(file, plotSvg(plotted, summary ? `In-browser ParallelBench, average of ${summary.tasks.length} tasks (oracle)` : undefined, star));
     if (!json) process.stdout.write(`wrote ${file}\n`);
   }
 }
