@@ -14,6 +14,9 @@ import { pathToFileURL } from 'node:url';
 import { cac } from 'cac';
 import { SingleBar, Presets } from 'cli-progress';
 import { cpuBackend, type DecodeBackend, type DenoiserSpec, type ModelRuntimeId } from '../engine/backend';
+import { PAPER_SOURCES } from '../data/leaderboard';
+import { leaderboardMarkdown, leaderboardRows, leaderboardStrategies, sortRows, suiteSource } from '../engine/leaderboard';
+import { MAX_TPS_LEVELS } from '../engine/metrics';
 import { STRATEGIES } from '../engine/strategies';
 import { summarizeSuite, suiteConfigs, type SuiteSummary } from '../engine/suite';
 import { recordsToCsv, runConfig, validateConfig, type SweepConfig, type SweepProgress, type SweepRecord } from '../engine/sweep';
@@ -40,7 +43,8 @@ cli
   .option('--json', 'print one JSON document on stdout')
   .option('--out <file>', 'also write the results (CSV, or JSON if the name ends in .json)')
   .option('--plot <file>', 'also write an SVG plot of score against tokens per step')
-  .option('--list', 'list tasks and strategies');
+  .option('--list', 'list tasks and strategies')
+  .option('--leaderboard', 'with --suite parallelbench: every strategy, and Max TPS@80/75/70 beside the paper\'s leaderboard');
 for (const name of STRATEGY_PARAM_NAMES) {
   const owners = STRATEGIES.filter((s) => s.params.some((p) => p.name === name));
   const spec = owners[0].params.find((p) => p.name === name)!;
@@ -129,6 +133,8 @@ async function run(plan: Plan, seed: number, batchSize: number, backendName: str
   await (backend as { dispose?: () => Promise<void> }).dispose?.();
 }
 
+const tau = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toFixed(2));
+
 function table(records: readonly SweepRecord[]): string {
   const rows = records.map((r) => [
     r.task + (r.task.startsWith('letters') || r.task.startsWith('waiting') ? ` n=${r.n}` : r.rho !== undefined ? ` ρ=${r.rho}` : ''),
@@ -139,8 +145,10 @@ function table(records: readonly SweepRecord[]): string {
     r.tps.toFixed(2),
     r.nfe.toFixed(2),
     String(r.samples),
+    // Decode order: mean Kendall τ (reveal step vs position), padding included / ignored.
+    `${tau(r.order?.kendall)} / ${tau(r.order?.kendallIgnorePad)}`,
   ]);
-  const head = ['task', 'strategy', 'params', 'score', '95% CI', 'TPS', 'NFE', 'samples'];
+  const head = ['task', 'strategy', 'params', 'score', '95% CI', 'TPS', 'NFE', 'samples', 'order τ (pad / no pad)'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
@@ -151,11 +159,24 @@ function suiteTable(s: SuiteSummary): string {
   for (const [strategy, pts] of Object.entries(s.curves)) {
     lines.push(`  ${strategy}: ` + pts.map((p) => `(${p.tps.toFixed(2)}, ${(100 * p.score).toFixed(1)}%)`).join(' '));
   }
-  lines.push('', 'PBx (largest average TPS with average score >= x%):');
-  for (const [strategy, v] of Object.entries(s.pbx)) {
-    lines.push(`  ${strategy.padEnd(16)} ` + Object.entries(v).map(([k, x]) => `${k}=${x.toFixed(2)}`).join('  '));
+  lines.push('', 'Max TPS@x (largest measured average TPS with average score >= x%, no interpolation; 0 = none):');
+  for (const [strategy, v] of Object.entries(s.maxTps)) {
+    lines.push(`  ${strategy.padEnd(16)} ` + MAX_TPS_LEVELS.map((x) => `@${x}=${v[x].toFixed(2)}`).join('  '));
   }
+  // AUP and the oracle star (issue 10; metrics.ts has the exact definitions).
+  lines.push('', 'AUP (hao-ai-lab; per task with that task\'s best score as ymax, averaged over tasks):');
+  for (const [strategy, v] of Object.entries(s.aup)) lines.push(`  ${strategy.padEnd(16)} ${v.toFixed(1)}`);
+  const star = s.oracleStar;
+  lines.push('', star
+    ? `Oracle star (per sample, the fewest-NFE threshold setting with its best score; App. G.2): TPS ${star.tps.toFixed(2)}, score ${(100 * star.score).toFixed(1)}% over ${star.tasks} tasks, ${star.samples} samples`
+    : 'Oracle star: needs confidence-threshold records with per-sample outcomes');
   return lines.join('\n');
+}
+
+function leaderboardOf(summary: SuiteSummary, model: ModelSpec | null) {
+  const ours = suiteSource('ours', model ? `Unmask ${model.model === 'tiny' ? 'tiny model' : 'model'}` : 'Unmask oracle', summary);
+  const sources = [ours, ...PAPER_SOURCES];
+  return { sources, rows: sortRows(leaderboardRows(sources), { by: 'cell', source: 'ours', level: 80 }) };
 }
 
 async function main() {
@@ -185,8 +206,10 @@ async function main() {
       if (opts.suite !== 'parallelbench') throw new UsageError(`--suite must be "parallelbench", got "${opts.suite}"`);
       suite = true;
       const perTask = opts.samples !== undefined && process.argv.some((a) => a.startsWith('--samples')) ? positiveInt('--samples', opts.samples) : 100;
-      plan = suiteConfigs({ samplesPerTask: perTask });
+      // --leaderboard: every strategy of the table over its leaderboard grid (src/engine/leaderboard.ts).
+      plan = suiteConfigs({ samplesPerTask: perTask, ...(opts.leaderboard ? { strategies: leaderboardStrategies({ oracle: !model }) } : {}) });
     } else {
+      if (opts.leaderboard) throw new UsageError('--leaderboard needs --suite parallelbench');
       const samples = positiveInt('--samples', opts.samples);
       const configs = expandGrid(readGrid(opts));
       plan = { configs, samples: configs.map(() => samples) };
@@ -205,9 +228,11 @@ async function main() {
   bar?.stop();
 
   const summary = suite ? summarizeSuite(records) : undefined;
-  const doc = summary ? { results: records, suite: summary } : { results: records };
+  // --leaderboard: our suite's Max TPS@x beside the paper's four models.
+  const board = summary && opts.leaderboard ? leaderboardOf(summary, model) : undefined;
+  const doc = summary ? { results: records, suite: summary, ...(board ? { leaderboard: board } : {}) } : { results: records };
   if (json) process.stdout.write(JSON.stringify(doc) + '\n');
-  else process.stdout.write(table(records) + (summary ? suiteTable(summary) : '') + '\n');
+  else process.stdout.write(table(records) + (summary ? suiteTable(summary) : '') + (board ? `\n\nLeaderboard (Max TPS@x):\n${leaderboardMarkdown(board.rows, board.sources)}` : '') + '\n');
   if (opts.out !== undefined) {
     const file = String(opts.out);
     writeFileSync(file, file.endsWith('.json') ? JSON.stringify(doc, null, 2) + '\n' : recordsToCsv(records));
@@ -221,7 +246,8 @@ async function main() {
           pts.map((p) => ({ ...records[0], task: 'average', strategy, params: p.params, tps: p.tps, score: p.score, ci95: [p.score, p.score] as [number, number] })),
         )
       : records;
-    writeFileSync(file, plotSvg(plotted, summary ? `In-browser ParallelBench, average of ${summary.tasks.length} tasks (oracle)` : undefined));
+    const star = summary?.oracleStar ? { tps: summary.oracleStar.tps, score: summary.oracleStar.score, label: 'oracle star' } : undefined;
+    writeFileSync(file, plotSvg(plotted, summary ? `In-browser ParallelBench, average of ${summary.tasks.length} tasks (oracle)` : undefined, star));
     if (!json) process.stdout.write(`wrote ${file}\n`);
   }
 }

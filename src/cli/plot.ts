@@ -8,7 +8,7 @@ import type { SweepRecord } from '../engine/sweep';
 const COLOURS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'];
 const DASHES = ['', '6 3', '2 3', '8 3 2 3'];
 
-export function plotSvg(records: readonly SweepRecord[], title = 'Score vs tokens per step'): string {
+export function plotSvg(records: readonly SweepRecord[], title = 'Score vs tokens per step', star?: { tps: number; score: number; label: string }): string {
   const W = 720;
   const H = 440;
   const m = { l: 60, r: 220, t: 40, b: 50 };
@@ -18,7 +18,7 @@ export function plotSvg(records: readonly SweepRecord[], title = 'Score vs token
     const key = tasks.size > 1 ? `${r.strategy} · ${r.task}` : r.strategy;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
-  const maxTps = Math.max(1, ...records.map((r) => r.tps));
+  const maxTps = Math.max(1, ...records.map((r) => r.tps), star?.tps ?? 1);
   const logMax = Math.log2(maxTps) || 1;
   const x = (tps: number) => m.l + (Math.log2(Math.max(1, tps)) / logMax) * (W - m.l - m.r);
   const y = (score: number) => m.t + (1 - score) * (H - m.t - m.b);
@@ -50,6 +50,18 @@ export function plotSvg(records: readonly SweepRecord[], title = 'Score vs token
     parts.push(marker(gi, W - m.r + 26, ly, colour));
     parts.push(`<text x="${W - m.r + 46}" y="${ly + 4}">${escapeXml(name)}</text>`);
   });
+  if (star) {
+    // The oracle star (App. G.2): a five-pointed star, labelled in the legend below the curves.
+    const pts = (cx: number, cy: number, r: number) =>
+      Array.from({ length: 10 }, (_, i) => {
+        const a = -Math.PI / 2 + (i * Math.PI) / 5;
+        const rr = i % 2 === 0 ? r : r * 0.45;
+        return `${(cx + rr * Math.cos(a)).toFixed(1)},${(cy + rr * Math.sin(a)).toFixed(1)}`;
+      }).join(' ');
+    const ly = m.t + 10 + groups.size * 20;
+    parts.push(`<polygon class="oracle-star" points="${pts(x(star.tps), y(star.score), 9)}" fill="#D55E00" stroke="black"/>`);
+    parts.push(`<polygon points="${pts(W - m.r + 26, ly, 7)}" fill="#D55E00" stroke="black"/><text x="${W - m.r + 46}" y="${ly + 4}">${escapeXml(star.label)}</text>`);
+  }
   parts.push('</svg>');
   return parts.join('\n') + '\n';
 }

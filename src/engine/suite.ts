@@ -1,4 +1,4 @@
-import { pbx, type CurvePoint } from './metrics';
+import { aup, maxTpsLevels, oracleStar, type CurvePoint, type SampleOutcome } from './metrics';
 import type { SweepConfig, SweepRecord } from './sweep';
 
 /**
@@ -27,10 +27,8 @@ export const SUITE_STRATEGIES: { strategy: string; params: Record<string, number
   { strategy: 'factor', params: [0.7, 1.0, 1.3, 1.6, 1.9].map((factor) => ({ factor })) },
 ];
 
-export const PBX_LEVELS = [90, 80, 70, 60];
-
 /** Config list and per-config sample counts (waiting-line splits its 100 over four sizes). */
-export function suiteConfigs(opts: { samplesPerTask?: number; noise?: number; temperature?: number } = {}): {
+export function suiteConfigs(opts: { samplesPerTask?: number; noise?: number; temperature?: number; strategies?: typeof SUITE_STRATEGIES } = {}): {
   configs: SweepConfig[];
   samples: number[];
 } {
@@ -40,7 +38,7 @@ export function suiteConfigs(opts: { samplesPerTask?: number; noise?: number; te
   for (const task of SUITE_TASKS) {
     const sizes = task.startsWith('waiting-line/') ? [3, 4, 5, 6] : [undefined];
     for (const n of sizes) {
-      for (const s of SUITE_STRATEGIES) {
+      for (const s of opts.strategies ?? SUITE_STRATEGIES) {
         for (const params of s.params) {
           configs.push({ task, n, strategy: s.strategy, params, temperature: opts.temperature ?? 0, block: 0, noise: opts.noise ?? 0 });
           samples.push(Math.max(1, Math.round(perTask / sizes.length)));
@@ -55,8 +53,15 @@ export interface SuiteSummary {
   tasks: string[];
   /** Per strategy: the average curve over tasks, one point per parameter setting. */
   curves: Record<string, (CurvePoint & { params: Record<string, number> })[]>;
-  /** Per strategy: PBx for x in PBX_LEVELS (largest average TPS with average score >= x%). */
-  pbx: Record<string, Record<string, number>>;
+  /** Per strategy: Max TPS@x for x in MAX_TPS_LEVELS, keyed "80", "75", "70" (metrics.ts). */
+  maxTps: Record<string, Record<string, number>>;
+  /**
+   * Per strategy: AUP as its source's leaderboard takes it, per task then averaged over tasks;
+   * each task's ymax is the best score of any strategy on that task (metrics.ts aup).
+   */
+  aup: Record<string, number>;
+  /** ParallelBench's oracle star over the confidence-threshold grid (null without per-sample records). */
+  oracleStar: ReturnType<typeof oracleStar>;
   /** Per task and strategy setting: score (fraction) and TPS. */
   perTask: { task: string; strategy: string; params: Record<string, number>; score: number; tps: number; samples: number }[];
 }
@@ -99,10 +104,43 @@ export function summarizeSuite(records: readonly SweepRecord[]): SuiteSummary {
     };
     (curves[strategy] ??= []).push(point);
   }
-  const pbxOut: SuiteSummary['pbx'] = {};
+  const maxTps: SuiteSummary['maxTps'] = {};
   for (const [strategy, pts] of Object.entries(curves)) {
     pts.sort((a, b) => a.tps - b.tps);
-    pbxOut[strategy] = Object.fromEntries(PBX_LEVELS.map((x) => [`PB${x}`, pbx(pts, x / 100)]));
+    maxTps[strategy] = maxTpsLevels(pts);
   }
-  return { tasks: [...new Set(perTask.map((p) => p.task))], curves, pbx: pbxOut, perTask };
+  return { tasks: [...new Set(perTask.map((p) => p.task))], curves, maxTps, aup: suiteAup(perTask), oracleStar: oracleStar(sampleOutcomes(records, 'threshold')), perTask };
+}
+
+function suiteAup(perTask: SuiteSummary['perTask']): Record<string, number> {
+  const tasks = [...new Set(perTask.map((p) => p.task))];
+  const sums: Record<string, { total: number; tasks: number }> = {};
+  for (const task of tasks) {
+    const here = perTask.filter((p) => p.task === task);
+    const yMax = Math.max(...here.map((p) => p.score));
+    for (const strategy of new Set(here.map((p) => p.strategy))) {
+      const e = (sums[strategy] ??= { total: 0, tasks: 0 });
+      e.total += aup(here.filter((p) => p.strategy === strategy), yMax);
+      e.tasks++;
+    }
+  }
+  return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v.total / v.tasks]));
+}
+
+/** One outcome per sample of every record of `strategy` that kept its per-sample records. */
+export function sampleOutcomes(records: readonly SweepRecord[], strategy: string): SampleOutcome[] {
+  return records
+    // Only complete per-sample records: index i must be sample i.
+    .filter((r) => r.strategy === strategy && r.perSample?.correct.length === r.samples && r.perSample.nfe.length === r.samples)
+    .flatMap((r) =>
+      r.perSample!.correct.map((c, i) => ({
+        // The same seed and index give the same prompt under every setting (sweep.ts).
+        sample: `${r.task}|${r.n}|${r.rho ?? ''}|${r.seed}|${i}`,
+        task: r.task,
+        setting: settingKey(r.strategy, r.params),
+        correct: c === 1,
+        nfe: r.perSample!.nfe[i],
+        canvasLength: r.canvasLength,
+      })),
+    );
 }

@@ -1,7 +1,8 @@
 import type { DecodeBackend, DenoiserSpec } from './backend';
-import { wilson95 } from './metrics';
+import { decodeOrderTau, wilson95 } from './metrics';
 import { getStrategy, resolveParams } from './strategies';
 import { generateSample, getTask, resolveTaskParams } from './tasks';
+import { EOS_ID } from './vocab';
 
 /** One point of a sweep: a task at one size, a strategy with its parameters, decode settings. */
 export interface SweepConfig {
@@ -46,7 +47,47 @@ export interface SweepRecord {
   seconds: number;
   backend: string;
   seed: number;
+  /** Per-sample outcomes and decode order (see SampleRecords below); absent in older exports. */
+  perSample?: SampleRecords;
+  order?: DecodeOrder;
 }
+
+// --- Per-sample records (issue 10: the oracle star needs each sample's outcome per setting) and
+// the decode's left-to-rightness (ParallelBench's dec_order_kendall, metrics.ts decodeOrderTau). ---
+
+/** Sample i of the config (prompt = generateSample(task, n, seed, i)): its score and its NFE. */
+export interface SampleRecords {
+  correct: (0 | 1)[];
+  nfe: number[];
+}
+
+/** Mean Kendall τ over samples where it is defined (null when none is: e.g. all in one step). */
+export interface DecodeOrder {
+  kendall: number | null;
+  kendallIgnorePad: number | null;
+}
+
+class SampleCollector {
+  readonly perSample: SampleRecords = { correct: [], nfe: [] };
+  private tau = [0, 0];
+  private tauN = [0, 0];
+  add(t: { score: { ok: boolean }; nfe: number; revealStep: Int32Array; output: Int32Array }): void {
+    this.perSample.correct.push(t.score.ok ? 1 : 0);
+    this.perSample.nfe.push(t.nfe);
+    [false, true].forEach((ignorePad, i) => {
+      const tau = decodeOrderTau(t.revealStep, t.output, EOS_ID, ignorePad);
+      if (Number.isFinite(tau)) {
+        this.tau[i] += tau;
+        this.tauN[i]++;
+      }
+    });
+  }
+  order(): DecodeOrder {
+    const mean = (i: number) => (this.tauN[i] > 0 ? this.tau[i] / this.tauN[i] : null);
+    return { kendall: mean(0), kendallIgnorePad: mean(1) };
+  }
+}
+// --- end of per-sample records ---
 
 export interface SweepProgress {
   configIndex: number;
@@ -85,6 +126,7 @@ export async function runConfig(
   let correct = 0;
   let nfe = 0;
   let canvasLength = 0;
+  const collected = new SampleCollector();
   for (let start = 0; start < samples; start += batchSize) {
     opts.signal?.throwIfAborted();
     const batch = Array.from({ length: Math.min(batchSize, samples - start) }, (_, i) =>
@@ -101,6 +143,7 @@ export async function runConfig(
     for (const t of traces) {
       if (t.score.ok) correct++;
       nfe += t.nfe;
+      collected.add(t);
     }
     opts.onSamples?.(start + batch.length);
   }
@@ -122,6 +165,8 @@ export async function runConfig(
     seconds: (performance.now() - started) / 1000,
     backend: backend.name,
     seed,
+    perSample: collected.perSample,
+    order: collected.order(),
   };
 }
 
@@ -152,7 +197,7 @@ export function grid(lists: Record<string, readonly number[]>): Record<string, n
   return out;
 }
 
-export const CSV_COLUMNS = ['task', 'n', 'rho', 'strategy', 'params', 'samples', 'correct', 'score', 'ci_lo', 'ci_hi', 'tps', 'nfe', 'canvas_length', 'seconds', 'backend', 'seed'];
+export const CSV_COLUMNS = ['task', 'n', 'rho', 'strategy', 'params', 'samples', 'correct', 'score', 'ci_lo', 'ci_hi', 'tps', 'nfe', 'canvas_length', 'seconds', 'backend', 'seed', 'kendall', 'kendall_ignore_pad'];
 
 export function recordsToCsv(records: readonly SweepRecord[]): string {
   const esc = (v: unknown) => {
@@ -164,6 +209,7 @@ export function recordsToCsv(records: readonly SweepRecord[]): string {
       r.task, r.n, r.rho ?? '', r.strategy,
       Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' '),
       r.samples, r.correct, r.score, r.ci95[0], r.ci95[1], r.tps, r.nfe, r.canvasLength, r.seconds, r.backend, r.seed,
+      r.order?.kendall ?? '', r.order?.kendallIgnorePad ?? '',
     ].map(esc).join(','),
   );
   return [CSV_COLUMNS.join(','), ...rows].join('\n') + '\n';

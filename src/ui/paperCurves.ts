@@ -54,15 +54,9 @@ export function paperTask(task: string): string | null {
   return table[task] ?? null;
 }
 
-/** Our strategy id -> the paper's strategy file name. */
-export const PAPER_STRATEGY: Record<string, string> = {
-  'topk-confidence': 'confidence-topk',
-  'topk-random': 'random',
-  'topk-margin': 'topk-margin',
-  'topk-entropy': 'entropy-topk',
-  'topk-l2r': 'l2r',
-  threshold: 'confidence-threshold',
-  factor: 'confidence-factor',
-  eb: 'confidence-eb',
-  klass: 'klass',
-};
+/**
+ * Our strategy id -> the paper's strategy file name (one table, in the engine, shared with the
+ * leaderboard). WINO, SlowFast, DUS and PC-sampler have LLaDA-1.5 curves, APD has Dream curves:
+ * they overlay as soon as records of those strategies are on the chart.
+ */
+export { PAPER_STRATEGY } from '../engine/leaderboard';

@@ -22,6 +22,10 @@ describe('bench CLI', () => {
       expect(r.ci95[0]).toBeLessThanOrEqual(r.score);
       expect(r.ci95[1]).toBeGreaterThanOrEqual(r.score);
     }
+    // Decode order (Kendall τ of reveal step vs position, as ParallelBench logs it) and per-sample outcomes.
+    for (const r of doc.results) expect(r.perSample.correct).toHaveLength(200);
+    expect(Math.abs(k1.order.kendall)).toBeLessThan(0.2); // random order: no left-to-right trend
+    expect(k4.order.kendall).toBeNull(); // k = 4 on 4 positions: one step, τ undefined (scipy: NaN)
     expect(k1.score).toBe(1);
     expect(k1.tps).toBe(1);
     expect(k4.tps).toBe(4);
@@ -38,6 +42,7 @@ describe('bench CLI', () => {
     [['--task', 'letters/copy', '--strategy', 'topk-random', '--threshold', '0.9'], /--threshold does not apply/],
     [['--task', 'letters/copy', '--strategy', 'topk-random', '--samples', 'x'], /--samples must be/],
     [['--task', 'letters/copy', '--strategy', 'topk-random', '--wat', '3'], /unknown flag --wat/],
+    [['--task', 'letters/copy', '--strategy', 'topk-random', '--leaderboard'], /--leaderboard needs --suite parallelbench/],
   ];
   for (const [args, message] of bad) {
     it(`rejects ${args.join(' ')} with one line and exit 2`, () => {

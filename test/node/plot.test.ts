@@ -16,6 +16,14 @@ describe('plotSvg', () => {
     const pts = /<polyline[^>]*points="([^"]+)"/.exec(svg)![1].split(' ').map((p) => Number(p.split(',')[0]));
     expect(pts[0]).toBeLessThan(pts[1]);
   });
+  it('draws the oracle star where given, with a legend entry', () => {
+    expect(plotSvg([rec('threshold', 1, 1)])).not.toContain('oracle-star');
+    const svg = plotSvg([rec('threshold', 1, 1), rec('threshold', 2, 0.5)], undefined, { tps: 4, score: 0.8, label: 'oracle star' });
+    expect(svg.match(/class="oracle-star"/g)).toHaveLength(1);
+    expect(svg).toContain('>oracle star<');
+    // The axis stretches to the star's TPS (a tick at 4).
+    expect(svg).toMatch(/text-anchor="middle">4</);
+  });
   it('escapes names', () => {
     expect(plotSvg([rec('a<b', 1, 1)])).toContain('a&lt;b');
   });

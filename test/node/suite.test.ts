@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { cpuBackend } from '../../src/engine/backend';
-import { pbx, wilson95 } from '../../src/engine/metrics';
+import { maxTpsAt, wilson95 } from '../../src/engine/metrics';
 import { SUITE_TASKS, summarizeSuite, suiteConfigs } from '../../src/engine/suite';
 import { runConfig, type SweepRecord } from '../../src/engine/sweep';
 
 describe('metrics', () => {
-  it('PBx interpolates where the curve crosses x', () => {
+  it('Max TPS@x takes measured points only (no interpolation where the curve crosses x)', () => {
     const curve = [{ tps: 1, score: 1 }, { tps: 2, score: 0.8 }, { tps: 4, score: 0.4 }];
-    expect(pbx(curve, 0.9)).toBeCloseTo(1.5, 12);
-    expect(pbx(curve, 0.8)).toBe(2);
-    expect(pbx(curve, 0.6)).toBeCloseTo(3, 12);
-    expect(pbx(curve, 0.3)).toBe(4);
-    expect(pbx([{ tps: 1, score: 0.5 }], 0.9)).toBe(0);
+    expect(maxTpsAt(curve, 90)).toBe(1);
+    expect(maxTpsAt(curve, 80)).toBe(2);
+    expect(maxTpsAt(curve, 60)).toBe(2);
+    expect(maxTpsAt(curve, 30)).toBe(4);
+    expect(maxTpsAt([{ tps: 1, score: 0.5 }], 70)).toBe(0);
   });
   it('Wilson interval contains the estimate and narrows with n', () => {
     const [lo, hi] = wilson95(30, 100);
@@ -25,7 +25,7 @@ describe('metrics', () => {
 });
 
 describe('ParallelBench suite', () => {
-  it('covers 16 tasks over the paper grid and summarises to average curves and PBx', async () => {
+  it('covers 16 tasks over the paper grid and summarises to average curves and Max TPS@x', async () => {
     const { configs, samples } = suiteConfigs({ samplesPerTask: 4 });
     expect(new Set(configs.map((c) => c.task))).toEqual(new Set(SUITE_TASKS));
     expect(SUITE_TASKS).toHaveLength(16);
@@ -38,7 +38,12 @@ describe('ParallelBench suite', () => {
     const k1 = s.curves['topk-confidence'].find((p) => p.params.k === 1)!;
     expect(k1.score).toBe(1);
     expect(k1.tps).toBe(1);
-    for (const v of Object.values(s.pbx)) for (const x of Object.values(v)) expect(x).toBeGreaterThanOrEqual(0);
+    // Max TPS@x is one of the strategy's measured average points (or 0), never in between.
+    for (const [strategy, v] of Object.entries(s.maxTps)) {
+      expect(Object.keys(v).sort()).toEqual(['70', '75', '80']);
+      for (const x of Object.values(v)) expect(x === 0 || s.curves[strategy].some((p) => p.tps === x)).toBe(true);
+    }
+    expect(s.maxTps['topk-confidence']['80']).toBeGreaterThanOrEqual(1);
     // Waiting-line pools its four sizes into one task entry per setting.
     expect(s.perTask.filter((p) => p.task === 'waiting-line/copy' && p.strategy === 'topk-random' && p.params.k === 2)).toHaveLength(1);
   });

@@ -204,7 +204,7 @@ function RunsTable({ runs }: { runs: BenchRun[] }) {
             <thead>
               <tr>
                 <th scope="col">task</th><th scope="col">n</th><th scope="col">strategy</th><th scope="col">params</th>
-                <th scope="col">score</th><th scope="col">95% CI</th><th scope="col">tokens/step</th><th scope="col">NFE</th><th scope="col">samples</th><th scope="col">s</th><th scope="col">backend / model</th>
+                <th scope="col">score</th><th scope="col">95% CI</th><th scope="col">tokens/step</th><th scope="col">NFE</th><th scope="col" title="Decode order: mean Kendall τ between reveal step and position (1 = left to right), padding ignored">order τ</th><th scope="col">samples</th><th scope="col">s</th><th scope="col">backend / model</th>
               </tr>
             </thead>
             <tbody>
@@ -212,7 +212,7 @@ function RunsTable({ runs }: { runs: BenchRun[] }) {
                 <tr key={i}>
                   <td>{r.task}</td><td>{r.rho ?? r.n}</td><td title={safeTitle(r.strategy)}>{r.strategy}</td><td>{formatParams(r.params)}</td>
                   <td>{(r.score * 100).toFixed(1)}%</td><td>{(r.ci95[0] * 100).toFixed(1)}–{(r.ci95[1] * 100).toFixed(1)}%</td>
-                  <td>{r.tps.toFixed(2)}</td><td>{r.nfe.toFixed(1)}</td><td>{r.samples}</td><td>{r.seconds.toFixed(2)}</td><td>{(r as PageRecord).model ?? r.backend}</td>
+                  <td>{r.tps.toFixed(2)}</td><td>{r.nfe.toFixed(1)}</td><td>{r.order?.kendallIgnorePad?.toFixed(2) ?? '—'}</td><td>{r.samples}</td><td>{r.seconds.toFixed(2)}</td><td>{(r as PageRecord).model ?? r.backend}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,16 +1,17 @@
 import { useMemo, useState } from 'react';
 import { CartesianGrid, ErrorBar, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
-import { pbx, type CurvePoint } from '../../engine/metrics';
+import { MAX_TPS_LEVELS, aup, maxTpsAt, type CurvePoint } from '../../engine/metrics';
 import type { SweepRecord } from '../../engine/sweep';
 import { curveKey, taskKey } from '../bench';
 import { closedFormCurves } from '../closedForms';
 import { SERIES, SHAPES } from '../colors';
+import { oracleStarPoints } from '../oracleStar';
 import { MODEL_NAMES, PAPER_STRATEGY, paperCurves, paperTask } from '../paperCurves';
 import { useApp } from '../store';
 
 interface Series {
   name: string;
-  kind: 'ours' | 'paper' | 'theory';
+  kind: 'ours' | 'paper' | 'theory' | 'oracle-star';
   colour: string;
   shape: (typeof SHAPES)[number];
   points: (CurvePoint & { err?: [number, number]; samples?: number })[];
@@ -18,7 +19,6 @@ interface Series {
 }
 
 const pct = (v: number) => `${Math.round(v * 100)}%`;
-const PBX = [0.9, 0.8, 0.7, 0.6];
 
 /** Score against tokens per step: one curve per strategy, drawn as records arrive, with overlays. */
 export function TradeoffChart() {
@@ -118,6 +118,11 @@ function buildSeries(records: SweepRecord[], showPaper: { llada15: boolean; drea
     });
     i++;
   }
+  // --- Oracle star (issue 10, App. G.2): one star per threshold curve with per-sample records. ---
+  for (const star of oracleStarPoints(records)) {
+    out.push({ name: star.name, kind: 'oracle-star', colour: '#D55E00', shape: 'star', points: [{ ...star.point, samples: star.samples }] });
+  }
+  // --- end of oracle star ---
   const first = records[0];
   if (first) {
     const pt = paperTask(first.task);
@@ -140,24 +145,27 @@ function buildSeries(records: SweepRecord[], showPaper: { llada15: boolean; drea
 
 function PbxTable({ series }: { series: Series[] }) {
   if (series.length === 0) return <p className="hint">Run a sweep (or import results) to draw curves.</p>;
+  const yMax = Math.max(...series.flatMap((s) => s.points.map((p) => p.score)));
   return (
     <table className="pbx">
-      <caption>PBx: the largest tokens per step whose score is still ≥ x (linear between points; 0 = never)</caption>
+      <caption>Max TPS@x: the largest measured tokens per step whose score is ≥ x% (no interpolation; 0 = none). AUP: hao-ai-lab&apos;s accuracy under parallelism, ymax = the best score on this chart</caption>
       <thead>
         <tr>
           <th scope="col">curve</th>
-          {PBX.map((x) => (
-            <th key={x} scope="col">PB{Math.round(x * 100)}</th>
+          {MAX_TPS_LEVELS.map((x) => (
+            <th key={x} scope="col">Max TPS@{x}</th>
           ))}
+          <th scope="col">AUP</th>
         </tr>
       </thead>
       <tbody>
         {series.map((s) => (
           <tr key={s.name}>
             <th scope="row">{s.name}</th>
-            {PBX.map((x) => (
-              <td key={x}>{pbx(s.points, x).toFixed(2)}</td>
+            {MAX_TPS_LEVELS.map((x) => (
+              <td key={x}>{maxTpsAt(s.points, x).toFixed(2)}</td>
             ))}
+            <td>{aup(s.points.filter((p) => p.tps > 0), yMax).toFixed(0)}</td>
           </tr>
         ))}
       </tbody>
