@@ -3,6 +3,7 @@
  * The layers of Unmask (docs/ARCHITECTURE.md), checked by `npm run lint`:
  *
  *   engine  pure TypeScript, imports nothing of ours
+ *   data    published reference data (the paper's curves and leaderboard): engine
  *   gpu     WebGPU unmasking core: engine (+ shaders/)
  *   model   model runtimes, the WGSL transformer engine included: engine, gpu (+ shaders/)
  *   worker  the Web Worker: engine, gpu, model
@@ -25,17 +26,18 @@ const layer = (from, allowed, comment) => ({
 module.exports = {
   forbidden: [
     layer('engine', ['^src/engine/'], 'src/engine is pure TypeScript: it imports nothing of ours outside src/engine.'),
+    layer('data', ['^src/(engine|data)/'], 'src/data holds published reference data: it may import src/engine only.'),
     layer('gpu', ['^src/(engine|gpu)/'], 'src/gpu may import src/engine only (and shaders/).'),
     layer('model', ['^src/(engine|gpu|model)/'], 'src/model may import src/engine and src/gpu only (and shaders/).'),
     layer('worker', ['^src/(engine|gpu|model|worker)/'], 'src/worker may import src/engine, src/gpu and src/model only.'),
-    layer('ui', ['^src/(engine|ui)/', '^src/worker/protocol\\.ts$'], 'src/ui may import src/engine, and the worker only through src/worker/protocol.ts (no gpu, model or cli).'),
-    layer('cli', ['^src/(engine|gpu|model|worker|cli)/'], 'src/cli sits on top of engine, gpu and model; it never imports the page (src/ui).'),
+    layer('ui', ['^src/(engine|data|ui)/', '^src/worker/protocol\\.ts$'], 'src/ui may import src/engine, and the worker only through src/worker/protocol.ts (no gpu, model or cli).'),
+    layer('cli', ['^src/(engine|data|gpu|model|worker|cli)/'], 'src/cli sits on top of engine, gpu and model; it never imports the page (src/ui).'),
     {
       name: 'main-is-ui',
       comment: 'src/main.tsx is the page entry: same rule as src/ui.',
       severity: 'error',
       from: { path: '^src/main\\.tsx$' },
-      to: { path: '^(src|bench|test|models)/', pathNot: ['^src/(engine|ui)/'] },
+      to: { path: '^(src|bench|test|models)/', pathNot: ['^src/(engine|data|ui)/'] },
     },
     {
       name: 'protocol-types-only',

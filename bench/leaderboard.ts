@@ -57,7 +57,7 @@ async function runPlan(label: string, configs: SweepConfig[], samples: number[],
   };
   const inBrowser = model ? model.runtime === 'webgpu' || model.runtime === 'ort-webgpu' : args.backend === 'webgpu';
   if (inBrowser) {
-    const runInBrowser = model ? (await import('../src/model/browser-runner')).runModelSweepInBrowser : (await import('../src/cli/webgpu-runner')).runSweepInBrowser;
+    const runInBrowser = model ? (await import('../src/cli/browser-runner')).runModelSweepInBrowser : (await import('../src/cli/webgpu-runner')).runSweepInBrowser;
     // A browser sweep takes one sample count: group configs by their count.
     const groups = new Map<number, SweepConfig[]>();
     configs.forEach((c, i) => groups.set(samples[i], [...(groups.get(samples[i]) ?? []), c]));
