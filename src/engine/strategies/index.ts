@@ -4,6 +4,7 @@ import { REMDM_STRATEGIES } from './remdm';
 import { DREAM_ORIGIN, DREAM_RANKED, MASKGIT_COSINE } from './schedules';
 import { TOPK_STRATEGIES } from './topk';
 import type { StrategyDefinition, StrategyParams } from './types';
+import { WINO } from './wino';
 
 /** Every unmasking strategy, by its fixed id. */
 export const STRATEGIES: readonly StrategyDefinition[] = [
@@ -17,6 +18,7 @@ export const STRATEGIES: readonly StrategyDefinition[] = [
   TC_BOUND,
   KLASS,
   ...REMDM_STRATEGIES,
+  WINO,
 ];
 
 const BY_ID = new Map(STRATEGIES.map((s) => [s.id, s]));
