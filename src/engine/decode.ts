@@ -303,7 +303,7 @@ export async function decodeBatch(
       trace.edited = edits.map((e) => e.position);
       trace.editedTokens = edits.map((e) => e.token);
     }
-    if (def.verify === 'loo' || extra.length > 0) {
+    if (def.verify === 'loo' || s.strategy.verifyRows) {
       trace.checked = [...looIndex.keys()];
       trace.checkedProbabilities = trace.checked.map((p) => view.loo!(p)[s.canvas[p]]);
       trace.extraRows = looIndex.size + extra.length;

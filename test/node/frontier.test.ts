@@ -13,7 +13,7 @@ import type { ModelDenoiser } from '../../src/model/denoiser';
 // The field's frontier (issue 10): the leave-one-out verifier and the nine strategies that
 // verify, edit, draft or schedule beyond the classic rules.
 
-const FRONTIER = ['wino'];
+const FRONTIER = ['wino', 'apd'];
 
 /** One task per family, at a small size (0 = the task's fixed size; the tiny model's canvas holds 32 positions). */
 const FAMILY_TASKS: [string, number][] = [
@@ -156,6 +156,47 @@ describe('WINO', () => {
       }
     }
     expect(remasks).toBeGreaterThan(0);
+  });
+});
+
+describe('APD', () => {
+  const TASKS: [string, number][] = [
+    ['letters/shuffle', 6],
+    ['letters/replace-random', 6],
+    ['waiting-line/shuffle', 4],
+    ['waiting-line/replace-random', 4],
+  ];
+
+  it('with the exact verifier and R < 1 never outputs an invalid answer, and still reveals more than one token per step', async () => {
+    for (const [task, n] of TASKS) {
+      for (const r of [0, 0.5, 0.9]) {
+        for (const temperature of [0, 1]) {
+          const ts = await traces(task, n, 'apd', { r }, { samples: 20, temperature, seed: 3 });
+          for (const t of ts) expect(t.score.ok, `${task} R=${r} T=${temperature}: ${t.score.reason}`).toBe(true);
+          const revealedPerStep = ts.reduce((a, t) => a + t.canvasLength, 0) / ts.reduce((a, t) => a + t.nfe, 0);
+          expect(revealedPerStep, `${task} R=${r} T=${temperature}`).toBeGreaterThan(1);
+          // Verifier rows: one per drafted position after the first.
+          for (const t of ts) for (const st of t.steps) expect(st.extraRows).toBeGreaterThanOrEqual(st.revealed.length - 1);
+        }
+      }
+    }
+  });
+
+  it('without the verifier (R = 1) it accepts whole drafts and breaks shuffles (the property above can fail)', async () => {
+    const ts = await traces('letters/shuffle', 6, 'apd', { r: 1 }, { samples: 40, temperature: 1, seed: 3 });
+    expect(ts.every((t) => t.nfe === 1)).toBe(true);
+    expect(ts.filter((t) => !t.score.ok).length).toBeGreaterThan(20);
+  });
+
+  it('accepts left to right: each step reveals a contiguous run starting at the first masked position', async () => {
+    const ts = await traces('waiting-line/replace-random', 4, 'apd', { r: 0.5, m: 5 }, { samples: 5, record: 'full' });
+    for (const t of ts) {
+      for (const st of t.steps) {
+        const first = st.canvasBefore!.indexOf(MASK_ID);
+        expect(st.revealed).toEqual(Array.from({ length: st.revealed.length }, (_, k) => first + k));
+        expect(st.revealed.length).toBeLessThanOrEqual(5);
+      }
+    }
   });
 });
 

@@ -5,6 +5,7 @@ import { DREAM_ORIGIN, DREAM_RANKED, MASKGIT_COSINE } from './schedules';
 import { TOPK_STRATEGIES } from './topk';
 import type { StrategyDefinition, StrategyParams } from './types';
 import { WINO } from './wino';
+import { APD } from './apd';
 
 /** Every unmasking strategy, by its fixed id. */
 export const STRATEGIES: readonly StrategyDefinition[] = [
@@ -19,6 +20,7 @@ export const STRATEGIES: readonly StrategyDefinition[] = [
   KLASS,
   ...REMDM_STRATEGIES,
   WINO,
+  APD,
 ];
 
 const BY_ID = new Map(STRATEGIES.map((s) => [s.id, s]));
