@@ -5,6 +5,8 @@ import { OracleDenoiser, type Denoiser } from '../../src/engine/denoiser';
 import { SupportDistribution, leaveOneOut, leaveOneOutCanvas } from '../../src/engine/distribution';
 import { rowProbabilities } from '../../src/engine/stats';
 import { getStrategy } from '../../src/engine/strategies';
+import { dusRounds, dusStride } from '../../src/engine/strategies/dus';
+import { rcrRevealed } from '../../src/engine/strategies/rcr';
 import { generateSample } from '../../src/engine/tasks';
 import { MASK_ID, VOCAB_SIZE } from '../../src/engine/vocab';
 import { denoiserFor, loadModelFromBytes } from '../../src/model/load';
@@ -13,7 +15,7 @@ import type { ModelDenoiser } from '../../src/model/denoiser';
 // The field's frontier (issue 10): the leave-one-out verifier and the nine strategies that
 // verify, edit, draft or schedule beyond the classic rules.
 
-const FRONTIER = ['wino', 'apd'];
+const FRONTIER = ['wino', 'apd', 'dus', 'rcr', 'dinfer-hierarchy', 'joint-threshold', 'slowfast', 'pc-sampler', 'prophet'];
 
 /** One task per family, at a small size (0 = the task's fixed size; the tiny model's canvas holds 32 positions). */
 const FAMILY_TASKS: [string, number][] = [
@@ -200,6 +202,84 @@ describe('APD', () => {
   });
 });
 
+describe('DUS', () => {
+  it('spends ⌈log_a B⌉ forward passes per block and reveals its dilated grid on a deterministic task', async () => {
+    expect(dusRounds(8, 2)).toBe(3);
+    expect(dusRounds(16, 2)).toBe(4);
+    expect(dusRounds(16, 4)).toBe(2);
+    expect(dusRounds(6, 2)).toBe(3);
+    for (const [block, base] of [[8, 2], [16, 2], [16, 4], [32, 2], [6, 2], [5, 3]]) {
+      const ts = await traces('waiting-line/copy', 4, 'dus', { base }, { samples: 3, block });
+      for (const t of ts) {
+        expect(t.score.ok).toBe(true);
+        const blocks = Math.ceil(32 / block);
+        let expected = 0;
+        for (let b = 0; b < blocks; b++) expected += dusRounds(Math.min(block, 32 - b * block), base);
+        expect(t.nfe, `block ${block} base ${base}`).toBe(expected);
+        // Each pass reveals exactly the masks of its block on the round's grid.
+        const seen = new Set<number>();
+        let round = 0;
+        let blockStart = -1;
+        for (const st of t.steps) {
+          if (st.block[0] !== blockStart) {
+            blockStart = st.block[0];
+            round = 0;
+          }
+          round++;
+          const B = st.block[1] - st.block[0];
+          const want: number[] = [];
+          for (let p = st.block[0]; p < st.block[1]; p++) if (!seen.has(p) && (p - st.block[0]) % dusStride(B, base, round) === 0) want.push(p);
+          expect([...st.revealed].sort((a, b) => a - b)).toEqual(want);
+          for (const p of st.revealed) seen.add(p);
+        }
+      }
+    }
+  });
+});
+
+describe('RCR', () => {
+  it('keeps the revealed count of each block on its linear or cosine schedule, remasking its least confident tokens', async () => {
+    let remasks = 0;
+    for (const cosine of [0, 1]) {
+      for (const [task, n, block, steps] of [
+        ['letters/shuffle', 6, 0, 4],
+        ['waiting-line/replace-random', 4, 16, 10],
+        ['text/w2s-easy', 0, 8, 6],
+      ] as const) {
+        for (const temperature of [0, 1]) {
+          const ts = await traces(task, n, 'rcr', { steps, cosine }, { samples: 6, temperature, block, record: 'full' });
+          for (const t of ts) {
+            expect(t.output.includes(MASK_ID)).toBe(false);
+            const L = t.canvasLength;
+            const B = block || L;
+            const S = Math.floor(steps / Math.ceil(L / B));
+            let blockStart = -1;
+            let i = 0;
+            for (const st of t.steps) {
+              if (st.block[0] !== blockStart) {
+                blockStart = st.block[0];
+                i = 0;
+              }
+              const N = st.block[1] - st.block[0];
+              const after = new Int32Array(st.canvasBefore!);
+              st.revealed.forEach((p) => (after[p] = 1));
+              st.remasked.forEach((p) => (after[p] = MASK_ID));
+              let revealed = 0;
+              for (let p = st.block[0]; p < st.block[1]; p++) if (after[p] !== MASK_ID) revealed++;
+              expect(revealed).toBe(i >= S - 1 ? N : rcrRevealed(N, S, i, cosine === 1));
+              remasks += st.remasked.length;
+              i++;
+            }
+          }
+        }
+      }
+    }
+    expect(rcrRevealed(10, 4, 0, false)).toBe(3);
+    expect(rcrRevealed(10, 4, 0, true)).toBe(1);
+    expect(remasks).toBeGreaterThan(0);
+  });
+});
+
 describe('every frontier strategy decodes every task family', () => {
   it.each(FRONTIER)('%s with the oracle', async (id) => {
     for (const [task, n] of FAMILY_TASKS) {
@@ -219,7 +299,7 @@ describe('every frontier strategy decodes every task family', () => {
     if (!r.ok) throw new Error(r.error);
     // onnxruntime-web wasm: the fastest Node runtime (the TS twin is checked against it in model-parity).
     model = await denoiserFor(r.handle, 'ort-wasm');
-  });
+  }, 120_000);
   afterAll(async () => model?.dispose());
 
   it.each(FRONTIER)('%s with the tiny model', async (id) => {

@@ -6,6 +6,13 @@ import { TOPK_STRATEGIES } from './topk';
 import type { StrategyDefinition, StrategyParams } from './types';
 import { WINO } from './wino';
 import { APD } from './apd';
+import { DUS } from './dus';
+import { RCR } from './rcr';
+import { DINFER_HIERARCHY } from './dinfer-hierarchy';
+import { JOINT_THRESHOLD } from './joint-threshold';
+import { SLOWFAST } from './slowfast';
+import { PC_SAMPLER } from './pc-sampler';
+import { PROPHET } from './prophet';
 
 /** Every unmasking strategy, by its fixed id. */
 export const STRATEGIES: readonly StrategyDefinition[] = [
@@ -21,6 +28,13 @@ export const STRATEGIES: readonly StrategyDefinition[] = [
   ...REMDM_STRATEGIES,
   WINO,
   APD,
+  DUS,
+  RCR,
+  DINFER_HIERARCHY,
+  JOINT_THRESHOLD,
+  SLOWFAST,
+  PC_SAMPLER,
+  PROPHET,
 ];
 
 const BY_ID = new Map(STRATEGIES.map((s) => [s.id, s]));
