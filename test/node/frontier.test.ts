@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeBatch, type DecodeOptions, type DecodeTrace } from '../../src/engine/decode';
@@ -278,6 +279,49 @@ describe('RCR', () => {
     expect(rcrRevealed(10, 4, 0, true)).toBe(1);
     expect(remasks).toBeGreaterThan(0);
   });
+});
+
+describe('LLaDA 2.1 joint threshold', () => {
+  it('edits only verified revealed tokens, to another token, records edits apart from reveals, and stops within its post-edit budget', async () => {
+    let edits = 0;
+    for (const [task, n, noise] of [
+      ['letters/replace-random', 6, 0],
+      ['waiting-line/replace-random', 4, 0],
+      ['text/w2s-easy', 0, 0],
+      ['letters/shuffle', 5, 0.5],
+    ] as const) {
+      const samples = Array.from({ length: 8 }, (_, i) => generateSample(task, n > 0 ? { n } : {}, 5, i));
+      const ts = await decodeBatch(samples, new OracleDenoiser(noise, 3), 'joint-threshold', { threshold: 0.3 }, { seed: 5, temperature: 1, record: 'full' });
+      for (const t of ts) {
+        expect(t.output.includes(MASK_ID)).toBe(false);
+        for (const st of t.steps) {
+          const prob = new Map(st.checked!.map((p, k) => [p, st.checkedProbabilities![k]]));
+          (st.edited ?? []).forEach((p, k) => {
+            expect(st.canvasBefore![p]).not.toBe(MASK_ID);
+            expect(st.revealed.includes(p)).toBe(false);
+            expect(st.editedTokens![k]).not.toBe(st.canvasBefore![p]);
+            expect(prob.has(p)).toBe(true);
+            edits++;
+          });
+        }
+        // At most 16 edit-only passes after the last mask, plus the pass that ends it.
+        const lastReveal = Math.max(...t.steps.map((st, i) => (st.revealed.length > 0 ? i : -1)));
+        expect(t.steps.length - 1 - lastReveal).toBeLessThanOrEqual(17);
+      }
+    }
+    expect(edits).toBeGreaterThan(0);
+  });
+});
+
+describe('CLI', () => {
+  it('a bad frontier parameter gets one line naming its flag and exit status 2', () => {
+    for (const [strategy, flag, value] of [['wino', '--tau-out', '1.5'], ['apd', '--m', '0'], ['dus', '--base', '1'], ['joint-threshold', '--post-edit-steps', '0.5']]) {
+      const r = spawnSync('npx', ['tsx', 'src/cli/bench.ts', '--task', 'letters/copy', '--n', '3', '--samples', '1', '--strategy', strategy, flag, value], { encoding: 'utf8', timeout: 60_000 });
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(flag);
+    }
+  }, 240_000);
 });
 
 describe('every frontier strategy decodes every task family', () => {
