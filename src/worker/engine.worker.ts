@@ -12,14 +12,17 @@ import type { BackendInfo, DecodeRequest, FromWorker, ModelRun, NeuralModel, Pag
  * contains src/gpu/backend.ts (import.meta.glob is empty otherwise, so this file builds before
  * that module exists) and the worker has navigator.gpu; the CPU engine is the fallback.
  */
-const gpuModules = import.meta.glob<{ webgpuBackend?: DecodeBackend }>('../gpu/backend.ts');
-const gpuLoader = Object.values(gpuModules)[0] as (() => Promise<{ webgpuBackend?: DecodeBackend }>) | undefined;
+type GpuModule = { webgpuBackend?: DecodeBackend; hasGpuKernel?: (strategy: string) => boolean };
+const gpuModules = import.meta.glob<GpuModule>('../gpu/backend.ts');
+const gpuLoader = Object.values(gpuModules)[0] as (() => Promise<GpuModule>) | undefined;
 
 const post = (m: FromWorker) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(m);
 
 let gpu: DecodeBackend | null = null;
 let gpuLoading: Promise<DecodeBackend | null> | null = null;
 let gpuNote: string | null = null;
+/** Which strategies have a GPU kernel (the others decode on the CPU engine, and the page is told). */
+let gpuHasKernel: ((strategy: string) => boolean) | null = null;
 let adapterName: string | null = null;
 
 /** One load at a time: concurrent callers (info, decode, sweep) share it. */
@@ -52,6 +55,7 @@ async function loadGpuOnce(): Promise<DecodeBackend | null> {
   try {
     const mod = await gpuLoader();
     gpu = mod.webgpuBackend ?? null;
+    gpuHasKernel = mod.hasGpuKernel ?? null;
     if (!gpu) gpuNote = 'The GPU module exports no webgpuBackend: decodes run on the CPU engine.';
   } catch (e) {
     gpuNote = `The WebGPU backend failed to load (${(e as Error).message}): decodes run on the CPU engine.`;
@@ -163,6 +167,10 @@ async function handleDecode(id: number, req: DecodeRequest): Promise<void> {
     return;
   }
   let backend = await backendFor(req.engine);
+  if (backend !== cpuBackend && gpuHasKernel && !gpuHasKernel(req.strategy)) {
+    post({ type: 'notice', level: 'info', message: `Strategy ${req.strategy} has no GPU kernel yet: this decode runs on the CPU engine.` });
+    backend = cpuBackend;
+  }
   let result;
   try {
     result = await decodeOne(req, backend);
