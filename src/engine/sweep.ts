@@ -42,6 +42,8 @@ export interface SweepRecord {
   tps: number;
   /** Mean forward passes per decode. */
   nfe: number;
+  /** Mean extra input rows per decode beside NFE (leave-one-out and verifier rows); only for strategies that verify. */
+  extraRows?: number;
   canvasLength: number;
   seconds: number;
   backend: string;
@@ -84,6 +86,7 @@ export async function runConfig(
   const started = performance.now();
   let correct = 0;
   let nfe = 0;
+  let extraRows: number | undefined;
   let canvasLength = 0;
   for (let start = 0; start < samples; start += batchSize) {
     opts.signal?.throwIfAborted();
@@ -101,6 +104,7 @@ export async function runConfig(
     for (const t of traces) {
       if (t.score.ok) correct++;
       nfe += t.nfe;
+      for (const st of t.steps) if (st.extraRows !== undefined) extraRows = (extraRows ?? 0) + st.extraRows;
     }
     opts.onSamples?.(start + batch.length);
   }
@@ -118,6 +122,7 @@ export async function runConfig(
     ci95: wilson95(correct, samples),
     tps: canvasLength / meanNfe,
     nfe: meanNfe,
+    ...(extraRows !== undefined ? { extraRows: extraRows / samples } : {}),
     canvasLength,
     seconds: (performance.now() - started) / 1000,
     backend: backend.name,
