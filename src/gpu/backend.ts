@@ -2,6 +2,7 @@ import { cpuBackend, type BatchRequest, type DecodeBackend } from '../engine/bac
 import type { DecodeTrace } from '../engine/decode';
 import { GpuContext, GpuUnavailableError } from './device';
 import { GpuDecoder, GpuUnsupportedError, type GpuTimings } from './decoder';
+import { GPU_ORACLE_STRATEGY, GPU_STRATEGY } from './kernels';
 
 /**
  * The WebGPU decode backend: the oracle, statistics, selection and commit of every step run
@@ -121,5 +122,10 @@ export const webgpuBackend: DecodeBackend = {
     return shared.decode(request);
   },
 };
+
+/** Whether a strategy has a GPU selection kernel; the others run on the CPU engine (a fallback). */
+export function hasGpuKernel(id: string): boolean {
+  return id in GPU_STRATEGY || id in GPU_ORACLE_STRATEGY;
+}
 
 export { GpuUnavailableError, GpuUnsupportedError };
