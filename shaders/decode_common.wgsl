@@ -1,34 +1,13 @@
-// Shared by the decode kernels: the per-call parameters and the layouts of the per-sequence
-// buffers (mirrored by src/gpu/layout.ts). L (canvas length) and V (vocabulary) are override
-// constants so that loops over them unroll-or-not as the compiler likes and arrays size.
+// Shared by the decode kernels: the layouts of the per-sequence buffers (mirrored by ST, INFO,
+// SS and RV in src/gpu/kernels.ts). L (canvas length) and V (vocabulary) are override constants
+// so that loops over them unroll-or-not as the compiler likes and arrays size.
 
 override L: u32;
 override V: u32;
 
 const MASK_ID: i32 = 0;
 
-struct Params {
-  batch: u32,
-  seed: u32,
-  block_length: u32,
-  block_count: u32,
-  max_steps: u32,
-  k: u32,
-  per_block: u32,        // LLaDA step budget per block (0 = use k)
-  sched_steps: u32,      // Dream / MaskGIT step count
-  temperature: f32,
-  inv_t: f32,            // f32(1 / temperature), computed on the host as the CPU does
-  sigma: f32,
-  threshold: f32,
-  factor: f32,
-  gamma: f32,
-  alg_temp: f32,
-  kl_threshold: f32,
-  log_table_size: u32,   // 0 = no table: use ln_f32
-  total_members: u32,
-  history: u32,
-  member_words: u32,     // u32 words per packed support member (4 tokens per word)
-}
+// struct Params (the per-call uniform P) is generated from DECODE_PARAMS in src/gpu/kernels.ts.
 
 // Per-sequence state (u32 x 8).
 const ST_STEP: u32 = 0u;

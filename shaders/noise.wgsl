@@ -3,12 +3,7 @@
 // (ln_f32, cos_2pi) keep the logits within a few ulp of the CPU's double-then-f32 values.
 override WG: u32 = 64u;
 const ZERO_PROB_LOGIT: f32 = -1e30;
-@group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read> info: array<u32>;
-@group(0) @binding(2) var<storage, read> state: array<u32>;
-@group(0) @binding(3) var<storage, read> hist: array<u32>;
-@group(0) @binding(4) var<storage, read_write> logits: array<f32>;
-@group(0) @binding(5) var<storage, read> canvas: array<i32>;
+// Bindings: src/gpu/kernels.ts (noise).
 
 // cos(2 pi u) for u = k 2^-24 in [0, 1): reduced exactly to a quarter turn plus |x| <= pi/4
 // (WGSL's cos() only promises an absolute error of 2^-11).

@@ -2,15 +2,7 @@
 // adds its integer weight to its token's bin at every position, with u32 atomics, so the
 // histogram is exactly the CPU's weights (totals stay below 2^24). Masked positions only.
 override WG: u32 = 64u;
-@group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read> members: array<u32>;
-@group(0) @binding(2) var<storage, read> member_seq: array<u32>;
-@group(0) @binding(3) var<storage, read> member_weight: array<u32>;
-@group(0) @binding(4) var<storage, read> state: array<u32>;
-@group(0) @binding(5) var<storage, read> mis: array<u32>;
-@group(0) @binding(6) var<storage, read> min_mis: array<u32>;
-@group(0) @binding(7) var<storage, read_write> hist: array<atomic<u32>>;
-@group(0) @binding(8) var<storage, read> canvas: array<i32>;
+// Bindings: src/gpu/kernels.ts (oracle_hist).
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {

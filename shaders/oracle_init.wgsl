@@ -2,11 +2,7 @@
 // sequence's minimum mismatch count (one thread per row, so the whole step stays in one pass).
 // Rows of revealed positions are left stale: no later kernel reads them.
 override WG: u32 = 64u;
-@group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read> state: array<u32>;
-@group(0) @binding(2) var<storage, read_write> min_mis: array<u32>;
-@group(0) @binding(3) var<storage, read_write> hist: array<u32>;
-@group(0) @binding(4) var<storage, read> canvas: array<i32>;
+// Bindings: src/gpu/kernels.ts (oracle_init).
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {

@@ -2,13 +2,7 @@
 // one thread per support member counts the revealed positions where it disagrees with its
 // sequence's canvas, and atomicMin keeps the fewest per sequence (the nearest members).
 override WG: u32 = 64u;
-@group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read> members: array<u32>;     // 4 tokens per word
-@group(0) @binding(2) var<storage, read> member_seq: array<u32>;
-@group(0) @binding(3) var<storage, read> canvas: array<i32>;
-@group(0) @binding(4) var<storage, read> state: array<u32>;
-@group(0) @binding(5) var<storage, read_write> mis: array<u32>;
-@group(0) @binding(6) var<storage, read_write> min_mis: array<atomic<u32>>;
+// Bindings: src/gpu/kernels.ts (oracle_mismatch).
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {

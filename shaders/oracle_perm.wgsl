@@ -2,12 +2,7 @@
 // is uniform over the items not yet revealed (weight 1 each, total m); any other position holds
 // its token with weight m. One thread writes one whole row, so no clear is needed.
 override WG: u32 = 64u;
-@group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read> info: array<u32>;
-@group(0) @binding(2) var<storage, read> perm: array<i32>;   // per sequence: slot flags, fixed tokens, items (L each)
-@group(0) @binding(3) var<storage, read> canvas: array<i32>;
-@group(0) @binding(4) var<storage, read> state: array<u32>;
-@group(0) @binding(5) var<storage, read_write> hist: array<u32>;
+// Bindings: src/gpu/kernels.ts (oracle_perm).
 
 fn item_used(b: u32, t: i32) -> bool {
   for (var q = 0u; q < L; q++) {

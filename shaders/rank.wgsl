@@ -1,7 +1,8 @@
-// The ranking that select.wgsl and select_tcbound.wgsl share, so that tc-bound's count applies
+// The ranking that select.wgsl and strategies/tc_bound_count.wgsl share, so that tc-bound's count applies
 // to the very order select.wgsl reveals in (twin: strategies/common.ts, ties to the lower
 // position). The kernel fills is_cand and score; rank_candidates writes sorted[r] = the r-th
 // candidate, highest score first. Every thread of the workgroup calls it.
+// @needs WG L
 var<workgroup> score: array<f32, L>;
 var<workgroup> is_cand: array<u32, L>;
 var<workgroup> sorted: array<u32, L>;

@@ -1,46 +1,20 @@
-// Per-sequence selection and commit for every GPU strategy (twins: src/engine/strategies/*
-// and the step bookkeeping of decode.ts stepSequence). One workgroup per sequence:
+// Per-sequence selection and commit, shared by every GPU strategy (twins: the strategies'
+// select() and the step bookkeeping of decode.ts stepSequence). One workgroup per sequence:
 //  1. thread 0 finds the masked positions and the semi-AR block;
-//  2. every thread scores its candidates; ranks come from
+//  2. every thread scores its candidates with the strategy's strategy_score (ranking key, score
+//     shown in traces); ranks come from
 //     rank(i) = #{j : s_j > s_i or (s_j == s_i and j < i)}   (ties to the lower position);
-//  3. thread 0 runs the strategy's (short, sequential) rule over the ranked list;
+//  3. thread 0 runs the strategy's strategy_rule over the ranked list: it returns n (reveal the
+//     first n ranked) and may also set chosen[i] / remasked[i] itself;
 //  4. every thread commits its revealed positions; thread 0 advances the step and the block.
-// Per-step schedule numbers (Dream's fractions, MaskGIT's keep counts and anneal) are computed
-// on the host in f32 exactly as the CPU does and read from `sched`.
+// The strategy's file (shaders/strategies/<name>.wgsl, named by its module's GPU descriptor)
+// follows this one; its uniforms are the struct S, its per-step table `sched`, its scratch `aux`.
+// Bindings: src/gpu/kernels.ts selectProgram.
+// @needs P info canvas state stats reveal sched aux strategy_score strategy_rule
 override WG: u32 = 64u;
-override STRATEGY: u32;
-
-const S_TOPK_RANDOM: u32 = 0u;
-const S_TOPK_CONFIDENCE: u32 = 1u;
-const S_TOPK_MARGIN: u32 = 2u;
-const S_TOPK_ENTROPY: u32 = 3u;
-const S_TOPK_L2R: u32 = 4u;
-const S_THRESHOLD: u32 = 5u;
-const S_FACTOR: u32 = 6u;
-const S_EB: u32 = 7u;
-const S_DREAM_ORIGIN: u32 = 8u;
-const S_DREAM_CONFIDENCE: u32 = 9u;
-const S_DREAM_MARGIN: u32 = 10u;
-const S_DREAM_ENTROPY: u32 = 11u;
-const S_MASKGIT: u32 = 12u;
-const S_KLASS: u32 = 13u;
-const S_REMDM_CAP: u32 = 14u;
-const S_REMDM_RESCALE: u32 = 15u;
-const S_REMDM_CONF: u32 = 16u;
-const S_TC_BOUND: u32 = 17u;
-// ReMDM's three rules (tc-bound is numbered after them, so not a plain >= test).
-override REMASKING: bool = STRATEGY >= S_REMDM_CAP && STRATEGY <= S_REMDM_CONF;
-
-@group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read> info: array<u32>;
-@group(0) @binding(2) var<storage, read_write> canvas: array<i32>;
-@group(0) @binding(3) var<storage, read_write> state: array<u32>;
-@group(0) @binding(4) var<storage, read> stats: array<f32>;
-@group(0) @binding(5) var<storage, read_write> reveal: array<u32>;
-@group(0) @binding(6) var<storage, read> sched: array<f32>;     // per step: two numbers (see decoder.ts)
-// Per position: KLASS's run of stable steps, or ReMDM's confidence at reveal (f32 bits);
-// tc-bound: aux[b] = the count select_tcbound.wgsl chose from the same ranking.
-@group(0) @binding(7) var<storage, read_write> aux: array<u32>;
+// Remasking rules run a fixed number of steps (P.sched_steps) and keep each position's
+// confidence at its last reveal in aux (f32 bits).
+override REMASKING: bool = false;
 
 var<workgroup> trace_score: array<f32, L>;
 var<workgroup> chosen: array<u32, L>;
@@ -57,16 +31,6 @@ fn stat(b: u32, i: u32, field: u32) -> f32 {
 // p = w / s > gamma without a division (twin: strategies/common.ts above()).
 fn above(b: u32, i: u32, gamma: f32) -> bool {
   return stat(b, i, SS_CONF_W) > gamma * stat(b, i, SS_SUM_W);
-}
-
-fn base_score(b: u32, i: u32, sample: u32, step: u32) -> f32 {
-  switch (STRATEGY) {
-    case 0u: { return unit24(random_u32(P.seed, sample, step, i, PURPOSE_RANDOM_SCORE, 0u)); }
-    case 2u, 10u: { return stat(b, i, SS_MARGIN); }
-    case 3u, 7u, 11u: { return -stat(b, i, SS_ENTROPY); }
-    case 4u, 8u, 14u, 15u, 16u: { return -f32(i); }
-    default: { return stat(b, i, SS_CONF); }
-  }
 }
 
 @compute @workgroup_size(WG)
@@ -116,28 +80,16 @@ fn main(@builtin(local_invocation_id) lid3: vec3<u32>, @builtin(workgroup_id) wi
     chosen[i] = 0u;
     remasked[i] = 0u;
     if (c) {
-      let base = base_score(b, i, sample, step);
-      var key = base;
-      var shown = base;
-      if ((STRATEGY == S_DREAM_CONFIDENCE || STRATEGY == S_DREAM_MARGIN || STRATEGY == S_DREAM_ENTROPY) && P.alg_temp > 0.0) {
-        // Sampling without replacement from softmax(score / T) = top-k of score / T + Gumbel.
-        key = base / P.alg_temp + gumbel(open_unit(random_u32(P.seed, sample, step, i, PURPOSE_POSITION_NOISE, 0u)));
-      }
-      if (STRATEGY == S_MASKGIT) {
-        let anneal = sched[2u * step];
-        key = ln_f32(base) + anneal * gumbel(open_unit(random_u32(P.seed, sample, step, i, PURPOSE_POSITION_NOISE, 0u)));
-        shown = key;
-      }
-      if (REMASKING) { shown = stat(b, i, SS_CONF); }
-      score[i] = key;
-      trace_score[i] = shown;
+      let ks = strategy_score(b, i, sample, step);
+      score[i] = ks.x;
+      trace_score[i] = ks.y;
     }
   }
   workgroupBarrier();
   rank_candidates(lid);
   workgroupBarrier();
 
-  // 3. The rule: how many of the ranked candidates to reveal, or which.
+  // 3. The strategy's rule.
   if (lid == 0u) {
     var M = 0u;
     var masked_total = 0u;
@@ -146,119 +98,8 @@ fn main(@builtin(local_invocation_id) lid3: vec3<u32>, @builtin(workgroup_id) wi
       if (canvas[b * L + i] == MASK_ID) { masked_total++; }
     }
     sh_m = M;
-    var n = 0u; // reveal the first n ranked
-    switch (STRATEGY) {
-      case 0u, 1u, 2u, 3u, 4u: {
-        n = P.k;
-        if (P.per_block > 0u) {
-          let mas = state[so + ST_MASKED_AT_START];
-          let bs = state[so + ST_BLOCK_STEP];
-          n = max(1u, mas / P.per_block + select(0u, 1u, bs < mas % P.per_block));
-        }
-      }
-      case 5u: {
-        n = 1u;
-        for (var r = 1u; r < M; r++) {
-          if (above(b, sorted[r], P.threshold)) { chosen[sorted[r]] = 1u; }
-        }
-      }
-      case 6u: {
-        n = 1u;
-        for (var r = 1u; r <= M; r++) {
-          let p = sorted[r - 1u];
-          let sw = stat(b, p, SS_SUM_W);
-          if (f32(r + 1u) * (sw - stat(b, p, SS_CONF_W)) < P.factor * sw) { n = r; }
-        }
-      }
-      case 7u: {
-        var sum = 0.0;
-        var count = 0u;
-        for (var r = 0u; r < M; r++) {
-          let e = stat(b, sorted[r], SS_ENTROPY);
-          sum = sum + e;
-          if (count > 0u && sum - e > P.gamma) { break; }
-          count++;
-        }
-        n = max(1u, count);
-      }
-      case 8u: {
-        if (step + 1u >= P.sched_steps) {
-          n = M;
-        } else {
-          let p = sched[2u * step];
-          for (var i = start; i < end; i++) {
-            if (is_cand[i] != 0u && unit24(random_u32(P.seed, sample, step, i, PURPOSE_DREAM_REVEAL, 0u)) < p) { chosen[i] = 1u; }
-          }
-        }
-      }
-      case 9u, 10u, 11u: {
-        if (step + 1u >= P.sched_steps) {
-          n = M;
-        } else {
-          n = u32(floor(f32(M) * sched[2u * step]));
-        }
-      }
-      case 12u: {
-        if (step + 1u >= P.sched_steps) {
-          n = M;
-        } else {
-          let keep = min(max(i32(sched[2u * step + 1u]), 1), i32(M) - 1);
-          n = u32(max(1, i32(M) - keep));
-        }
-      }
-      case 13u: {
-        var any = false;
-        for (var r = 0u; r < M; r++) {
-          let p = sorted[r];
-          let st = aux[b * L + p];
-          if (st != 0xffffffffu && st >= P.history && above(b, p, P.threshold)) {
-            chosen[p] = 1u;
-            any = true;
-          }
-        }
-        if (!any) { n = P.k; }
-      }
-      case 14u, 15u, 16u: {
-        if (step + 1u >= P.sched_steps) {
-          n = M;
-        } else {
-          let sigma = sched[2u * step];      // cap / rescale: sigma; conf: the mean sigma
-          let unmask_p = sched[2u * step + 1u];
-          if (STRATEGY == S_REMDM_CONF) {
-            // sigma_i = min(1, n softmax(-p_at_reveal)_i * sigma), over the revealed positions.
-            var lo = 3.4e38;
-            var count = 0u;
-            for (var i = 0u; i < L; i++) {
-              if (canvas[b * L + i] != MASK_ID) { lo = min(lo, bitcast<f32>(aux[b * L + i])); count++; }
-            }
-            var sum = 0.0;
-            for (var i = 0u; i < L; i++) {
-              if (canvas[b * L + i] != MASK_ID) { sum = sum + exp(lo - bitcast<f32>(aux[b * L + i])); }
-            }
-            for (var i = 0u; i < L; i++) {
-              if (canvas[b * L + i] != MASK_ID) {
-                let x = exp(lo - bitcast<f32>(aux[b * L + i]));
-                let sig = min(1.0, (f32(count) * x) / sum * sigma);
-                if (unit24(random_u32(P.seed, sample, step, i, PURPOSE_REMASK, 0u)) < sig) { remasked[i] = 1u; }
-              }
-            }
-          } else if (sigma > 0.0) {
-            for (var i = 0u; i < L; i++) {
-              if (canvas[b * L + i] != MASK_ID && unit24(random_u32(P.seed, sample, step, i, PURPOSE_REMASK, 0u)) < sigma) {
-                remasked[i] = 1u;
-              }
-            }
-          }
-          for (var i = start; i < end; i++) {
-            if (is_cand[i] != 0u && unit24(random_u32(P.seed, sample, step, i, PURPOSE_DREAM_REVEAL, 0u)) < unmask_p) { chosen[i] = 1u; }
-          }
-        }
-      }
-      case 17u: {
-        n = aux[b];
-      }
-      default: {}
-    }
+    // The rule: how many of the ranked candidates to reveal (and any it picks itself).
+    var n = strategy_rule(b, sample, step, start, end, M);
     n = min(n, M);
     for (var r = 0u; r < n; r++) { chosen[sorted[r]] = 1u; }
     var revealed = 0u;

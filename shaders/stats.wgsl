@@ -4,13 +4,7 @@
 // the CPU's own f32 logs (ln_table), so even the entropy matches bit for bit. Logit rows
 // (noise) use exp and ln_f32 and agree within a few ulp.
 override WG: u32 = 64u;
-@group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read> info: array<u32>;
-@group(0) @binding(2) var<storage, read> canvas: array<i32>;
-@group(0) @binding(3) var<storage, read> state: array<u32>;
-@group(0) @binding(4) var<storage, read> pred: array<u32>;   // u32 weights, or f32 logits bits
-@group(0) @binding(5) var<storage, read> ln_table: array<f32>;
-@group(0) @binding(6) var<storage, read_write> stats: array<f32>;
+// Bindings: src/gpu/kernels.ts (stats).
 
 fn ln_weight(x: f32) -> f32 {
   if (!LOGITS && x < f32(P.log_table_size)) { return ln_table[u32(x)]; }

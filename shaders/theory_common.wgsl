@@ -1,5 +1,6 @@
 // Shared by the two theory kernels (theory_set.wgsl, theory_pairs.wgsl), which both bind the
 // support members and the oracle histogram.
+// @needs P members hist V
 const LN2: f32 = 0.6931472;
 
 // Token of support member m at position i (four 8-bit tokens per word).

@@ -3,16 +3,7 @@
 // H(i) + H(j) - H(i, j) over the kept support members, or the permutation closed form
 // log2(m / (m - 1)) between two masked slots. Step-through sizes (O(members^2) per pair).
 override WG: u32 = 64u;
-@group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read> info: array<u32>;
-@group(0) @binding(2) var<storage, read> members: array<u32>;
-@group(0) @binding(3) var<storage, read> member_weight: array<u32>;
-@group(0) @binding(4) var<storage, read> mis: array<u32>;
-@group(0) @binding(5) var<storage, read> min_mis: array<u32>;
-@group(0) @binding(6) var<storage, read> hist: array<u32>;
-@group(0) @binding(7) var<storage, read> canvas_prev: array<i32>;
-@group(0) @binding(8) var<storage, read> perm: array<i32>;
-@group(0) @binding(9) var<storage, read_write> mi: array<f32>;
+// Bindings: src/gpu/kernels.ts (theory_pairs).
 
 fn support_mi(b: u32, i: u32, j: u32) -> f32 {
   let off = info[b * INFO_STRIDE + INFO_MEMBER_OFFSET];

@@ -6,17 +6,7 @@
 // a fixed-order reduction keeps the sums deterministic. Permutation path: closed forms.
 // Entropies in bits, f32 (the CPU uses doubles: agreement to about 1e-5 bits).
 override WG: u32 = 64u;
-@group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read> info: array<u32>;
-@group(0) @binding(2) var<storage, read> members: array<u32>;
-@group(0) @binding(3) var<storage, read> member_weight: array<u32>;
-@group(0) @binding(4) var<storage, read> mis: array<u32>;
-@group(0) @binding(5) var<storage, read> min_mis: array<u32>;
-@group(0) @binding(6) var<storage, read> hist: array<u32>;
-@group(0) @binding(7) var<storage, read> canvas_prev: array<i32>;
-@group(0) @binding(8) var<storage, read> canvas: array<i32>;
-@group(0) @binding(9) var<storage, read> perm: array<i32>;
-@group(0) @binding(10) var<storage, read_write> theory: array<f32>;   // per sequence: tc, valid, consistent, |S|
+// Bindings: src/gpu/kernels.ts (theory_set).
 
 var<workgroup> part_a: array<f32, WG>;
 var<workgroup> part_p: array<f32, WG>;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * npm run bench -- --task <id> [--n N] --strategy <id> [--k 1,2,4 | --threshold 0.9,0.7 | …]
+ * npm run bench -- --task <id> [--n N] --strategy <id> [--k 1,2,4 | --eta 0.01,0.1 | … (each strategy parameter is a flag)]
  *   [--steps N] [--block N] [--temperature T] [--noise σ] --samples N --seed S
  *   [--backend cpu|webgpu] [--json] [--out FILE] [--suite parallelbench]
  *   [--model tiny|path.onnx [--vocab vocab.json] --backend cpu|ort-wasm|webgpu|ort-webgpu]

@@ -2,25 +2,13 @@ import { leaveOneOutCanvas, type Conditional } from './distribution';
 import type { Denoiser, Predictions } from './denoiser';
 import { randomU32, type Purpose } from './rng';
 import { allocStats, computeStats, rowProbabilities, temperedProbabilities, type PositionStats } from './stats';
-import { getStrategy, resolveParams, type StrategyParams } from './strategies';
-import type { StepView } from './strategies/types';
+import { resolveDecode, type DecodeOptions } from './options';
+import type { StrategyParams } from './strategies';
+import type { StepView, StrategyInstance } from './strategies/types';
 import { getTask, type ScoreResult, type TaskSample } from './tasks';
 import { MASK_ID, VOCAB_SIZE } from './vocab';
 
-export interface DecodeOptions {
-  /** Keys every random draw of the decode (with the sample's index). */
-  seed: number;
-  /** 0 = greedy argmax; > 0 = Gumbel-max sampling at this temperature. */
-  temperature?: number;
-  /** Semi-AR block length; 0 or undefined = the whole canvas is one block. */
-  block?: number;
-  /** 'full' keeps per-position statistics and candidates for every step (step-through). */
-  record?: 'summary' | 'full';
-  /** Compute exact theory per step (oracle only). Defaults to record === 'full'. */
-  theory?: boolean;
-  /** Safety stop for strategies that may reveal nothing in a step. */
-  maxSteps?: number;
-}
+export type { DecodeOptions } from './options';
 
 /** Exact information quantities of one step of an oracle decode. */
 export interface StepTheory {
@@ -108,7 +96,7 @@ interface SeqState {
   blockStep: number;
   blockMaskedAtStart: number;
   bound: number;
-  strategy: ReturnType<ReturnType<typeof getStrategy>['create']>;
+  strategy: StrategyInstance;
 }
 
 /**
@@ -125,18 +113,8 @@ export async function decodeBatch(
   if (samples.length === 0) return [];
   const L = samples[0].canvasLength;
   if (samples.some((s) => s.canvasLength !== L)) throw new Error('a batch must share one canvas length');
-  const def = getStrategy(strategyId);
-  const params = resolveParams(def, strategyParams);
-  const temperature = options.temperature ?? 0;
-  if (!(temperature >= 0 && Number.isFinite(temperature))) throw new RangeError(`temperature must be >= 0, got ${temperature}`);
-  const blockLength = options.block && options.block > 0 ? options.block : L;
-  if (!Number.isInteger(blockLength)) throw new RangeError(`block must be an integer, got ${options.block}`);
-  if (blockLength !== L && !def.blocks) throw new RangeError(`strategy ${def.id} does not use semi-AR blocks; drop --block`);
-  if (def.oracleOnly && !denoiser.exact) throw new RangeError(`strategy ${def.id} needs the exact oracle (no noise, no model)`);
-  const record = options.record ?? 'summary';
-  const theory = (options.theory ?? record === 'full') && denoiser.exact;
-  const maxSteps = options.maxSteps ?? Math.max(1024, 8 * L);
-  const blockCount = Math.ceil(L / blockLength);
+  const opts = resolveDecode({ strategy: strategyId, params: strategyParams, options, canvasLength: L, exact: denoiser.exact });
+  const { strategy: def, params, temperature, blockLength, blockCount, record, theory, maxSteps } = opts;
   const V = VOCAB_SIZE;
 
   const states: SeqState[] = samples.map((sample) => ({
@@ -309,31 +287,11 @@ export async function decodeBatch(
       trace.extraRows = looIndex.size + extra.length;
     }
     if (record === 'full') {
-      trace.canvasBefore = s.canvas.slice();
-      trace.x0 = new Int32Array(L).fill(-1);
-      trace.confidence = new Float32Array(L);
-      trace.margin = new Float32Array(L);
-      trace.entropy = new Float32Array(L);
-      const tempered = new Float32Array(V);
-      for (const p of masked) {
-        trace.x0[p] = stats.x0[p];
-        trace.confidence[p] = stats.confidence[p];
-        trace.margin[p] = stats.margin[p];
-        trace.entropy[p] = stats.entropy[p];
-        recordCandidates(trace, L, p, view.probabilities(p), temperature, tempered);
-      }
+      recordStepDetail(trace, s.canvas, masked, (p) => ({ x0: stats.x0[p], confidence: stats.confidence[p], margin: stats.margin[p], entropy: stats.entropy[p] }), view.probabilities, temperature);
     }
     if (theory) {
-      const c = truth()!;
-      const tc = totalCorrelation(c, sel.reveal);
-      s.bound += tc;
-      trace.theory = {
-        totalCorrelation: tc,
-        validProbability: sel.reveal.length > 0 ? c.productValidProbability(sel.reveal) : 1,
-        bound: s.bound,
-        consistentBefore: c.consistent,
-      };
-      if (record === 'full') trace.theory.pairwiseMI = pairwiseMI(c, masked, L);
+      trace.theory = hostTheory(truth()!, sel.reveal, masked, L, s.bound, record === 'full');
+      s.bound = trace.theory.bound;
     }
 
     for (const p of sel.reveal) {
@@ -358,31 +316,8 @@ export async function decodeBatch(
     if (finished || s.step >= maxSteps) s.done = true;
   }
 
-  return states.map((s) => {
-    const task = getTask(s.sample.task);
-    const output = s.canvas.slice();
-    const score: ScoreResult = output.includes(MASK_ID)
-      ? { ok: false, reason: `decode stopped after ${s.step} steps with masked positions left`, culprits: [] }
-      : task.score(s.sample, output);
-    return {
-      task: s.sample.task,
-      index: s.sample.index,
-      seed: options.seed,
-      strategy: def.id,
-      strategyParams: params,
-      denoiser: denoiser.id,
-      temperature,
-      block: blockLength === L ? 0 : blockLength,
-      prompt: s.sample.prompt,
-      canvasLength: L,
-      steps: s.steps,
-      output,
-      revealStep: s.revealStep,
-      nfe: s.step,
-      tps: L / s.step,
-      score,
-    };
-  });
+  const header = { seed: options.seed, strategy: def.id, strategyParams: params, denoiser: denoiser.id, temperature, blockLength };
+  return states.map((s) => assembleTrace(s.sample, header, { steps: s.steps, output: s.canvas.slice(), revealStep: s.revealStep, nfe: s.step }));
 }
 
 /** Decodes one sample. */
@@ -438,4 +373,89 @@ export function recordCandidates(trace: StepTrace, L: number, p: number, row: Fl
     trace.candidateProbs![p * CANDIDATES + k] = row[t];
     trace.candidateTempered![p * CANDIDATES + k] = scratch[t];
   });
+}
+
+/** What every trace of one decode shares. */
+export interface TraceHeader {
+  seed: number;
+  strategy: string;
+  strategyParams: StrategyParams;
+  denoiser: string;
+  temperature: number;
+  blockLength: number;
+}
+
+/**
+ * The trace of one finished decode, from its steps and final canvas: the one assembly for every
+ * backend (CPU engine, GPU decoder). A canvas with masks left scores as a failure.
+ */
+export function assembleTrace(
+  sample: TaskSample,
+  h: TraceHeader,
+  run: { steps: StepTrace[]; output: Int32Array; revealStep: Int32Array; nfe: number },
+): DecodeTrace {
+  const L = sample.canvasLength;
+  const score: ScoreResult = run.output.includes(MASK_ID)
+    ? { ok: false, reason: `decode stopped after ${run.nfe} steps with masked positions left`, culprits: [] }
+    : getTask(sample.task).score(sample, run.output);
+  return {
+    task: sample.task,
+    index: sample.index,
+    seed: h.seed,
+    strategy: h.strategy,
+    strategyParams: h.strategyParams,
+    denoiser: h.denoiser,
+    temperature: h.temperature,
+    block: h.blockLength === L ? 0 : h.blockLength,
+    prompt: sample.prompt,
+    canvasLength: L,
+    steps: run.steps,
+    output: run.output,
+    revealStep: run.revealStep,
+    nfe: run.nfe,
+    tps: L / run.nfe,
+    score,
+  };
+}
+
+/**
+ * Step-through detail of one step (record 'full'), for every backend: the canvas before it and,
+ * at each masked position, its statistics and its top candidates before and after temperature.
+ */
+export function recordStepDetail(
+  trace: StepTrace,
+  canvasBefore: Int32Array,
+  masked: readonly number[],
+  stat: (p: number) => { x0: number; confidence: number; margin: number; entropy: number },
+  row: (p: number) => Float32Array,
+  temperature: number,
+): void {
+  const L = canvasBefore.length;
+  trace.canvasBefore = canvasBefore.slice();
+  trace.x0 = new Int32Array(L).fill(-1);
+  trace.confidence = new Float32Array(L);
+  trace.margin = new Float32Array(L);
+  trace.entropy = new Float32Array(L);
+  const tempered = new Float32Array(VOCAB_SIZE);
+  for (const p of masked) {
+    const st = stat(p);
+    trace.x0[p] = st.x0;
+    trace.confidence[p] = st.confidence;
+    trace.margin[p] = st.margin;
+    trace.entropy[p] = st.entropy;
+    recordCandidates(trace, L, p, row(p), temperature, tempered);
+  }
+}
+
+/** Exact theory of one step from the true conditional before it (CPU engine, GPU host fallback). */
+export function hostTheory(c: Conditional, revealed: readonly number[], masked: readonly number[], L: number, boundBefore: number, pairwise: boolean): StepTheory {
+  const tc = totalCorrelation(c, revealed);
+  const theory: StepTheory = {
+    totalCorrelation: tc,
+    validProbability: revealed.length > 0 ? c.productValidProbability(revealed) : 1,
+    bound: boundBefore + tc,
+    consistentBefore: c.consistent,
+  };
+  if (pairwise) theory.pairwiseMI = pairwiseMI(c, masked, L);
+  return theory;
 }

@@ -1,4 +1,5 @@
 import type { DecodeBackend, DenoiserSpec } from './backend';
+import { resolveSettings } from './options';
 import { decodeOrderTau, wilson95 } from './metrics';
 import { getStrategy, resolveParams } from './strategies';
 import { generateSample, getTask, resolveTaskParams } from './tasks';
@@ -102,11 +103,9 @@ export interface SweepProgress {
 export function validateConfig(c: SweepConfig): void {
   const task = getTask(c.task);
   resolveTaskParams(task, { n: c.n, rho: c.rho });
-  resolveParams(getStrategy(c.strategy), c.params);
-  if (!(c.temperature >= 0)) throw new RangeError(`temperature must be >= 0, got ${c.temperature}`);
-  if (!(Number.isInteger(c.block) && c.block >= 0)) throw new RangeError(`block must be a whole number >= 0, got ${c.block}`);
   if (!(c.noise >= 0)) throw new RangeError(`noise must be >= 0, got ${c.noise}`);
   if (c.model && c.noise !== 0) throw new RangeError('noise applies to the oracle only; drop --noise with --model');
+  resolveSettings({ strategy: c.strategy, params: c.params, options: { temperature: c.temperature, block: c.block }, exact: !c.model && c.noise === 0 });
 }
 
 export function denoiserOf(c: SweepConfig): DenoiserSpec {

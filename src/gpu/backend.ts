@@ -1,16 +1,17 @@
 import { cpuBackend, type BatchRequest, type DecodeBackend } from '../engine/backend';
 import type { DecodeTrace } from '../engine/decode';
-import { GpuContext, GpuUnavailableError } from './device';
-import { GpuDecoder, GpuUnsupportedError, type GpuTimings } from './decoder';
-import { GPU_ORACLE_STRATEGY, GPU_STRATEGY } from './kernels';
+import { serialQueue } from '../engine/queue';
+import { getStrategy } from '../engine/strategies';
+import { GpuContext, GpuUnavailableError, isDeviceLost } from './device';
+import { GpuDecoder, GpuUnsupportedError, type GpuPlan, type GpuTimings } from './decoder';
 
 /**
  * The WebGPU decode backend: the oracle, statistics, selection and commit of every step run
- * in WGSL (src/gpu/decoder.ts), the tc-bound oracle strategy included (select_tcbound.wgsl).
- * What has no kernel (task families without a support or permutation oracle) runs on the CPU
- * engine instead, with the same results; `fallbacks` counts those.
+ * in WGSL (src/gpu/decoder.ts) for every strategy whose module declares a GPU descriptor. What
+ * has no kernel (a strategy without a descriptor, task families without a support or
+ * permutation oracle) runs on the CPU engine instead, with the same results; `fallbacks` counts those.
  *
- * tc-bound compares f32 total correlations with ε where the CPU uses f64: independence is
+ * The total-correlation bound rule compares f32 total correlations with ε where the CPU uses f64: independence is
  * decided exactly (integer test) and ties C = ε are accepted within 1e-5 bits, so the two differ
  * only when C falls strictly inside that tolerance above ε (see the shader).
  *
@@ -47,25 +48,29 @@ export function createWebgpuBackend(opts: { context?: GpuContext; allowCpuFallba
     return decoder;
   }
 
-  async function decodeChunk(request: BatchRequest, dec: GpuDecoder): Promise<DecodeTrace[]> {
+  async function decodeChunk(plan: GpuPlan, dec: GpuDecoder): Promise<DecodeTrace[]> {
     // Split batches whose largest buffers would exceed the device's binding limit.
     const limit = Math.min(dec.device.limits.maxStorageBufferBindingSize, dec.device.limits.maxBufferSize);
-    const need = GpuDecoder.bytesNeeded(request.samples);
-    if ((need.members > limit || need.rows > limit) && request.samples.length > 1) {
-      const half = Math.ceil(request.samples.length / 2);
-      const a = await decodeChunk({ ...request, samples: request.samples.slice(0, half) }, dec);
-      const b = await decodeChunk({ ...request, samples: request.samples.slice(half) }, dec);
+    const need = GpuDecoder.bytesNeeded(plan.samples);
+    if ((need.members > limit || need.rows > limit) && plan.B > 1) {
+      const half = Math.ceil(plan.B / 2);
+      const a = await decodeChunk(GpuDecoder.slicePlan(plan, 0, half), dec);
+      const b = await decodeChunk(GpuDecoder.slicePlan(plan, half, plan.B), dec);
       return [...a, ...b];
     }
-    return dec.decode(request);
+    return dec.decodePlan(plan);
   }
 
-  let queue: Promise<void> = Promise.resolve();
+  // One decode at a time: a decoder's buffers (and its staging buffer) are shared.
+  const queue = serialQueue();
 
   async function decodeNow(request: BatchRequest): Promise<DecodeTrace[]> {
+    if (request.samples.length === 0) return [];
     const dec = await decoderFor();
+    // Planned once (validation, GPU support); the plan serves every chunk and a retry.
+    let plan: GpuPlan;
     try {
-      dec.plan(request);
+      plan = dec.plan(request);
     } catch (e) {
       if (e instanceof GpuUnsupportedError && allowCpu) {
         fallbacks++;
@@ -73,12 +78,11 @@ export function createWebgpuBackend(opts: { context?: GpuContext; allowCpuFallba
       }
       throw e;
     }
-    const lossesBefore = context.losses;
     try {
-      return await decodeChunk(request, dec);
+      return await decodeChunk(plan, dec);
     } catch (e) {
       // A lost device rejects this batch; retry once on a fresh device.
-      if (context.losses > lossesBefore) return decodeChunk(request, await decoderFor());
+      if (isDeviceLost(e)) return decodeChunk(plan, await decoderFor());
       throw e;
     }
   }
@@ -92,13 +96,7 @@ export function createWebgpuBackend(opts: { context?: GpuContext; allowCpuFallba
       return fallbacks;
     },
     decode(request) {
-      // One decode at a time: a decoder's buffers (and its staging buffer) are shared.
-      const result = queue.then(() => decodeNow(request));
-      queue = result.then(
-        () => undefined,
-        () => undefined,
-      );
-      return result;
+      return queue.run(() => decodeNow(request));
     },
     async adapterDescription() {
       return (await context.get()).description;
@@ -123,9 +121,9 @@ export const webgpuBackend: DecodeBackend = {
   },
 };
 
-/** Whether a strategy has a GPU selection kernel; the others run on the CPU engine (a fallback). */
+/** Whether a strategy has a GPU descriptor; the others run on the CPU engine (a fallback). */
 export function hasGpuKernel(id: string): boolean {
-  return id in GPU_STRATEGY || id in GPU_ORACLE_STRATEGY;
+  return getStrategy(id).gpu !== undefined;
 }
 
 export { GpuUnavailableError, GpuUnsupportedError };

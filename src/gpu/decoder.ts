@@ -1,22 +1,18 @@
 import type { BatchRequest } from '../engine/backend';
 import { makeDenoiser } from '../engine/backend';
-import { pairwiseMI, recordCandidates, totalCorrelation, type DecodeTrace, type StepTrace } from '../engine/decode';
+import { assembleTrace, hostTheory, recordStepDetail, type DecodeTrace, type StepTrace, type TraceHeader } from '../engine/decode';
 import { PermutationDistribution, SupportDistribution } from '../engine/distribution';
+import { resolveDecode, type ResolvedDecode } from '../engine/options';
 import { rowProbabilities } from '../engine/stats';
-import { getStrategy, resolveParams, type StrategyParams } from '../engine/strategies';
-import { dreamTimesteps } from '../engine/strategies/common';
-import { dreamRevealFraction } from '../engine/strategies/schedules';
-import { remdmSchedule, remdmUnmaskProbability } from '../engine/strategies/remdm';
-import { getTask, type ScoreResult, type TaskSample } from '../engine/tasks';
+import type { GpuPlanContext, GpuStrategy } from '../engine/strategies/types';
+import type { TaskSample } from '../engine/tasks';
 import { MASK_ID, PAD_ID, VOCAB_SIZE } from '../engine/vocab';
 import { MODEL_CANVAS_LENGTH, MODEL_PROMPT_LENGTH } from '../engine/model-format';
-import { dispatch1d } from './device';
-import { GPU_ORACLE_STRATEGY, GPU_STRATEGY, INFO, NEVER, RV, SS, ST, THEORY_STORAGE_BUFFERS, WG, decodeKernels, packParams, type DecodeKernels, type GpuParams } from './kernels';
+import { dispatch1d, throwIfLost } from './device';
+import { GpuUnsupportedError } from './errors';
+import { DECODE_PARAMS, INFO, NEVER, RV, SS, ST, THEORY_STORAGE_BUFFERS, WG, decodePrograms, strategyPrograms, type DecodeParams } from './kernels';
 
-/** Why a request cannot run on the GPU (the backend then runs it on the CPU engine). */
-export class GpuUnsupportedError extends Error {
-  override name = 'GpuUnsupportedError';
-}
+export { GpuUnsupportedError };
 
 /** Where the time of the last decode went (for bench/gpu-vs-cpu.ts). */
 export interface GpuTimings {
@@ -65,31 +61,59 @@ type ModelForward = ReturnType<GpuLogitsModel['gpuForward']>;
 const MAX_LOG_TABLE = 1 << 22;
 const USAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 
-interface Plan {
+/** A checked request, ready to run: made once by plan(), reused for every chunk of a batch. */
+export interface GpuPlan {
   samples: readonly TaskSample[];
   B: number;
   L: number;
-  params: StrategyParams;
-  strategyId: string;
-  strategyNum: number;
-  temperature: number;
-  blockLength: number;
-  blockCount: number;
-  record: 'summary' | 'full';
-  theory: boolean;
-  maxSteps: number;
+  /** The validated settings (engine/options.ts resolveDecode). */
+  d: ResolvedDecode;
+  gpu: GpuStrategy;
   noise: number;
-  seed: number;
   denoiserId: string;
   /** The neural denoiser in place of the oracle, or null. */
   model: GpuLogitsModel | null;
 }
 
+/** Buffers of one decode, by the names the programs bind. */
+type Buffers = Record<string, GPUBuffer>;
+
+/** What upload() put on the device. */
+interface Uploaded {
+  bufs: Buffers;
+  totalMembers: number;
+  anyPerm: boolean;
+  /** Rows are logits (noise or a model), not oracle weights. */
+  logits: boolean;
+  schedSteps: number;
+  /** The initial per-sequence state (also the host's view of it before the first step). */
+  state: Uint32Array;
+}
+
+/** What bind() prepared: the commands of one step, and of its theory. */
+interface Bound {
+  encodeStep(pass: GPUComputePassEncoder): void;
+  /** Step-through theory in the theory kernels, or null (host fallback or none). */
+  encodeTheory: ((pass: GPUComputePassEncoder) => void) | null;
+  dispatchesPerStep: number;
+  bytesPerStep: number;
+}
+
+/** Counters of one decode (GpuTimings). */
+interface Counters {
+  kernelNs: bigint;
+  readbackMs: number;
+  submits: number;
+  readbacks: number;
+  steps: number;
+}
+
 /**
- * Runs batches of oracle decodes on one device. Buffers grow to the largest batch seen and are
- * reused; pipelines come from the per-device cache. Benchmark mode ('summary') encodes many
- * steps per submit and reads back only a small state array between chunks; step-through
- * ('full') reads each step's statistics back to build the same trace as the CPU engine.
+ * Runs batches of decodes on one device, in named phases: plan (validate once), upload (the
+ * batch's oracle data and the strategy's tables), bind (programs and bind groups by name),
+ * encode a step, run (step-through or benchmark chunks), read back, assemble traces (the
+ * engine's assembleTrace, as the CPU). Buffers grow to the largest batch seen and are reused;
+ * pipelines come from the per-device cache.
  */
 export class GpuDecoder {
   private readonly buffers = new Map<string, GPUBuffer>();
@@ -121,14 +145,16 @@ export class GpuDecoder {
     return b;
   }
 
-  private write(name: string, data: ArrayBufferView, usage?: number): GPUBuffer {
-    const b = this.buffer(name, data.byteLength, usage);
-    this.device.queue.writeBuffer(b, 0, data.buffer, data.byteOffset, data.byteLength);
+  private write(name: string, data: ArrayBufferView | ArrayBuffer, usage?: number): GPUBuffer {
+    const view = data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+    const b = this.buffer(name, view.byteLength, usage);
+    this.device.queue.writeBuffer(b, 0, view.buffer, view.byteOffset, view.byteLength);
     return b;
   }
 
-  /** Copies several buffer ranges into one staging buffer, maps it once, returns the pieces. */
-  private async readBack(parts: { buf: GPUBuffer; bytes: number }[]): Promise<ArrayBuffer[]> {
+  /** Read back: copies several buffer ranges into one staging buffer, maps it once. */
+  private async readBack(parts: { buf: GPUBuffer; bytes: number }[], c?: Counters): Promise<ArrayBuffer[]> {
+    const t0 = performance.now();
     const total = parts.reduce((a, p) => a + Math.ceil(p.bytes / 4) * 4, 0);
     const staging = this.buffer('staging', total, GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ);
     const enc = this.device.createCommandEncoder();
@@ -139,8 +165,9 @@ export class GpuDecoder {
       off += n;
     }
     this.device.queue.submit([enc.finish()]);
-    await staging.mapAsync(GPUMapMode.READ, 0, Math.max(16, Math.ceil(total / 16) * 16));
-    const range = staging.getMappedRange(0, Math.max(16, Math.ceil(total / 16) * 16));
+    const mapped = Math.max(16, Math.ceil(total / 16) * 16);
+    await throwIfLost(this.device, staging.mapAsync(GPUMapMode.READ, 0, mapped));
+    const range = staging.getMappedRange(0, mapped);
     const out: ArrayBuffer[] = [];
     off = 0;
     for (const p of parts) {
@@ -149,25 +176,25 @@ export class GpuDecoder {
       off += n;
     }
     staging.unmap();
+    if (c) {
+      c.readbackMs += performance.now() - t0;
+      c.readbacks++;
+    }
     return out;
   }
 
-  plan(request: BatchRequest, model: GpuLogitsModel | null = null): Plan {
+  // ---- phase 1: plan ------------------------------------------------------------------------
+
+  /** Checks a request once (resolveDecode plus what the GPU can run); throws GpuUnsupportedError for CPU-only work. */
+  plan(request: BatchRequest, model: GpuLogitsModel | null = null): GpuPlan {
     const { samples, options } = request;
     const L = samples[0].canvasLength;
     if (samples.some((s) => s.canvasLength !== L)) throw new Error('a batch must share one canvas length');
-    const def = getStrategy(request.strategy);
-    const params = resolveParams(def, request.params);
-    const temperature = options.temperature ?? 0;
-    if (!(temperature >= 0 && Number.isFinite(temperature))) throw new RangeError(`temperature must be >= 0, got ${temperature}`);
-    const blockLength = options.block && options.block > 0 ? options.block : L;
-    if (!Number.isInteger(blockLength)) throw new RangeError(`block must be an integer, got ${options.block}`);
-    if (blockLength !== L && !def.blocks) throw new RangeError(`strategy ${def.id} does not use semi-AR blocks; drop --block`);
     if (request.denoiser.kind === 'model' && !model) throw new GpuUnsupportedError('model denoisers need a GPU-resident model (GpuDecoder.decode(request, model))');
     const exact = !model && request.denoiser.noise === 0;
-    if (def.oracleOnly && !exact) throw new RangeError(`strategy ${def.id} needs the exact oracle (no noise, no model)`);
-    const strategyNum = GPU_STRATEGY[def.id] ?? GPU_ORACLE_STRATEGY[def.id];
-    if (strategyNum === undefined) throw new GpuUnsupportedError(`strategy ${def.id} has no GPU kernel`);
+    const d = resolveDecode({ strategy: request.strategy, params: request.params, options, canvasLength: L, exact });
+    const gpu = d.strategy.gpu;
+    if (!gpu) throw new GpuUnsupportedError(`strategy ${d.strategy.id} has no GPU kernel (no GPU descriptor in its module); it runs on the CPU engine`);
     for (const s of model ? [] : samples) {
       if (!(s.truth instanceof SupportDistribution) && !(s.truth instanceof PermutationDistribution)) {
         throw new GpuUnsupportedError(`task ${s.task}: its true distribution has no GPU oracle`);
@@ -177,25 +204,22 @@ export class GpuDecoder {
       throw new RangeError(`the model takes prompts of up to ${MODEL_PROMPT_LENGTH} and canvases of up to ${MODEL_CANVAS_LENGTH} tokens`);
     }
     if (L > 1024) throw new GpuUnsupportedError(`canvas length ${L} is above the GPU selection kernel's 1024`);
-    const record = options.record ?? 'summary';
     return {
       samples,
       B: samples.length,
       L,
-      params,
-      strategyId: def.id,
-      strategyNum,
-      temperature,
-      blockLength,
-      blockCount: Math.ceil(L / blockLength),
-      record,
-      theory: (options.theory ?? record === 'full') && exact,
-      maxSteps: options.maxSteps ?? Math.max(1024, 8 * L),
+      d,
+      gpu,
       noise: model ? 0 : request.denoiser.noise,
-      seed: options.seed,
       denoiserId: model ? model.id : makeDenoiser(request.denoiser, options.seed).id,
       model,
     };
+  }
+
+  /** The same plan for a slice of its samples (the backend splits batches that exceed limits). */
+  static slicePlan(plan: GpuPlan, from: number, to: number): GpuPlan {
+    const samples = plan.samples.slice(from, to);
+    return { ...plan, samples, B: samples.length };
   }
 
   /** Bytes the batch needs in its largest buffers (the backend splits batches that exceed limits). */
@@ -210,27 +234,20 @@ export class GpuDecoder {
   /** Decodes a batch; with `model`, the model's logits replace the oracle's rows every step. */
   async decode(request: BatchRequest, model: GpuLogitsModel | null = null): Promise<DecodeTrace[]> {
     if (request.samples.length === 0) return [];
-    const plan = this.plan(request, model);
-    // Validation and memory errors would otherwise only show up as wrong tokens.
-    this.device.pushErrorScope('out-of-memory');
-    this.device.pushErrorScope('validation');
-    let out: DecodeTrace[] | null = null;
-    let failure: unknown = null;
-    let forward: ModelForward | null = null;
-    try {
-      forward = model ? this.modelForward(plan, model) : null;
-      out = await this.run(plan, undefined, forward);
-    } catch (e) {
-      failure = e;
-    } finally {
-      forward?.dispose();
-    }
-    const validation = await this.device.popErrorScope();
-    const oom = await this.device.popErrorScope();
-    const gpuError = validation ?? oom;
-    if (gpuError) throw new Error(`WebGPU error during decode: ${gpuError.message}`, { cause: failure ?? undefined });
-    if (failure !== null || !out) throw failure;
-    return out;
+    return this.decodePlan(this.plan(request, model));
+  }
+
+  /** Decodes a planned batch (validation and memory errors surface as errors, not wrong tokens). */
+  async decodePlan(plan: GpuPlan): Promise<DecodeTrace[]> {
+    if (plan.B === 0) return [];
+    return this.withErrorScopes('decode', async () => {
+      const forward = plan.model ? this.modelForward(plan, plan.model) : null;
+      try {
+        return await this.run(plan, forward);
+      } finally {
+        forward?.dispose();
+      }
+    });
   }
 
   /**
@@ -239,18 +256,48 @@ export class GpuDecoder {
    */
   async probe(request: BatchRequest, canvases: Int32Array, steps: readonly number[]): Promise<ProbeResult> {
     const plan = this.plan(request);
+    return this.withErrorScopes('probe', async () => {
+      const up = this.upload(plan);
+      const bound = this.bind(plan, up, null);
+      for (let b = 0; b < plan.B; b++) up.state[b * ST.stride + ST.step] = steps[b];
+      this.write('state', up.state);
+      this.write('canvas', canvases);
+      this.submit((pass) => bound.encodeStep(pass));
+      const { B, L } = plan;
+      const V = VOCAB_SIZE;
+      const [hB, lB, sB, cB] = await this.readBack([
+        { buf: up.bufs.hist, bytes: B * L * V * 4 },
+        { buf: up.bufs.logits, bytes: up.logits ? B * L * V * 4 : 4 },
+        { buf: up.bufs.stats, bytes: B * L * SS.stride * 4 },
+        { buf: up.bufs.canvas, bytes: B * L * 4 },
+      ]);
+      return { weights: new Uint32Array(hB), logits: up.logits ? new Float32Array(lB) : null, stats: new Float32Array(sB), canvasAfter: new Int32Array(cB) };
+    });
+  }
+
+  private async withErrorScopes<T>(what: string, body: () => Promise<T>): Promise<T> {
+    this.device.pushErrorScope('out-of-memory');
     this.device.pushErrorScope('validation');
-    const out = (await this.run(plan, { canvases, steps })) as unknown as ProbeResult;
-    const e = await this.device.popErrorScope();
-    if (e) throw new Error(`WebGPU error during probe: ${e.message}`);
-    return out;
+    let out: T | undefined;
+    let failure: unknown = null;
+    try {
+      out = await body();
+    } catch (e) {
+      failure = e;
+    }
+    const validation = await this.device.popErrorScope();
+    const oom = await this.device.popErrorScope();
+    const gpuError = validation ?? oom;
+    if (gpuError) throw new Error(`WebGPU error during ${what}: ${gpuError.message}`, { cause: failure ?? undefined });
+    if (failure !== null) throw failure;
+    return out as T;
   }
 
   /**
-   * The model's forward pass over this decoder's canvas and logits buffers (sized here as run()
+   * The model's forward pass over this decoder's canvas and logits buffers (sized here as upload()
    * will find them). Bind groups are built once per decode; each step only records dispatches.
    */
-  private modelForward(plan: Plan, model: GpuLogitsModel): ModelForward {
+  private modelForward(plan: GpuPlan, model: GpuLogitsModel): ModelForward {
     const { B, L, samples } = plan;
     const prompts = new Int32Array(B * MODEL_PROMPT_LENGTH).fill(PAD_ID);
     samples.forEach((s, b) => prompts.set(s.prompt, b * MODEL_PROMPT_LENGTH));
@@ -264,14 +311,16 @@ export class GpuDecoder {
     });
   }
 
-  private async run(plan: Plan, probe?: { canvases: Int32Array; steps: readonly number[] }, forward: ModelForward | null = null): Promise<DecodeTrace[]> {
-    const started = performance.now();
-    const { device } = this;
-    const { B, L, samples, params } = plan;
-    const V = VOCAB_SIZE;
-    const W = Math.ceil(L / 4);
+  private context(plan: GpuPlan, totalMembers: number): GpuPlanContext {
+    return { batch: plan.B, canvasLength: plan.L, blockLength: plan.d.blockLength, blockCount: plan.d.blockCount, totalMembers };
+  }
 
-    // ---- upload the batch: per-sequence info, support members (4 tokens per word), permutations
+  // ---- phase 2: upload ----------------------------------------------------------------------
+
+  /** The batch's oracle data (support members 4 tokens per word, permutations) as arrays. */
+  private oracleArrays(plan: GpuPlan) {
+    const { B, L, samples } = plan;
+    const W = Math.ceil(L / 4);
     const info = new Uint32Array(B * INFO.stride);
     const perm = new Int32Array(B * 3 * L);
     let totalMembers = 0;
@@ -311,416 +360,333 @@ export class GpuDecoder {
         p.items.forEach((t, j) => (perm[base + 2 * L + j] = t));
       }
     });
-    const anyPerm = !plan.model && samples.some((s) => s.truth instanceof PermutationDistribution);
     const logTableSize = maxTotal + 1 <= MAX_LOG_TABLE ? maxTotal + 1 : 0;
     const lnTable = new Float32Array(Math.max(1, logTableSize));
     for (let i = 1; i < logTableSize; i++) lnTable[i] = Math.fround(Math.log(i));
+    const anyPerm = !plan.model && samples.some((s) => s.truth instanceof PermutationDistribution);
+    return { info, perm, members, memberWeight, memberSeq, lnTable, logTableSize, totalMembers, anyPerm, W };
+  }
 
-    // ---- schedules, computed on the host in f32 exactly as the CPU strategies do
-    const def = getStrategy(plan.strategyId);
-    let schedSteps = 0;
-    let sched = new Float32Array(2);
-    if (def.id.startsWith('dream-')) {
-      schedSteps = params.steps > 0 ? params.steps : L;
-      const t = dreamTimesteps(schedSteps);
-      sched = new Float32Array(2 * schedSteps);
-      for (let i = 0; i + 1 < schedSteps; i++) sched[2 * i] = dreamRevealFraction(t, i);
-    } else if (def.id === 'maskgit-cosine') {
-      schedSteps = params.steps;
-      const tc = Math.fround(params.choiceTemperature);
-      sched = new Float32Array(2 * schedSteps);
-      for (let i = 0; i + 1 < schedSteps; i++) {
-        const ratio = Math.fround((i + 1) / schedSteps);
-        sched[2 * i] = Math.fround(tc * Math.fround(1 - ratio));
-        sched[2 * i + 1] = Math.floor(L * Math.cos((Math.PI / 2) * ratio));
-      }
-    } else if (def.id.startsWith('remdm-')) {
-      // Per step: sigma (cap, rescale) or the mean sigma (conf), and the unmasking probability.
-      schedSteps = params.steps > 0 ? params.steps : L;
-      const eta = Math.fround(params.eta);
-      sched = new Float32Array(2 * schedSteps);
-      for (let i = 0; i + 1 < schedSteps; i++) {
-        const { alphaT, alphaS, sigmaMax } = remdmSchedule(i, schedSteps);
-        const sigma = def.id === 'remdm-rescale' ? Math.fround(eta * sigmaMax) : Math.min(eta, sigmaMax);
-        sched[2 * i] = sigma;
-        sched[2 * i + 1] = remdmUnmaskProbability(alphaT, alphaS, def.id === 'remdm-conf' ? 0 : sigma);
-      }
-    }
-    const isTopk = def.id.startsWith('topk-');
-    const gp: GpuParams = {
+  /** Puts the batch, the strategy's uniforms, schedule and scratch, and the initial state on the device. */
+  private upload(plan: GpuPlan): Uploaded {
+    const { B, L, d, gpu } = plan;
+    const V = VOCAB_SIZE;
+    const o = this.oracleArrays(plan);
+    const ctx = this.context(plan, o.totalMembers);
+    const sched = gpu.schedule?.(d.params, ctx) ?? { steps: 0, table: new Float32Array(2) };
+    const params: DecodeParams = {
       batch: B,
-      seed: plan.seed >>> 0,
-      blockLength: plan.blockLength,
-      blockCount: plan.blockCount,
-      maxSteps: plan.maxSteps,
-      k: params.k ?? 0,
-      perBlock: isTopk && params.steps > 0 ? Math.max(1, Math.round(params.steps / plan.blockCount)) : 0,
-      schedSteps,
-      temperature: plan.temperature,
-      invT: plan.temperature > 0 ? Math.fround(1 / plan.temperature) : 0,
+      seed: d.seed >>> 0,
+      block_length: d.blockLength,
+      max_steps: d.maxSteps,
+      sched_steps: sched.steps,
+      temperature: d.temperature,
+      inv_t: d.temperature > 0 ? Math.fround(1 / d.temperature) : 0,
       sigma: plan.noise,
-      threshold: Math.fround(def.id === 'klass' ? params.confThreshold : (params.threshold ?? 0)),
-      factor: Math.fround(params.factor ?? 0),
-      // tc-bound: the CPU's threshold ε + 1e-12 (select_tcbound.wgsl); EB: its budget γ.
-      gamma: Math.fround(def.id === 'tc-bound' ? params.epsilon + 1e-12 : (params.gamma ?? 0)),
-      algTemp: Math.fround(params.algTemp ?? 0),
-      klThreshold: Math.fround(params.klThreshold ?? 0),
-      logTableSize,
-      totalMembers,
-      history: params.history ?? 0,
-      memberWords: W,
+      log_table_size: o.logTableSize,
+      total_members: o.totalMembers,
+      member_words: o.W,
     };
-
     const state = new Uint32Array(B * ST.stride);
     for (let b = 0; b < B; b++) state[b * ST.stride + ST.blockIndex] = NEVER;
     const reveal = new Uint32Array(B * L * RV.stride);
     for (let i = 0; i < B * L; i++) reveal[i * RV.stride + RV.step] = NEVER;
-    const isKlass = def.id === 'klass';
-    const isRemask = def.id.startsWith('remdm-');
-    const isTcBound = def.id === 'tc-bound';
-
-    const bufs = {
-      params: this.write('params', new Uint8Array(packParams(gp)), GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST),
-      info: this.write('info', info),
-      perm: this.write('perm', perm),
-      members: this.write('members', members),
-      memberWeight: this.write('memberWeight', memberWeight),
-      memberSeq: this.write('memberSeq', memberSeq),
-      lnTable: this.write('lnTable', lnTable),
-      sched: this.write('sched', sched),
+    const aux = gpu.aux?.(ctx) ?? { words: 4, fill: 0 };
+    const logits = plan.noise > 0 || plan.model !== null;
+    const uniform = GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST;
+    const { uniforms } = strategyPrograms(d.strategy, L, V, { logits });
+    const bufs: Buffers = {
+      params: this.write('params', DECODE_PARAMS.pack(params), uniform),
+      info: this.write('info', o.info),
+      perm: this.write('perm', o.perm),
+      members: this.write('members', o.members),
+      member_weight: this.write('member_weight', o.memberWeight),
+      member_seq: this.write('member_seq', o.memberSeq),
+      ln_table: this.write('ln_table', o.lnTable),
+      sched: this.write('sched', sched.table),
       state: this.write('state', state),
       canvas: this.write('canvas', new Int32Array(B * L)),
       reveal: this.write('reveal', reveal),
-      mis: this.buffer('mis', totalMembers * 4),
-      minMis: this.buffer('minMis', B * 4),
+      mis: this.buffer('mis', o.totalMembers * 4),
+      min_mis: this.buffer('min_mis', B * 4),
       hist: this.buffer('hist', B * L * V * 4),
-      logits: this.buffer('logits', plan.noise > 0 || plan.model ? B * L * V * 4 : 16),
+      logits: this.buffer('logits', logits ? B * L * V * 4 : 16),
       stats: this.buffer('stats', B * L * SS.stride * 4),
-      prev: this.buffer('prev', isKlass ? B * L * V * 4 : 16),
-      // KLASS: run of stable steps (NEVER = no previous row); ReMDM: confidence at reveal;
-      // tc-bound: the count per sequence, then 4 scratch words per support member.
-      aux: this.write('aux', new Uint32Array(isKlass || isRemask ? B * L : isTcBound ? B + 4 * totalMembers : 4).fill(isKlass ? NEVER : 0)),
+      aux: this.write('aux', new Uint32Array(aux.words).fill(aux.fill)),
     };
-    const logits = plan.noise > 0 || plan.model !== null;
-    const gpuTheory = plan.theory && plan.record === 'full' && device.limits.maxStorageBuffersPerShaderStage >= THEORY_STORAGE_BUFFERS;
-    const theoryBufs = gpuTheory
-      ? {
-          canvasPrev: this.buffer('canvasPrev', B * L * 4),
-          theory: this.buffer('theory', B * 4 * 4),
-          mi: this.buffer('mi', B * L * L * 4),
-        }
-      : null;
-    const k: DecodeKernels = decodeKernels(L, V, { logits, strategy: plan.strategyNum });
-    const pred = logits ? bufs.logits : bufs.hist;
-    const groups = {
-      init: k.oracleInit.bindGroup(device, [bufs.params, bufs.state, bufs.minMis, bufs.hist, bufs.canvas]),
-      mismatch: k.oracleMismatch.bindGroup(device, [bufs.params, bufs.members, bufs.memberSeq, bufs.canvas, bufs.state, bufs.mis, bufs.minMis]),
-      hist: k.oracleHist.bindGroup(device, [bufs.params, bufs.members, bufs.memberSeq, bufs.memberWeight, bufs.state, bufs.mis, bufs.minMis, bufs.hist, bufs.canvas]),
-      perm: k.oraclePerm.bindGroup(device, [bufs.params, bufs.info, bufs.perm, bufs.canvas, bufs.state, bufs.hist]),
-      noise: plan.noise > 0 ? k.noise.bindGroup(device, [bufs.params, bufs.info, bufs.state, bufs.hist, bufs.logits, bufs.canvas]) : null,
-      stats: k.stats.bindGroup(device, [bufs.params, bufs.info, bufs.canvas, bufs.state, pred, bufs.lnTable, bufs.stats]),
-      klass: isKlass ? k.klass.bindGroup(device, [bufs.params, bufs.canvas, bufs.state, pred, bufs.prev, bufs.aux]) : null,
-      select: k.select.bindGroup(device, [bufs.params, bufs.info, bufs.canvas, bufs.state, bufs.stats, bufs.reveal, bufs.sched, bufs.aux]),
-      tcBound: isTcBound
-        ? k.selectTcBound.bindGroup(device, [bufs.params, bufs.info, bufs.canvas, bufs.stats, bufs.members, bufs.memberWeight, bufs.mis, bufs.perm, bufs.aux])
-        : null,
-    };
-    const theoryGroups = theoryBufs
-      ? {
-          set: k.theorySet.bindGroup(device, [bufs.params, bufs.info, bufs.members, bufs.memberWeight, bufs.mis, bufs.minMis, bufs.hist, theoryBufs.canvasPrev, bufs.canvas, bufs.perm, theoryBufs.theory]),
-          pairs: k.theoryPairs.bindGroup(device, [bufs.params, bufs.info, bufs.members, bufs.memberWeight, bufs.mis, bufs.minMis, bufs.hist, theoryBufs.canvasPrev, bufs.perm, theoryBufs.mi]),
-        }
-      : null;
-    const pipes = {
-      init: k.oracleInit.pipeline(device),
-      mismatch: k.oracleMismatch.pipeline(device),
-      hist: k.oracleHist.pipeline(device),
-      perm: k.oraclePerm.pipeline(device),
-      noise: k.noise.pipeline(device),
-      stats: k.stats.pipeline(device),
-      klass: k.klass.pipeline(device),
-      select: k.select.pipeline(device),
-      tcBound: isTcBound ? k.selectTcBound.pipeline(device) : null,
-    };
+    if (uniforms) bufs.strategyParams = this.write('strategyParams', uniforms.pack(gpu.uniformValues?.(d.params, ctx) ?? {}), uniform);
+    for (const [name, words] of Object.entries(gpu.prepass?.scratch ?? {})) bufs[name] = this.buffer(`scratch:${name}`, words(ctx) * 4);
+    bufs.pred = logits ? bufs.logits : bufs.hist;
+    return { bufs, totalMembers: o.totalMembers, anyPerm: o.anyPerm, logits, schedSteps: sched.steps, state };
+  }
+
+  // ---- phase 3: bind ------------------------------------------------------------------------
+
+  /** Programs, pipelines and bind groups by name; the commands of one step. */
+  private bind(plan: GpuPlan, up: Uploaded, forward: ModelForward | null): Bound {
+    const { device } = this;
+    const { B, L, gpu } = plan;
+    const V = VOCAB_SIZE;
+    const { bufs, totalMembers, anyPerm, logits } = up;
+    const k = decodePrograms(L, V, { logits });
+    const sp = strategyPrograms(plan.d.strategy, L, V, { logits });
     const anySupport = totalMembers > 0;
-    const encodeStep = (pass: GPUComputePassEncoder) => {
-      const run = (p: GPUComputePipeline, g: GPUBindGroup, count: number) => {
-        pass.setPipeline(p);
-        pass.setBindGroup(0, g);
-        dispatch1d(pass, count, WG);
-      };
-      forward?.encode(pass);
-      if (anySupport) {
-        run(pipes.init, groups.init, B * L);
-        run(pipes.mismatch, groups.mismatch, totalMembers);
-        run(pipes.hist, groups.hist, totalMembers);
-      }
-      if (anyPerm) run(pipes.perm, groups.perm, B * L);
-      if (groups.noise) run(pipes.noise, groups.noise, B * L);
-      run(pipes.stats, groups.stats, B * L);
-      if (groups.klass) run(pipes.klass, groups.klass, B * L);
-      const x = Math.min(B, 65535);
-      if (groups.tcBound) {
-        // One workgroup per sequence, as select.wgsl, which reads the count it leaves in aux.
-        pass.setPipeline(pipes.tcBound!);
-        pass.setBindGroup(0, groups.tcBound);
-        pass.dispatchWorkgroups(x, Math.ceil(B / x));
-      }
-      pass.setPipeline(pipes.select);
-      pass.setBindGroup(0, groups.select);
-      pass.dispatchWorkgroups(x, Math.ceil(B / x));
+    const perSequence = (n: number): [number, number] => [Math.min(n, 65535), Math.ceil(n / Math.min(n, 65535))];
+    // [program, dispatch]: 1-D over `count` threads, or one workgroup per sequence.
+    type Item = { pipe: GPUComputePipeline; group: GPUBindGroup; threads?: number };
+    const item = (p: { pipeline(d: GPUDevice): GPUComputePipeline; bindGroup(d: GPUDevice, b: Buffers): GPUBindGroup }, threads?: number): Item => ({
+      pipe: p.pipeline(device),
+      group: p.bindGroup(device, bufs),
+      threads,
+    });
+    const items: Item[] = [];
+    if (anySupport) items.push(item(k.oracleInit, B * L), item(k.oracleMismatch, totalMembers), item(k.oracleHist, totalMembers));
+    if (anyPerm) items.push(item(k.oraclePerm, B * L));
+    if (plan.noise > 0) items.push(item(k.noise, B * L));
+    items.push(item(k.stats, B * L));
+    if (sp.prepass) items.push(item(sp.prepass, gpu.prepass!.dispatch === 'positions' ? B * L : undefined));
+    items.push(item(sp.select));
+    const run = (pass: GPUComputePassEncoder, it: Item) => {
+      pass.setPipeline(it.pipe);
+      pass.setBindGroup(0, it.group);
+      if (it.threads !== undefined) dispatch1d(pass, it.threads, WG);
+      else pass.dispatchWorkgroups(...perSequence(B));
     };
-    const dispatchesPerStep = (anySupport ? 3 : 0) + (anyPerm ? 1 : 0) + (plan.noise > 0 ? 1 : 0) + 1 + (isKlass ? 1 : 0) + (isTcBound ? 1 : 0) + 1;
-    // Bytes touched per step (rough): rows written and read, members scanned, small arrays.
-    const bytesPerStep =
-      (anySupport ? totalMembers * W * 4 * 2 + B * L * V * 4 * 2 : 0) + (anyPerm ? B * L * V * 4 : 0) +
-      (logits ? B * L * V * 8 : 0) + B * L * V * 4 + (isKlass ? B * L * V * 8 : 0) + B * L * (SS.stride + RV.stride + 2) * 4;
-
-    // ---- timestamps: one begin/end pair per submitted chunk
-    const useTs = this.hasTimestamps && plan.record === 'summary';
-    if (useTs && !this.querySet) this.querySet = device.createQuerySet({ type: 'timestamp', count: 2 });
-    const tsResolve = useTs ? this.buffer('tsResolve', 16, GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC) : null;
-    let kernelNs = 0n;
-    let readbackMs = 0;
-    let submits = 0;
-    let readbacks = 0;
-
-    if (probe) {
-      for (let b = 0; b < B; b++) state[b * ST.stride + ST.step] = probe.steps[b];
-      this.write('state', state);
-      this.write('canvas', probe.canvases);
-      const enc = device.createCommandEncoder();
-      const pass = enc.beginComputePass();
-      encodeStep(pass);
-      pass.end();
-      device.queue.submit([enc.finish()]);
-      const [hB, lB, sB, cB] = await this.readBack([
-        { buf: bufs.hist, bytes: B * L * V * 4 },
-        { buf: bufs.logits, bytes: logits ? B * L * V * 4 : 4 },
-        { buf: bufs.stats, bytes: B * L * SS.stride * 4 },
-        { buf: bufs.canvas, bytes: B * L * 4 },
-      ]);
-      const result: ProbeResult = {
-        weights: new Uint32Array(hB),
-        logits: logits ? new Float32Array(lB) : null,
-        stats: new Float32Array(sB),
-        canvasAfter: new Int32Array(cB),
+    const gpuTheory = plan.d.theory && plan.d.record === 'full' && device.limits.maxStorageBuffersPerShaderStage >= THEORY_STORAGE_BUFFERS;
+    let encodeTheory: Bound['encodeTheory'] = null;
+    if (gpuTheory) {
+      bufs.canvas_prev = this.buffer('canvas_prev', B * L * 4);
+      bufs.theory = this.buffer('theory', B * 4 * 4);
+      bufs.mi = this.buffer('mi', B * L * L * 4);
+      const set = item(k.theorySet);
+      const pairs = item(k.theoryPairs, B * L * L);
+      encodeTheory = (pass) => {
+        // Theory of the step just taken: from the canvas before it and the oracle rows.
+        pass.setPipeline(set.pipe);
+        pass.setBindGroup(0, set.group);
+        pass.dispatchWorkgroups(B);
+        run(pass, pairs);
       };
-      return result as unknown as DecodeTrace[];
     }
+    const rows = B * L * V * 4;
+    return {
+      encodeStep(pass) {
+        forward?.encode(pass);
+        for (const it of items) run(pass, it);
+      },
+      encodeTheory,
+      dispatchesPerStep: items.length,
+      // Bytes touched per step (rough): rows written and read, members scanned, small arrays.
+      bytesPerStep:
+        (anySupport ? totalMembers * Math.ceil(L / 4) * 4 * 2 + rows * 2 : 0) + (anyPerm ? rows : 0) + (logits ? rows * 2 : 0) + rows +
+        (gpu.prepass?.predRow ? rows * 2 : 0) + B * L * (SS.stride + RV.stride + 2) * 4,
+    };
+  }
 
-    const traces: StepTrace[][] = samples.map(() => []);
+  /** Encodes one compute pass and submits it. */
+  private submit(encode: (pass: GPUComputePassEncoder) => void, before?: (enc: GPUCommandEncoder) => void, passDesc?: GPUComputePassDescriptor, after?: (enc: GPUCommandEncoder) => void): void {
+    const enc = this.device.createCommandEncoder();
+    before?.(enc);
+    const pass = enc.beginComputePass(passDesc);
+    encode(pass);
+    pass.end();
+    after?.(enc);
+    this.device.queue.submit([enc.finish()]);
+  }
+
+  // ---- phase 4: run -------------------------------------------------------------------------
+
+  private async run(plan: GpuPlan, forward: ModelForward | null): Promise<DecodeTrace[]> {
+    const started = performance.now();
+    const up = this.upload(plan);
+    const bound = this.bind(plan, up, forward);
+    const c: Counters = { kernelNs: 0n, readbackMs: 0, submits: 0, readbacks: 0, steps: 0 };
+    const useTs = this.hasTimestamps && plan.d.record === 'summary';
+    const full = plan.d.record === 'full' ? await this.runFull(plan, up, bound, c) : null;
+    const state = full ? full.state : await this.runSummary(plan, up, bound, c, useTs);
+    const [cvB, rvB] = await this.readBack(
+      [
+        { buf: up.bufs.canvas, bytes: plan.B * plan.L * 4 },
+        { buf: up.bufs.reveal, bytes: plan.B * plan.L * RV.stride * 4 },
+      ],
+      c,
+    );
+    const out = this.assemble(plan, state, new Int32Array(cvB), new Uint32Array(rvB), full?.traces ?? null);
+    this.lastTimings = {
+      kernelMs: useTs ? Number(c.kernelNs) / 1e6 : null,
+      readbackMs: c.readbackMs,
+      wallMs: performance.now() - started,
+      submits: c.submits,
+      readbacks: c.readbacks,
+      steps: c.steps,
+      bytesPerStep: bound.bytesPerStep,
+      dispatchesPerStep: bound.dispatchesPerStep,
+      theoryOnGpu: bound.encodeTheory !== null,
+    };
+    return out;
+  }
+
+  /** Step-through: one step per submit; reads back what the page shows and builds each step's trace. */
+  private async runFull(plan: GpuPlan, up: Uploaded, bound: Bound, c: Counters): Promise<{ traces: StepTrace[][]; state: Uint32Array }> {
+    const { B, L } = plan;
+    const { bufs } = up;
+    const traces: StepTrace[][] = plan.samples.map(() => []);
     const bounds = new Float64Array(B);
-    let stepsRun = 0;
-    let stateNow = state;
-    let canvasNow = new Int32Array(B * L);
-
-    if (plan.record === 'full') {
-      // Step-through: one step per submit, read back what the page shows.
-      for (;;) {
-        const enc = device.createCommandEncoder();
-        if (theoryBufs) enc.copyBufferToBuffer(bufs.canvas, 0, theoryBufs.canvasPrev, 0, B * L * 4);
-        const pass = enc.beginComputePass();
-        encodeStep(pass);
-        if (theoryGroups) {
-          // Theory of the step just taken: from the canvas before it and the oracle rows.
-          pass.setPipeline(k.theorySet.pipeline(device));
-          pass.setBindGroup(0, theoryGroups.set);
-          pass.dispatchWorkgroups(B);
-          pass.setPipeline(k.theoryPairs.pipeline(device));
-          pass.setBindGroup(0, theoryGroups.pairs);
-          dispatch1d(pass, B * L * L, WG);
-        }
-        pass.end();
-        device.queue.submit([enc.finish()]);
-        submits++;
-        const t0 = performance.now();
-        const parts = [
-          { buf: bufs.state, bytes: B * ST.stride * 4 },
-          { buf: bufs.canvas, bytes: B * L * 4 },
-          { buf: bufs.stats, bytes: B * L * SS.stride * 4 },
-          { buf: bufs.reveal, bytes: B * L * RV.stride * 4 },
-          { buf: pred, bytes: B * L * V * 4 },
-        ];
-        if (theoryBufs) parts.push({ buf: theoryBufs.theory, bytes: B * 16 }, { buf: theoryBufs.mi, bytes: B * L * L * 4 });
-        const [stB, cvB, ssB, rvB, prB, thB, miB] = await this.readBack(parts);
-        const th = thB ? new Float32Array(thB) : null;
-        const miAll = miB ? new Float32Array(miB) : null;
-        readbackMs += performance.now() - t0;
-        readbacks++;
-        stepsRun++;
-        const st = new Uint32Array(stB);
-        const cv = new Int32Array(cvB);
-        const ss = new Float32Array(ssB);
-        const ssU = new Uint32Array(ssB);
-        const rv = new Uint32Array(rvB);
-        const rows = logits ? new Float32Array(prB) : Float32Array.from(new Uint32Array(prB));
-        for (let b = 0; b < B; b++) {
-          if (stateNow[b * ST.stride + ST.done]) continue;
-          const step = stateNow[b * ST.stride + ST.step];
-          const before = canvasNow.subarray(b * L, (b + 1) * L);
-          const trace = stepTraceFromReveal(rv, (p) => cv[b * L + p], b, L, step, [st[b * ST.stride + ST.blockStart], st[b * ST.stride + ST.blockEnd]], def.id);
-          for (let p = 0; p < L; p++) if (before[p] !== MASK_ID && cv[b * L + p] === MASK_ID) trace.remasked.push(p);
-          trace.canvasBefore = before.slice();
-          trace.x0 = new Int32Array(L).fill(-1);
-          trace.confidence = new Float32Array(L);
-          trace.margin = new Float32Array(L);
-          trace.entropy = new Float32Array(L);
-          const row = new Float32Array(V);
-          const tempered = new Float32Array(V);
-          const predView = { kind: logits ? ('logits' as const) : ('weights' as const), data: rows };
-          for (let p = 0; p < L; p++) {
-            if (before[p] !== MASK_ID) continue;
-            const o = (b * L + p) * SS.stride;
-            trace.x0[p] = ssU[o + SS.x0];
-            trace.confidence[p] = ss[o + SS.conf];
-            trace.margin[p] = ss[o + SS.margin];
-            trace.entropy[p] = ss[o + SS.entropy];
-            rowProbabilities(predView, b * L + p, row);
-            recordCandidates(trace, L, p, row, plan.temperature, tempered);
-          }
-          if (plan.theory && th && miAll) {
-            // Exact theory from shaders/theory_set.wgsl and theory_pairs.wgsl.
-            const tc = th[b * 4];
-            bounds[b] += tc;
-            trace.theory = {
-              totalCorrelation: tc,
-              validProbability: th[b * 4 + 1],
-              bound: bounds[b],
-              consistentBefore: th[b * 4 + 2] === 1,
-              pairwiseMI: miAll.slice(b * L * L, (b + 1) * L * L),
-            };
-          } else if (plan.theory) {
-            // Host fallback where the device binds too few storage buffers for the theory kernels.
-            const c = samples[b].truth.condition(before);
-            const tc = totalCorrelation(c, trace.revealed);
-            bounds[b] += tc;
-            trace.theory = {
-              totalCorrelation: tc,
-              validProbability: trace.revealed.length > 0 ? c.productValidProbability(trace.revealed) : 1,
-              bound: bounds[b],
-              consistentBefore: c.consistent,
-            };
-            const masked: number[] = [];
-            for (let p = 0; p < L; p++) if (before[p] === MASK_ID) masked.push(p);
-            trace.theory.pairwiseMI = pairwiseMI(c, masked, L);
-          }
-          traces[b].push(trace);
-        }
-        stateNow = st;
-        canvasNow = cv;
-        let allDone = true;
-        for (let b = 0; b < B; b++) if (!st[b * ST.stride + ST.done]) allDone = false;
-        if (allDone) break;
+    let state = up.state;
+    let canvas: Int32Array = new Int32Array(B * L);
+    for (;;) {
+      this.submit(
+        (pass) => {
+          bound.encodeStep(pass);
+          bound.encodeTheory?.(pass);
+        },
+        (enc) => {
+          if (bound.encodeTheory) enc.copyBufferToBuffer(bufs.canvas, 0, bufs.canvas_prev, 0, B * L * 4);
+        },
+      );
+      c.submits++;
+      c.steps++;
+      const parts = [
+        { buf: bufs.state, bytes: B * ST.stride * 4 },
+        { buf: bufs.canvas, bytes: B * L * 4 },
+        { buf: bufs.stats, bytes: B * L * SS.stride * 4 },
+        { buf: bufs.reveal, bytes: B * L * RV.stride * 4 },
+        { buf: bufs.pred, bytes: B * L * VOCAB_SIZE * 4 },
+      ];
+      if (bound.encodeTheory) parts.push({ buf: bufs.theory, bytes: B * 16 }, { buf: bufs.mi, bytes: B * L * L * 4 });
+      const [stB, cvB, ssB, rvB, prB, thB, miB] = await this.readBack(parts, c);
+      const next = new Uint32Array(stB);
+      const back: StepReadBack = {
+        canvas: new Int32Array(cvB),
+        stats: ssB,
+        reveal: new Uint32Array(rvB),
+        rows: up.logits ? new Float32Array(prB) : Float32Array.from(new Uint32Array(prB)),
+        theory: thB ? new Float32Array(thB) : null,
+        mi: miB ? new Float32Array(miB) : null,
+      };
+      for (let b = 0; b < B; b++) {
+        if (state[b * ST.stride + ST.done]) continue;
+        const trace = this.stepTrace(plan, up, b, state[b * ST.stride + ST.step], next, canvas.subarray(b * L, (b + 1) * L), back, bounds);
+        traces[b].push(trace);
       }
-    } else {
-      // Benchmark: many steps per submit; between chunks read back only the state array.
-      // First chunk: the exact step count where the rule fixes it, else a short guess; then
-      // chunks of 8. Steps past a sequence's end are dispatches that return at once.
-      let chunk = Math.min(plan.maxSteps, expectedSteps(plan, schedSteps));
-      for (;;) {
-        const enc = device.createCommandEncoder();
-        const pass = enc.beginComputePass(
-          useTs ? { timestampWrites: { querySet: this.querySet!, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } } : undefined,
-        );
-        for (let s = 0; s < chunk; s++) encodeStep(pass);
-        pass.end();
-        if (useTs) enc.resolveQuerySet(this.querySet!, 0, 2, tsResolve!, 0);
-        device.queue.submit([enc.finish()]);
-        submits++;
-        stepsRun += chunk;
-        const t0 = performance.now();
-        const parts = [{ buf: bufs.state, bytes: B * ST.stride * 4 }];
-        if (useTs) parts.push({ buf: tsResolve!, bytes: 16 });
-        const got = await this.readBack(parts);
-        readbackMs += performance.now() - t0;
-        readbacks++;
-        stateNow = new Uint32Array(got[0]);
-        if (useTs) {
-          const ts = new BigUint64Array(got[1]);
-          if (ts[1] > ts[0]) kernelNs += ts[1] - ts[0];
-        }
-        let allDone = true;
-        for (let b = 0; b < B; b++) if (!stateNow[b * ST.stride + ST.done]) allDone = false;
-        if (allDone || stepsRun >= plan.maxSteps) break;
-        chunk = Math.min(8, plan.maxSteps - stepsRun);
-      }
+      state = next;
+      canvas = back.canvas;
+      if (allDone(state, B)) return { traces, state };
     }
+  }
 
-    const t0 = performance.now();
-    const [cvB, rvB] = await this.readBack([
-      { buf: bufs.canvas, bytes: B * L * 4 },
-      { buf: bufs.reveal, bytes: B * L * RV.stride * 4 },
-    ]);
-    readbackMs += performance.now() - t0;
-    readbacks++;
-    const canvas = new Int32Array(cvB);
-    const rv = new Uint32Array(rvB);
+  /** One sequence's trace of the step just read back (record 'full'), as the CPU engine builds it. */
+  private stepTrace(plan: GpuPlan, up: Uploaded, b: number, step: number, st: Uint32Array, before: Int32Array, back: StepReadBack, bounds: Float64Array): StepTrace {
+    const { L } = plan;
+    const cv = back.canvas;
+    const block: [number, number] = [st[b * ST.stride + ST.blockStart], st[b * ST.stride + ST.blockEnd]];
+    const trace = stepTraceFromReveal(back.reveal, (p) => cv[b * L + p], b, L, step, block, plan.gpu.scores !== false);
+    for (let p = 0; p < L; p++) if (before[p] !== MASK_ID && cv[b * L + p] === MASK_ID) trace.remasked.push(p);
+    const ss = new Float32Array(back.stats);
+    const ssU = new Uint32Array(back.stats);
+    const masked: number[] = [];
+    for (let p = 0; p < L; p++) if (before[p] === MASK_ID) masked.push(p);
+    const predView = { kind: up.logits ? ('logits' as const) : ('weights' as const), data: back.rows };
+    const row = new Float32Array(VOCAB_SIZE);
+    const stat = (p: number) => {
+      const o = (b * L + p) * SS.stride;
+      return { x0: ssU[o + SS.x0], confidence: ss[o + SS.conf], margin: ss[o + SS.margin], entropy: ss[o + SS.entropy] };
+    };
+    const rowAt = (p: number) => {
+      rowProbabilities(predView, b * L + p, row);
+      return row;
+    };
+    recordStepDetail(trace, before, masked, stat, rowAt, plan.d.temperature);
+    if (plan.d.theory && back.theory && back.mi) {
+      // Exact theory from shaders/theory_set.wgsl and theory_pairs.wgsl.
+      const th = back.theory;
+      bounds[b] += th[b * 4];
+      trace.theory = {
+        totalCorrelation: th[b * 4],
+        validProbability: th[b * 4 + 1],
+        bound: bounds[b],
+        consistentBefore: th[b * 4 + 2] === 1,
+        pairwiseMI: back.mi.slice(b * L * L, (b + 1) * L * L),
+      };
+    } else if (plan.d.theory) {
+      // Host fallback where the device binds too few storage buffers for the theory kernels.
+      trace.theory = hostTheory(plan.samples[b].truth.condition(before), trace.revealed, masked, L, bounds[b], true);
+      bounds[b] = trace.theory.bound;
+    }
+    return trace;
+  }
 
-    const out = samples.map((sample, b): DecodeTrace => {
+  /**
+   * Benchmark: many steps per submit; between chunks read back only the state array. First chunk:
+   * the exact step count where the rule fixes it, else a short guess; then chunks of 8. Steps
+   * past a sequence's end are dispatches that return at once.
+   */
+  private async runSummary(plan: GpuPlan, up: Uploaded, bound: Bound, c: Counters, useTs: boolean): Promise<Uint32Array> {
+    const { B } = plan;
+    const maxSteps = plan.d.maxSteps;
+    if (useTs && !this.querySet) this.querySet = this.device.createQuerySet({ type: 'timestamp', count: 2 });
+    const tsResolve = useTs ? this.buffer('tsResolve', 16, GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC) : null;
+    const expected = plan.gpu.expectedSteps?.(plan.d.params, this.context(plan, up.totalMembers)) ?? (up.schedSteps > 0 ? up.schedSteps : Math.min(plan.L, 8));
+    let chunk = Math.min(maxSteps, expected);
+    for (;;) {
+      this.submit(
+        (pass) => {
+          for (let s = 0; s < chunk; s++) bound.encodeStep(pass);
+        },
+        undefined,
+        useTs ? { timestampWrites: { querySet: this.querySet!, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } } : undefined,
+        useTs ? (enc) => enc.resolveQuerySet(this.querySet!, 0, 2, tsResolve!, 0) : undefined,
+      );
+      c.submits++;
+      c.steps += chunk;
+      const parts = [{ buf: up.bufs.state, bytes: B * ST.stride * 4 }];
+      if (tsResolve) parts.push({ buf: tsResolve, bytes: 16 });
+      const got = await this.readBack(parts, c);
+      const state = new Uint32Array(got[0]);
+      if (tsResolve) {
+        const ts = new BigUint64Array(got[1]);
+        if (ts[1] > ts[0]) c.kernelNs += ts[1] - ts[0];
+      }
+      if (allDone(state, B) || c.steps >= maxSteps) return state;
+      chunk = Math.min(8, maxSteps - c.steps);
+    }
+  }
+
+  // ---- phase 5: assemble traces -------------------------------------------------------------
+
+  private assemble(plan: GpuPlan, state: Uint32Array, canvas: Int32Array, rv: Uint32Array, full: StepTrace[][] | null): DecodeTrace[] {
+    const { L, d } = plan;
+    const header: TraceHeader = { seed: d.seed, strategy: d.strategy.id, strategyParams: d.params, denoiser: plan.denoiserId, temperature: d.temperature, blockLength: d.blockLength };
+    return plan.samples.map((sample, b) => {
       const output = canvas.slice(b * L, (b + 1) * L);
-      const nfe = stateNow[b * ST.stride + ST.step];
+      const nfe = state[b * ST.stride + ST.step];
       const revealStep = new Int32Array(L);
       for (let p = 0; p < L; p++) revealStep[p] = rv[(b * L + p) * RV.stride + RV.step] | 0;
       // Summary traces are rebuilt from each position's last reveal: exact without remasking;
       // with ReMDM they omit the reveals that were later undone.
-      const steps =
-        plan.record === 'full' ? traces[b] : summarySteps(rv, output, b, L, nfe, plan.blockLength, def.id);
-      const score: ScoreResult = output.includes(MASK_ID)
-        ? { ok: false, reason: `decode stopped after ${nfe} steps with masked positions left`, culprits: [] }
-        : getTask(sample.task).score(sample, output);
-      return {
-        task: sample.task,
-        index: sample.index,
-        seed: plan.seed,
-        strategy: def.id,
-        strategyParams: params,
-        denoiser: plan.denoiserId,
-        temperature: plan.temperature,
-        block: plan.blockLength === L ? 0 : plan.blockLength,
-        prompt: sample.prompt,
-        canvasLength: L,
-        steps,
-        output,
-        revealStep,
-        nfe,
-        tps: L / nfe,
-        score,
-      };
+      const steps = full ? full[b] : summarySteps(rv, output, b, L, nfe, d.blockLength, plan.gpu.scores !== false);
+      return assembleTrace(sample, header, { steps, output, revealStep, nfe });
     });
-    this.lastTimings = {
-      kernelMs: useTs ? Number(kernelNs) / 1e6 : null,
-      readbackMs,
-      wallMs: performance.now() - started,
-      submits,
-      readbacks,
-      steps: stepsRun,
-      bytesPerStep,
-      dispatchesPerStep,
-      theoryOnGpu: gpuTheory,
-    };
-    return out;
   }
 }
 
-/** Steps a decode takes when the rule fixes it (top-k, schedules); a guess of 8 otherwise. */
-function expectedSteps(plan: Plan, schedSteps: number): number {
-  const { L, blockLength, params } = plan;
-  if (plan.strategyId.startsWith('topk-')) {
-    const perBlock = params.steps > 0 ? Math.max(1, Math.round(params.steps / plan.blockCount)) : 0;
-    let steps = 0;
-    for (let start = 0; start < L; start += blockLength) {
-      const n = Math.min(blockLength, L - start);
-      steps += perBlock > 0 ? Math.min(perBlock, n) : Math.ceil(n / params.k);
-    }
-    return steps;
-  }
-  if (schedSteps > 0) return schedSteps;
-  return Math.min(L, 8);
+/** What one step-through step reads back. */
+interface StepReadBack {
+  canvas: Int32Array;
+  stats: ArrayBuffer;
+  reveal: Uint32Array;
+  rows: Float32Array;
+  theory: Float32Array | null;
+  mi: Float32Array | null;
+}
+
+function allDone(state: Uint32Array, B: number): boolean {
+  for (let b = 0; b < B; b++) if (!state[b * ST.stride + ST.done]) return false;
+  return true;
 }
 
 /** One step's trace from the reveal records: positions revealed at `step`, in ranked order. */
-function stepTraceFromReveal(rv: Uint32Array, tokenAt: (p: number) => number, b: number, L: number, step: number, block: [number, number], strategy: string): StepTrace {
+function stepTraceFromReveal(rv: Uint32Array, tokenAt: (p: number) => number, b: number, L: number, step: number, block: [number, number], scores: boolean): StepTrace {
   const hits: { p: number; order: number; score: number; conf: number }[] = [];
   const f = new Float32Array(rv.buffer, rv.byteOffset, rv.length);
   for (let p = 0; p < L; p++) {
@@ -735,14 +701,13 @@ function stepTraceFromReveal(rv: Uint32Array, tokenAt: (p: number) => number, b:
     tokens: hits.map((h) => tokenAt(h.p)),
     probabilities: hits.map((h) => h.conf),
     remasked: [],
-    // Dream's origin rule reports no scores on the CPU either.
-    scores: strategy === 'dream-origin' ? [] : hits.map((h) => h.score),
+    scores: scores ? hits.map((h) => h.score) : [],
     block,
   };
 }
 
 /** Summary traces rebuilt from the reveal records (no remasking: each position revealed once). */
-function summarySteps(rv: Uint32Array, output: Int32Array, b: number, L: number, nfe: number, blockLength: number, strategy: string): StepTrace[] {
+function summarySteps(rv: Uint32Array, output: Int32Array, b: number, L: number, nfe: number, blockLength: number, scores: boolean): StepTrace[] {
   const steps: StepTrace[] = [];
   for (let s = 0; s < nfe; s++) {
     // The block in force is that of the first position still masked before step s.
@@ -752,9 +717,7 @@ function summarySteps(rv: Uint32Array, output: Int32Array, b: number, L: number,
       if (at >= s && p < first) first = p;
     }
     const start = Math.floor(Math.min(first, L - 1) / blockLength) * blockLength;
-    const t = stepTraceFromReveal(rv, (p) => output[p], b, L, s, [start, Math.min(L, start + blockLength)], strategy);
-    steps.push(t);
+    steps.push(stepTraceFromReveal(rv, (p) => output[p], b, L, s, [start, Math.min(L, start + blockLength)], scores));
   }
   return steps;
 }
-

@@ -5,13 +5,41 @@
  * this in browsers and headless Chromium where the cause is otherwise invisible.
  */
 
+export type GpuUnavailableReason = 'no-webgpu' | 'no-adapter' | 'limits' | 'device-lost';
+
 export class GpuUnavailableError extends Error {
   constructor(
     message: string,
-    readonly reason: 'no-webgpu' | 'no-adapter' | 'limits' | 'device-lost',
+    readonly reason: GpuUnavailableReason,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'GpuUnavailableError';
+  }
+}
+
+/** Whether an error is the typed device loss (what the worker reports to the page as such). */
+export function isDeviceLost(e: unknown): e is GpuUnavailableError {
+  // By name and reason too: the GPU module may be loaded as its own chunk (the worker's glob).
+  if (!(e instanceof Error)) return false;
+  return (e instanceof GpuUnavailableError || e.name === 'GpuUnavailableError') && (e as GpuUnavailableError).reason === 'device-lost';
+}
+
+/**
+ * Awaits GPU work (a mapAsync); if it fails because the device was lost, throws the typed
+ * GpuUnavailableError 'device-lost' instead of whatever the browser said. The loss is looked up
+ * only on the error path, so hot loops add nothing to device.lost.
+ */
+export async function throwIfLost<T>(device: GPUDevice, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (e) {
+    // device.lost may settle just after the failed operation: give it a moment.
+    const info = await Promise.race([device.lost, new Promise<null>((r) => setTimeout(() => r(null), 50))]);
+    if (info && info.reason !== 'destroyed') {
+      throw new GpuUnavailableError(`the GPU device was lost (${info.message || info.reason})`, 'device-lost', { cause: e });
+    }
+    throw e;
   }
 }
 

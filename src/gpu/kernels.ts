@@ -6,20 +6,21 @@ import oracleHistWgsl from '../../shaders/oracle_hist.wgsl?raw';
 import oraclePermWgsl from '../../shaders/oracle_perm.wgsl?raw';
 import noiseWgsl from '../../shaders/noise.wgsl?raw';
 import statsWgsl from '../../shaders/stats.wgsl?raw';
-import klassWgsl from '../../shaders/klass.wgsl?raw';
 import selectWgsl from '../../shaders/select.wgsl?raw';
-import selectTcBoundWgsl from '../../shaders/select_tcbound.wgsl?raw';
 import theorySetWgsl from '../../shaders/theory_set.wgsl?raw';
 import theoryPairsWgsl from '../../shaders/theory_pairs.wgsl?raw';
 import rankWgsl from '../../shaders/rank.wgsl?raw';
 import predRowWgsl from '../../shaders/pred_row.wgsl?raw';
 import theoryCommonWgsl from '../../shaders/theory_common.wgsl?raw';
-import { Kernel } from './device';
+import type { GpuBinding, StrategyDefinition } from '../engine/strategies/types';
+import { GpuUnsupportedError } from './errors';
+import { Program, UniformStruct } from './program';
 
 /**
- * The decode kernels and their layouts (mirrors shaders/decode_common.wgsl). Each kernel is a
- * .wgsl file with the shared Philox and layout prelude prepended; variants differ only in
- * override constants, which are part of the pipeline cache key.
+ * The decode programs: each kernel's bindings are listed once here (program.ts turns the list
+ * into its WGSL declarations and its bind group by buffer name); every source gets the shared
+ * Philox and layout prelude. A strategy's programs come from its module's GPU descriptor and its
+ * WGSL file in shaders/strategies/, found by name, so no strategy is named here.
  */
 
 export const ST = { step: 0, done: 1, blockIndex: 2, blockStep: 3, maskedAtStart: 4, revealed: 5, blockStart: 6, blockEnd: 7, stride: 8 } as const;
@@ -28,79 +29,146 @@ export const SS = { x0: 0, conf: 1, pmax: 2, margin: 3, entropy: 4, confW: 5, su
 export const RV = { step: 0, order: 1, score: 2, conf: 3, stride: 4 } as const;
 export const NEVER = 0xffffffff;
 
-/** Strategy ids as select.wgsl numbers them. */
-export const GPU_STRATEGY: Record<string, number> = {
-  'topk-random': 0,
-  'topk-confidence': 1,
-  'topk-margin': 2,
-  'topk-entropy': 3,
-  'topk-l2r': 4,
-  threshold: 5,
-  factor: 6,
-  eb: 7,
-  'dream-origin': 8,
-  'dream-confidence': 9,
-  'dream-margin': 10,
-  'dream-entropy': 11,
-  'maskgit-cosine': 12,
-  klass: 13,
-  'remdm-cap': 14,
-  'remdm-rescale': 15,
-  'remdm-conf': 16,
-};
-
-/**
- * Oracle-only strategies with a GPU kernel, numbered on from GPU_STRATEGY. Kept apart because
- * they need the exact oracle (noise 0): callers that run every GPU_STRATEGY with noise or with
- * other strategies' parameters must not pick them up.
- */
-export const GPU_ORACLE_STRATEGY: Record<string, number> = {
-  // shaders/select_tcbound.wgsl chooses the count, select.wgsl reveals and commits.
-  'tc-bound': 17,
-};
-
-/** Params uniform (80 bytes): field order of struct Params. */
-export const PARAM_FIELDS = [
-  ['batch', 'u32'], ['seed', 'u32'], ['blockLength', 'u32'], ['blockCount', 'u32'],
-  ['maxSteps', 'u32'], ['k', 'u32'], ['perBlock', 'u32'], ['schedSteps', 'u32'],
-  ['temperature', 'f32'], ['invT', 'f32'], ['sigma', 'f32'], ['threshold', 'f32'],
-  ['factor', 'f32'], ['gamma', 'f32'], ['algTemp', 'f32'], ['klThreshold', 'f32'],
-  ['logTableSize', 'u32'], ['totalMembers', 'u32'], ['history', 'u32'], ['memberWords', 'u32'],
-] as const;
-export type GpuParams = Record<(typeof PARAM_FIELDS)[number][0], number>;
-
-export function packParams(p: GpuParams): ArrayBuffer {
-  const buf = new ArrayBuffer(PARAM_FIELDS.length * 4);
-  const u = new Uint32Array(buf);
-  const f = new Float32Array(buf);
-  PARAM_FIELDS.forEach(([name, type], i) => {
-    if (type === 'u32') u[i] = p[name] >>> 0;
-    else f[i] = p[name];
-  });
-  return buf;
-}
+/** The per-call uniform P of every decode kernel (generated as WGSL `struct Params`). */
+export const DECODE_PARAMS = new UniformStruct('Params', [
+  ['batch', 'u32'],
+  ['seed', 'u32'],
+  ['block_length', 'u32'],
+  ['max_steps', 'u32'],
+  ['sched_steps', 'u32'], // steps of the strategy's schedule (0 without one)
+  ['temperature', 'f32'],
+  ['inv_t', 'f32'], // f32(1 / temperature), computed on the host as the CPU does
+  ['sigma', 'f32'], // oracle noise
+  ['log_table_size', 'u32'], // 0 = no table: use ln_f32
+  ['total_members', 'u32'],
+  ['member_words', 'u32'], // u32 words per packed support member (4 tokens per word)
+] as const);
+export type DecodeParams = Record<(typeof DECODE_PARAMS.fields)[number][0], number>;
 
 export const WG = 64;
 /** Storage buffers the theory kernels bind (below this, theory is computed on the host). */
 export const THEORY_STORAGE_BUFFERS = 10;
 
+const read = (name: string, type = 'array<u32>', buffer?: string): GpuBinding => ({ name, access: 'read', type, buffer });
+const write = (name: string, type = 'array<u32>', buffer?: string): GpuBinding => ({ name, access: 'read_write', type, buffer });
+const P: GpuBinding = { name: 'P', access: 'uniform', type: 'Params', buffer: 'params' };
+const S: GpuBinding = { name: 'S', access: 'uniform', type: 'Strategy', buffer: 'strategyParams' };
+
 /** The shared Philox and layout prelude, then any shared pieces the kernel uses, then the kernel. */
 const withPrelude = (...src: string[]) => [rngWgsl, commonWgsl, ...src];
 
-export function decodeKernels(L: number, V: number, opts: { logits: boolean; strategy: number }) {
-  const base = { L, V, WG };
+function program(name: string, L: number, V: number, sources: string[], bindings: GpuBinding[], extra: { constants?: Record<string, number>; structs?: UniformStruct[] } = {}): Program {
+  return new Program(name, {
+    sources: withPrelude(...sources),
+    bindings: [P, ...bindings],
+    structs: [DECODE_PARAMS, ...(extra.structs ?? [])],
+    constants: { L, V, WG, ...extra.constants },
+  });
+}
+
+/** Programs are assembled (and their snippets checked) once per variant, not per decode. */
+const memo = new Map<string, unknown>();
+function once<T>(key: string, make: () => T): T {
+  if (!memo.has(key)) memo.set(key, make());
+  return memo.get(key) as T;
+}
+
+/** The oracle, noise, statistics and theory programs (no strategy in them). */
+export function decodePrograms(L: number, V: number, opts: { logits: boolean }) {
+  return once(`decode|${L}|${V}|${opts.logits}`, () => makeDecodePrograms(L, V, opts));
+}
+
+function makeDecodePrograms(L: number, V: number, opts: { logits: boolean }) {
+  const LOGITS = opts.logits ? 1 : 0;
   return {
-    oracleInit: new Kernel('oracle_init', withPrelude(oracleInitWgsl), base),
-    oracleMismatch: new Kernel('oracle_mismatch', withPrelude(oracleMismatchWgsl), base),
-    oracleHist: new Kernel('oracle_hist', withPrelude(oracleHistWgsl), base),
-    oraclePerm: new Kernel('oracle_perm', withPrelude(oraclePermWgsl), base),
-    noise: new Kernel('noise', withPrelude(noiseWgsl), base),
-    stats: new Kernel('stats', withPrelude(predRowWgsl, statsWgsl), { ...base, LOGITS: opts.logits ? 1 : 0 }),
-    klass: new Kernel('klass', withPrelude(predRowWgsl, klassWgsl), { ...base, LOGITS: opts.logits ? 1 : 0 }),
-    select: new Kernel('select', withPrelude(rankWgsl, selectWgsl), { ...base, STRATEGY: opts.strategy }),
-    selectTcBound: new Kernel('select_tcbound', withPrelude(rankWgsl, selectTcBoundWgsl), base),
-    theorySet: new Kernel('theory_set', withPrelude(theoryCommonWgsl, theorySetWgsl), base),
-    theoryPairs: new Kernel('theory_pairs', withPrelude(theoryCommonWgsl, theoryPairsWgsl), base),
+    oracleInit: program('oracle_init', L, V, [oracleInitWgsl], [read('state'), write('min_mis'), write('hist'), read('canvas', 'array<i32>')]),
+    oracleMismatch: program('oracle_mismatch', L, V, [oracleMismatchWgsl], [
+      read('members'), // 4 tokens per word
+      read('member_seq'), read('canvas', 'array<i32>'), read('state'), write('mis'), write('min_mis', 'array<atomic<u32>>'),
+    ]),
+    oracleHist: program('oracle_hist', L, V, [oracleHistWgsl], [
+      read('members'), read('member_seq'), read('member_weight'), read('state'), read('mis'), read('min_mis'),
+      write('hist', 'array<atomic<u32>>'), read('canvas', 'array<i32>'),
+    ]),
+    oraclePerm: program('oracle_perm', L, V, [oraclePermWgsl], [
+      read('info'),
+      read('perm', 'array<i32>'), // per sequence: slot flags, fixed tokens, items (L each)
+      read('canvas', 'array<i32>'), read('state'), write('hist'),
+    ]),
+    noise: program('noise', L, V, [noiseWgsl], [read('info'), read('state'), read('hist'), write('logits', 'array<f32>'), read('canvas', 'array<i32>')]),
+    stats: program('stats', L, V, [predRowWgsl, statsWgsl], [
+      read('info'), read('canvas', 'array<i32>'), read('state'),
+      read('pred'), // u32 weights, or f32 logits bits
+      read('ln_table', 'array<f32>'), write('stats', 'array<f32>'),
+    ], { constants: { LOGITS } }),
+    theorySet: program('theory_set', L, V, [theoryCommonWgsl, theorySetWgsl], [
+      read('info'), read('members'), read('member_weight'), read('mis'), read('min_mis'), read('hist'),
+      read('canvas_prev', 'array<i32>'), read('canvas', 'array<i32>'), read('perm', 'array<i32>'),
+      write('theory', 'array<f32>'), // per sequence: tc, valid, consistent, |S|
+    ]),
+    theoryPairs: program('theory_pairs', L, V, [theoryCommonWgsl, theoryPairsWgsl], [
+      read('info'), read('members'), read('member_weight'), read('mis'), read('min_mis'), read('hist'),
+      read('canvas_prev', 'array<i32>'), read('perm', 'array<i32>'), write('mi', 'array<f32>'),
+    ]),
   };
 }
-export type DecodeKernels = ReturnType<typeof decodeKernels>;
+export type DecodePrograms = ReturnType<typeof makeDecodePrograms>;
+
+/** Every shaders/strategies/*.wgsl by its base name (a new file needs no line here). */
+const STRATEGY_WGSL: Record<string, string> = Object.fromEntries(
+  Object.entries(import.meta.glob<string>('../../shaders/strategies/*.wgsl', { query: '?raw', import: 'default', eager: true })).map(
+    ([path, src]) => [path.replace(/^.*\/([^/]+)\.wgsl$/, '$1'), src],
+  ),
+);
+
+function strategyWgsl(name: string): string {
+  const src = STRATEGY_WGSL[name];
+  if (src === undefined) throw new Error(`shaders/strategies/${name}.wgsl does not exist`);
+  return src;
+}
+
+/** The selection bindings every strategy file may use (shaders/select.wgsl). */
+const SELECT_BINDINGS: GpuBinding[] = [
+  read('info'), write('canvas', 'array<i32>'), write('state'), read('stats', 'array<f32>'), write('reveal'),
+  read('sched', 'array<f32>'), // per step: two numbers (GpuStrategy.schedule)
+  write('aux'), // the strategy's scratch (GpuStrategy.aux)
+];
+
+export interface StrategyPrograms {
+  select: Program;
+  prepass: Program | null;
+  /** The struct S of the strategy's uniforms, or null. */
+  uniforms: UniformStruct | null;
+}
+
+/**
+ * The selection program (select.wgsl + the strategy's file) and any prepass of a strategy, from
+ * its GPU descriptor. Pipelines are cached per device by name + constants ('select:topk|SCORE=1,…').
+ */
+export function strategyPrograms(def: StrategyDefinition, L: number, V: number, opts: { logits: boolean }): StrategyPrograms {
+  const gpu = def.gpu;
+  if (!gpu) throw new GpuUnsupportedError(`strategy ${def.id} has no GPU kernel (its module declares no GPU descriptor); it runs on the CPU engine`);
+  return once(`strategy|${def.id}|${L}|${V}|${opts.logits}`, () => makeStrategyPrograms(def, gpu, L, V, opts));
+}
+
+function makeStrategyPrograms(def: StrategyDefinition, gpu: NonNullable<StrategyDefinition['gpu']>, L: number, V: number, opts: { logits: boolean }): StrategyPrograms {
+  const uniforms = gpu.uniforms ? new UniformStruct('Strategy', gpu.uniforms) : null;
+  const withS = uniforms ? [S] : [];
+  const structs = uniforms ? [uniforms] : [];
+  const select = program(`select:${gpu.shader}`, L, V, [rankWgsl, selectWgsl, strategyWgsl(gpu.shader)], [...withS, ...SELECT_BINDINGS], {
+    constants: { ...gpu.constants, REMASKING: gpu.remasks ? 1 : 0 },
+    structs,
+  });
+  const pre = gpu.prepass;
+  const prepass = pre
+    ? program(
+        pre.shader,
+        L,
+        V,
+        [...(pre.rank ? [rankWgsl] : []), ...(pre.predRow ? [predRowWgsl] : []), strategyWgsl(pre.shader)],
+        [...withS, ...pre.bindings],
+        { constants: pre.predRow ? { LOGITS: opts.logits ? 1 : 0 } : {}, structs },
+      )
+    : null;
+  return { select, prepass, uniforms };
+}

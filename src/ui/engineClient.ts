@@ -13,7 +13,7 @@ export interface Decoded {
   model?: ModelRun;
 }
 
-/** An error from the worker; `code` is ModelError's for model loads (not-onnx, io, dims, operator, vocab, ...). */
+/** An error from the worker; `code` is ModelError's for model loads (not-onnx, io, dims, operator, vocab, ...), or 'device-lost' when the GPU device was lost (the typed GpuUnavailableError reason). */
 export class WorkerError extends Error {
   constructor(
     message: string,

@@ -1,9 +1,11 @@
 /// <reference lib="webworker" />
 import { cpuBackend, type DecodeBackend } from '../engine/backend';
 import { decodeBatch, type DecodeTrace } from '../engine/decode';
+import { serialQueue } from '../engine/queue';
 import { runSweep } from '../engine/sweep';
-import { generateSample } from '../engine/tasks';
+import { generateSample, type TaskSample } from '../engine/tasks';
 import { tokenText } from '../engine/vocab';
+import { isDeviceLost } from '../gpu/device';
 import { LoadFailure, RUNTIME_TITLES, loadModel, median, modelLabel, pageModelBackend, resolveModel, timed } from './models';
 import type { BackendInfo, DecodeRequest, FromWorker, ModelRun, NeuralModel, PageRecord, ToWorker, VerifyResult } from './protocol';
 
@@ -60,12 +62,8 @@ async function loadGpuOnce(): Promise<DecodeBackend | null> {
  * running, and the GPU decoder keeps per-call state (a plan and buffers) that concurrent calls
  * would share.
  */
-let queue: Promise<unknown> = Promise.resolve();
-function serialRun<T>(f: () => Promise<T>): Promise<T> {
-  const run = queue.then(f);
-  queue = run.catch(() => undefined);
-  return run;
-}
+const queue = serialQueue();
+const serialRun = <T>(f: () => Promise<T>): Promise<T> => queue.run(f);
 function serial(backend: DecodeBackend): DecodeBackend {
   return {
     name: backend.name,
@@ -104,19 +102,15 @@ function yielding(backend: DecodeBackend): DecodeBackend {
   };
 }
 
-function isDeviceLost(e: unknown): boolean {
-  const m = String((e as Error)?.message ?? e);
-  return /device.*lost|lost.*device|GPUDevice/i.test(m);
-}
-
 /** After a lost device the next GPU use starts from scratch (the module recreates its device). */
 function forgetGpu(): void {
   gpuLoading = null;
   gpu = null;
 }
 
-async function decodeOne(req: DecodeRequest, backend: DecodeBackend): Promise<{ trace: DecodeTrace; ms: number }> {
-  const sample = generateSample(req.task, { n: req.n, rho: req.rho }, req.seed, req.sample);
+const sampleOf = (req: DecodeRequest): TaskSample => generateSample(req.task, { n: req.n, rho: req.rho }, req.seed, req.sample);
+
+async function decodeOne(req: DecodeRequest, sample: TaskSample, backend: DecodeBackend): Promise<{ trace: DecodeTrace; ms: number }> {
   const t0 = performance.now();
   const [trace] = await backend.decode({
     samples: [sample],
@@ -129,11 +123,10 @@ async function decodeOne(req: DecodeRequest, backend: DecodeBackend): Promise<{ 
 }
 
 /** A model decode: the cached denoiser on its runtime, timed per forward, one at a time. */
-async function decodeModel(req: DecodeRequest): Promise<{ trace: DecodeTrace; ms: number; run: ModelRun }> {
+async function decodeModel(req: DecodeRequest, sample: TaskSample): Promise<{ trace: DecodeTrace; ms: number; run: ModelRun }> {
   const ref = req.model!;
   const r = await resolveModel(ref);
   if (r.fallback) post({ type: 'notice', level: 'warning', message: r.fallback });
-  const sample = generateSample(req.task, { n: req.n, rho: req.rho }, req.seed, req.sample);
   const { denoiser, stats } = timed(r.denoiser);
   return serialRun(async () => {
     const t0 = performance.now();
@@ -144,9 +137,9 @@ async function decodeModel(req: DecodeRequest): Promise<{ trace: DecodeTrace; ms
 }
 
 async function handleDecode(id: number, req: DecodeRequest): Promise<void> {
-  const sample = generateSample(req.task, { n: req.n, rho: req.rho }, req.seed, req.sample);
+  const sample = sampleOf(req);
   if (req.model) {
-    const m = await decodeModel(req);
+    const m = await decodeModel(req, sample);
     post({
       type: 'decoded',
       id,
@@ -165,14 +158,14 @@ async function handleDecode(id: number, req: DecodeRequest): Promise<void> {
   }
   let result;
   try {
-    result = await decodeOne(req, backend);
+    result = await decodeOne(req, sample, backend);
   } catch (e) {
     if (backend === cpuBackend) throw e;
     // The GPU path failed: tell the page and give the same decode to the CPU engine.
     post({ type: 'notice', level: 'warning', message: `GPU decode failed (${(e as Error).message}); using the CPU engine for this decode.` });
     if (isDeviceLost(e)) forgetGpu();
     backend = cpuBackend;
-    result = await decodeOne(req, backend);
+    result = await decodeOne(req, sample, backend);
   }
   post({
     type: 'decoded',
@@ -255,11 +248,12 @@ function firstDifference(a: DecodeTrace, b: DecodeTrace, A = 'CPU', B = 'GPU'): 
 
 /** A model decode on its runtime against the same decode on the CPU twin (our engine in TypeScript). */
 async function verifyModel(id: number, req: DecodeRequest): Promise<void> {
-  const subject = await decodeModel(req);
+  const sample = sampleOf(req);
+  const subject = await decodeModel(req, sample);
   const subjectName = `${subject.run.name} on ${RUNTIME_TITLES[subject.run.runtime]}`;
   let twin;
   try {
-    twin = await decodeModel({ ...req, model: { ...req.model!, runtime: 'cpu' } });
+    twin = await decodeModel({ ...req, model: { ...req.model!, runtime: 'cpu' } }, sample);
   } catch (e) {
     throw new Error(`the CPU twin cannot run this model (${(e as Error).message})`, { cause: e });
   }
@@ -280,8 +274,9 @@ async function handleVerify(id: number, req: DecodeRequest): Promise<void> {
   if (req.model) return verifyModel(id, req);
   const g = await loadGpu();
   if (!g) throw new Error(gpuNote ?? 'no GPU backend to verify');
-  const c = await decodeOne(req, cpuBackend);
-  const w = await decodeOne(req, serial(g));
+  const sample = sampleOf(req);
+  const c = await decodeOne(req, sample, cpuBackend);
+  const w = await decodeOne(req, sample, serial(g));
   const difference = firstDifference(c.trace, w.trace);
   const result: VerifyResult = { same: difference === null, difference, cpuMs: c.ms, gpuMs: w.ms };
   post({ type: 'verified', id, result });
@@ -322,6 +317,7 @@ self.onmessage = async (ev: MessageEvent<ToWorker>) => {
         break;
     }
   } catch (e) {
-    post({ type: 'error', id: msg.id, message: (e as Error)?.message ?? String(e), ...(e instanceof LoadFailure ? { code: e.code } : {}) });
+    const code = e instanceof LoadFailure ? e.code : isDeviceLost(e) ? 'device-lost' : undefined;
+    post({ type: 'error', id: msg.id, message: (e as Error)?.message ?? String(e), ...(code ? { code } : {}) });
   }
 };

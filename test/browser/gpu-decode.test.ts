@@ -1,15 +1,18 @@
 import { describe, expect } from 'vitest';
 import { cpuBackend, type BatchRequest } from '../../src/engine/backend';
-import { strategyIds } from '../../src/engine/strategies';
+import { STRATEGIES, getStrategy, gpuStrategies } from '../../src/engine/strategies';
 import { generateSample } from '../../src/engine/tasks';
 import { createWebgpuBackend } from '../../src/gpu/backend';
-import { GPU_ORACLE_STRATEGY, GPU_STRATEGY } from '../../src/gpu/kernels';
+import { GpuUnsupportedError } from '../../src/gpu/errors';
 import { expectSameDecodes, gpuTest } from './gpu-fixture';
 
 /**
  * Full decodes on the GPU against the CPU engine (the spec): same tokens, NFE, reveal steps and
  * task scores for the same seed, for every task family and every GPU strategy, small sizes.
+ * The strategies come from the module table: every strategy whose module has a GPU descriptor
+ * is tested (oracle-only ones where they apply), with the parameters below or its defaults.
  */
+const GPU_IDS = gpuStrategies().filter((s) => !s.oracleOnly).map((s) => s.id);
 const FAMILIES: [string, number | undefined][] = [
   ['letters/shuffle', 5],          // closed-form permutation oracle
   ['letters/replace-random', 4],
@@ -50,19 +53,13 @@ function request(task: string, n: number | undefined, strategy: string, extra: P
   };
 }
 
-/** Issue 10's strategies: CPU engine only until their WGSL lands (the GPU backend falls back). */
-const CPU_ONLY = ['wino', 'apd', 'dus', 'rcr', 'dinfer-hierarchy', 'joint-threshold', 'slowfast', 'pc-sampler', 'prophet'];
+/** Strategies whose module has no GPU descriptor (yet): the GPU backend falls back to the CPU engine. */
+const CPU_ONLY = STRATEGIES.filter((s) => !s.gpu).map((s) => s.id);
 
 describe('GPU decode = CPU decode', () => {
   const backend = createWebgpuBackend({ allowCpuFallback: false });
 
-  gpuTest('every strategy has a GPU kernel, and every GPU strategy id exists in the engine', () => {
-    const gpuIds = [...Object.keys(GPU_STRATEGY), ...Object.keys(GPU_ORACLE_STRATEGY)];
-    for (const id of gpuIds) expect(strategyIds()).toContain(id);
-    expect(strategyIds().filter((id) => !gpuIds.includes(id) && !CPU_ONLY.includes(id))).toEqual([]);
-  });
-
-  gpuTest('the frontier strategies without a GPU kernel yet fall back to the CPU engine with identical results', async () => {
+  gpuTest('the strategies without a GPU descriptor yet fall back to the CPU engine with identical results', async () => {
     const withFallback = createWebgpuBackend();
     for (const id of CPU_ONLY) {
       const r = { ...request('letters/shuffle', 4, 'topk-random'), strategy: id, params: {} };
@@ -72,7 +69,24 @@ describe('GPU decode = CPU decode', () => {
     await withFallback.dispose();
   });
 
-  gpuTest('tc-bound runs on the GPU (select_tcbound.wgsl), no CPU fallback, with identical results', async () => {
+  gpuTest('a strategy without a GPU descriptor runs on the CPU and the GPU says so', async () => {
+    const def = getStrategy('eb');
+    const saved = def.gpu;
+    delete def.gpu;
+    try {
+      const r = request('letters/shuffle', 5, 'eb');
+      await expect(backend.decode(r)).rejects.toThrow(GpuUnsupportedError);
+      await expect(backend.decode(r)).rejects.toThrow(/eb has no GPU kernel/);
+      const withFallback = createWebgpuBackend();
+      expectSameDecodes(await withFallback.decode(r), await cpuBackend.decode(r), 'eb on the CPU');
+      expect(withFallback.fallbacks).toBe(1);
+      await withFallback.dispose();
+    } finally {
+      def.gpu = saved;
+    }
+  });
+
+  gpuTest('tc-bound runs on the GPU (strategies/tc_bound_count.wgsl), no CPU fallback, with identical results', async () => {
     // A backend that may fall back, to show that it does not (gpu-tcbound.test.ts tests more).
     const withFallback = createWebgpuBackend();
     for (const [task, n, epsilon] of [['letters/shuffle', 5, 0.5], ['puzzles/latin-square', undefined, 0.01]] as const) {
@@ -87,7 +101,7 @@ describe('GPU decode = CPU decode', () => {
 
   for (const [task, n] of FAMILIES) {
     gpuTest(`${task}: every strategy, greedy`, async () => {
-      for (const strategy of Object.keys(GPU_STRATEGY)) {
+      for (const strategy of GPU_IDS) {
         const r = request(task, n, strategy);
         expectSameDecodes(await backend.decode(r), await cpuBackend.decode(r), `${task} ${strategy}`);
       }
@@ -96,7 +110,7 @@ describe('GPU decode = CPU decode', () => {
 
   for (const [task, n] of [FAMILIES[0], FAMILIES[4]]) {
     gpuTest(`${task}: every strategy, Gumbel sampling at temperature 1`, async () => {
-      for (const strategy of Object.keys(GPU_STRATEGY)) {
+      for (const strategy of GPU_IDS) {
         const r = request(task, n, strategy, { temperature: 1 });
         expectSameDecodes(await backend.decode(r), await cpuBackend.decode(r), `${task} ${strategy} T=1`);
       }
@@ -104,7 +118,7 @@ describe('GPU decode = CPU decode', () => {
   }
 
   gpuTest('semi-AR blocks for every strategy that uses them', async () => {
-    const blockStrategies = ['topk-random', 'topk-confidence', 'topk-margin', 'topk-entropy', 'topk-l2r', 'threshold', 'factor', 'eb', 'klass'];
+    const blockStrategies = gpuStrategies().filter((s) => s.blocks && !s.oracleOnly).map((s) => s.id);
     for (const [task, n, block] of [['waiting-line/shuffle', 3, 8], ['puzzles/latin-square', undefined, 5], ['letters/shuffle', 7, 3]] as const) {
       for (const strategy of blockStrategies) {
         const r = request(task, n, strategy, { block });

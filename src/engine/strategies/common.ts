@@ -25,12 +25,14 @@ export function lladaCount(maskedAtStart: number, stepsPerBlock: number, blockSt
   return Math.max(1, base + (blockStep < extra ? 1 : 0));
 }
 
+/** Steps each block gets when a step budget is spread over the blocks (LLaDA); at least one. */
+export function perBlockSteps(steps: number, blockCount: number): number {
+  return Math.max(1, Math.round(steps / blockCount));
+}
+
 /** How many to reveal this step for a rule parameterised by k or by a step budget. */
 export function fixedCount(view: StepView, k: number, steps: number, blockCount: number): number {
-  if (steps > 0) {
-    const perBlock = Math.max(1, Math.round(steps / blockCount));
-    return lladaCount(view.block.maskedAtStart, perBlock, view.block.step);
-  }
+  if (steps > 0) return lladaCount(view.block.maskedAtStart, perBlockSteps(steps, blockCount), view.block.step);
   return k;
 }
 

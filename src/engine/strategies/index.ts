@@ -1,7 +1,11 @@
-import { EB_SAMPLER, FACTOR, THRESHOLD, TC_BOUND } from './adaptive';
+import { DREAM_ORIGIN, DREAM_RANKED } from './dream';
+import { EB_SAMPLER } from './eb';
+import { FACTOR } from './factor';
 import { KLASS } from './klass';
+import { MASKGIT_COSINE } from './maskgit';
 import { REMDM_STRATEGIES } from './remdm';
-import { DREAM_ORIGIN, DREAM_RANKED, MASKGIT_COSINE } from './schedules';
+import { TC_BOUND } from './tc-bound';
+import { THRESHOLD } from './threshold';
 import { TOPK_STRATEGIES } from './topk';
 import type { StrategyDefinition, StrategyParams } from './types';
 import { WINO } from './wino';
@@ -14,7 +18,10 @@ import { SLOWFAST } from './slowfast';
 import { PC_SAMPLER } from './pc-sampler';
 import { PROPHET } from './prophet';
 
-/** Every unmasking strategy, by its fixed id. */
+/**
+ * Every unmasking strategy, by its fixed id: the one registry line a new strategy adds. Each
+ * module holds the strategy's id, help, parameters, CPU rule and GPU descriptor.
+ */
 export const STRATEGIES: readonly StrategyDefinition[] = [
   ...TOPK_STRATEGIES,
   THRESHOLD,
@@ -67,4 +74,9 @@ export function resolveParams(def: StrategyDefinition, given: Partial<StrategyPa
   return out;
 }
 
-export type { StrategyDefinition, StrategyParams } from './types';
+/** Strategies the GPU backend runs (those whose module declares a GPU descriptor). */
+export function gpuStrategies(): StrategyDefinition[] {
+  return STRATEGIES.filter((s) => s.gpu !== undefined);
+}
+
+export type { GpuStrategy, StrategyDefinition, StrategyParams } from './types';

@@ -1,4 +1,5 @@
 import { above, rankDescending, topK } from './common';
+import { VOCAB_SIZE } from '../vocab';
 import type { StrategyDefinition } from './types';
 
 /**
@@ -71,5 +72,25 @@ export const KLASS: StrategyDefinition = {
         return { reveal, scores: reveal.map((p) => confidence[p]) };
       },
     };
+  },
+  gpu: {
+    shader: 'klass',
+    uniforms: [['threshold', 'f32'], ['kl_threshold', 'f32'], ['history', 'u32'], ['k', 'u32']],
+    uniformValues: (params) => ({ threshold: params.confThreshold, kl_threshold: params.klThreshold, history: params.history, k: params.k }),
+    // Per position: the run of stable steps; NEVER = no previous row yet.
+    aux: (ctx) => ({ words: ctx.batch * ctx.canvasLength, fill: 0xffffffff }),
+    prepass: {
+      shader: 'klass_history',
+      dispatch: 'positions',
+      predRow: true,
+      bindings: [
+        { name: 'canvas', access: 'read', type: 'array<i32>' },
+        { name: 'state', access: 'read', type: 'array<u32>' },
+        { name: 'pred', access: 'read', type: 'array<u32>' },
+        { name: 'prev', access: 'read_write', type: 'array<f32>' },
+        { name: 'stable', access: 'read_write', type: 'array<u32>', buffer: 'aux' },
+      ],
+      scratch: { prev: (ctx) => ctx.batch * ctx.canvasLength * VOCAB_SIZE },
+    },
   },
 };

@@ -108,6 +108,26 @@ function makeRemdm(variant: RemdmVariant, title: string, rule: string): Strategy
         },
       };
     },
+    gpu: {
+      shader: 'remdm',
+      constants: { CONF: variant === 'conf' ? 1 : 0 },
+      remasks: true,
+      // Per step: σ (cap, rescale) or the mean σ (conf), and the unmasking probability.
+      schedule(params, ctx) {
+        const steps = stepBudget(params, ctx.canvasLength);
+        const eta = f(params.eta);
+        const table = new Float32Array(2 * steps);
+        for (let i = 0; i + 1 < steps; i++) {
+          const { alphaT, alphaS, sigmaMax } = remdmSchedule(i, steps);
+          const sigma = variant === 'rescale' ? f(eta * sigmaMax) : Math.min(eta, sigmaMax);
+          table[2 * i] = sigma;
+          table[2 * i + 1] = remdmUnmaskProbability(alphaT, alphaS, variant === 'conf' ? 0 : sigma);
+        }
+        return { steps, table };
+      },
+      // Per position: the confidence at its last reveal (f32 bits), for remdm-conf's σ_i.
+      aux: (ctx) => ({ words: ctx.batch * ctx.canvasLength, fill: 0 }),
+    },
   };
 }
 

@@ -94,4 +94,83 @@ export interface StrategyDefinition {
   verify?: 'loo';
   /** `sample`: the batch's first sample (its task and size), for rules that read task statistics. */
   create(params: StrategyParams, ctx: { canvasLength: number; blockLength: number; sample?: TaskSample }): StrategyInstance;
+  /** How it runs on the GPU; without one, the GPU backend refuses it (GpuUnsupportedError). */
+  gpu?: GpuStrategy;
+}
+
+// ---------------------------------------------------------------------------------------------
+// GPU descriptor: what src/gpu needs to run a strategy, declared beside its CPU rule. Plain data
+// and functions (no WebGPU types), so the engine stays free of the GPU layer.
+
+export type WgslScalar = 'u32' | 'i32' | 'f32';
+
+/** One binding of a GPU program: a WGSL variable, its address space and type. */
+export interface GpuBinding {
+  /** The WGSL variable name. */
+  name: string;
+  access: 'uniform' | 'read' | 'read_write';
+  /** WGSL type: 'array<u32>', 'array<atomic<u32>>', or a uniform struct's name. */
+  type: string;
+  /** The decoder buffer bound to it, when not the variable's own name. */
+  buffer?: string;
+}
+
+/** The sizes a GPU descriptor may depend on. */
+export interface GpuPlanContext {
+  batch: number;
+  canvasLength: number;
+  blockLength: number;
+  blockCount: number;
+  /** Support members over the whole batch (oracle decodes). */
+  totalMembers: number;
+}
+
+/**
+ * A kernel a strategy runs before the shared selection kernel each step (KLASS's history,
+ * tc-bound's set size). Its WGSL file is shaders/strategies/<shader>.wgsl; it gets the decode
+ * prelude, the strategy's uniform struct `S`, and the bindings listed here.
+ */
+export interface GpuPrepass {
+  shader: string;
+  bindings: GpuBinding[];
+  /** One thread per position, or one workgroup per sequence. */
+  dispatch: 'positions' | 'sequences';
+  /** Prepends shaders/pred_row.wgsl (the prediction row reader; needs a `pred` binding). */
+  predRow?: boolean;
+  /** Prepends shaders/rank.wgsl (the shared ranking). */
+  rank?: boolean;
+  /** Scratch buffers it owns: name → u32 words (zero-filled at upload). */
+  scratch?: Record<string, (ctx: GpuPlanContext) => number>;
+}
+
+/** A per-step table of two f32 per step, computed on the host exactly as the CPU rule does. */
+export interface GpuSchedule {
+  steps: number;
+  table: Float32Array;
+}
+
+/**
+ * How a strategy runs on the GPU. The selection WGSL file (shaders/strategies/<shader>.wgsl)
+ * defines `strategy_score` and `strategy_rule`, the two hooks of shaders/select.wgsl; members of a
+ * family that share the file differ by `constants` (WGSL overrides) and uniform values.
+ */
+export interface GpuStrategy {
+  shader: string;
+  /** Override constants of this member (part of the pipeline cache key). */
+  constants?: Record<string, number>;
+  /** The uniform struct `S` its WGSL reads (field order = layout); omitted: none. */
+  uniforms?: readonly (readonly [string, WgslScalar])[];
+  /** Values of `S`, by field name. */
+  uniformValues?(params: StrategyParams, ctx: GpuPlanContext): Record<string, number>;
+  /** The per-step table `sched` (e.g. Dream's fractions); its steps also stop remasking rules. */
+  schedule?(params: StrategyParams, ctx: GpuPlanContext): GpuSchedule;
+  /** Scratch `aux` (u32 words and fill value) the selection and prepass kernels share. */
+  aux?(ctx: GpuPlanContext): { words: number; fill: number };
+  /** Remasks revealed positions and runs a fixed number of steps (the schedule's). */
+  remasks?: boolean;
+  /** Whether traces carry the strategy's scores (default true; as its CPU rule reports them). */
+  scores?: boolean;
+  prepass?: GpuPrepass;
+  /** Forward passes a decode takes when the rule fixes it (benchmarks size their first chunk). */
+  expectedSteps?(params: StrategyParams, ctx: GpuPlanContext): number;
 }

@@ -7,12 +7,13 @@ import residualWgsl from '../../../shaders/nn_residual.wgsl?raw';
 import unaryWgsl from '../../../shaders/nn_unary.wgsl?raw';
 import composeWgsl from '../../../shaders/nn_compose.wgsl?raw';
 import { Kernel, dispatch1d } from '../../gpu/device';
+import { UniformStruct, type WgslScalar } from '../../gpu/program';
 
 /**
  * The transformer kernels (shaders/nn_*.wgsl, each with its TypeScript twin in
  * src/model/cpu-kernels.ts). Every Kernel's cache key is its name plus override constants
  * ('nn_linear|ACT=1,RESIDUAL=0'), so src/gpu/device.ts's per-device pipeline cache creates
- * each variant once. Parameter structs are packed here (field order of the WGSL structs).
+ * each variant once. Parameter structs are declared and packed here (NN_PARAMS), checked against the WGSL.
  */
 
 const withCommon = (src: string) => [commonWgsl, src];
@@ -32,29 +33,35 @@ export const nnKernels = {
   compose: () => new Kernel('nn_compose', withCommon(composeWgsl), { WG: NN_WG }),
 };
 
-function u32s(...v: number[]): ArrayBuffer {
-  return new Uint32Array(v.map((x) => x >>> 0)).buffer;
-}
+/**
+ * The parameter structs of the nn_*.wgsl kernels, declared once: pack() writes them and check()
+ * verifies, at load, that each WGSL struct has exactly these fields in this order.
+ */
+const struct = <F extends string>(name: string, fields: readonly (readonly [F, WgslScalar])[]) => new UniformStruct<F>(name, fields);
+export const NN_PARAMS = {
+  embed: struct('EmbedParams', [['total', 'u32'], ['width', 'u32'], ['vocab', 'u32'], ['pad', 'u32']]),
+  norm: struct('NormParams', [['rows', 'u32'], ['width', 'u32'], ['has_beta', 'u32'], ['eps', 'f32']]),
+  linear: struct('LinearParams', [['M', 'u32'], ['N', 'u32'], ['K', 'u32'], ['rows_in', 'u32'], ['row_start', 'u32'], ['rows_out', 'u32'], ['has_bias', 'u32'], ['pad', 'u32']]),
+  attention: struct('AttnParams', [['batch', 'u32'], ['seq', 'u32'], ['heads', 'u32'], ['scale', 'f32']]),
+  binary: struct('BinaryParams', [['total', 'u32'], ['period', 'u32'], ['op', 'u32'], ['swap', 'u32']]),
+  unary: struct('UnaryParams', [['total', 'u32'], ['op', 'u32'], ['p2', 'u32'], ['p3', 'u32']]),
+  compose: struct('ComposeParams', [['batch', 'u32'], ['canvas_length', 'u32'], ['pad_id', 'u32'], ['prompt_length', 'u32']]),
+};
+for (const [s, src] of [
+  [NN_PARAMS.embed, embedWgsl], [NN_PARAMS.norm, layernormWgsl], [NN_PARAMS.linear, linearWgsl], [NN_PARAMS.attention, attentionWgsl],
+  [NN_PARAMS.binary, residualWgsl], [NN_PARAMS.unary, unaryWgsl], [NN_PARAMS.compose, composeWgsl],
+] as const) s.check(src);
 
 export const pack = {
-  embed: (total: number, width: number, vocab: number) => u32s(total, width, vocab, 0),
-  norm: (rows: number, width: number, hasBeta: boolean, eps: number) => {
-    const b = new ArrayBuffer(16);
-    new Uint32Array(b, 0, 3).set([rows, width, hasBeta ? 1 : 0]);
-    new Float32Array(b, 12, 1)[0] = eps;
-    return b;
-  },
+  embed: (total: number, width: number, vocab: number) => NN_PARAMS.embed.pack({ total, width, vocab, pad: 0 }),
+  norm: (rows: number, width: number, hasBeta: boolean, eps: number) => NN_PARAMS.norm.pack({ rows, width, has_beta: hasBeta ? 1 : 0, eps }),
   linear: (M: number, N: number, K: number, rowsIn: number, rowStart: number, rowsOut: number, hasBias: boolean) =>
-    u32s(M, N, K, rowsIn, rowStart, rowsOut, hasBias ? 1 : 0, 0),
-  attention: (batch: number, seq: number, heads: number, scale: number) => {
-    const b = new ArrayBuffer(16);
-    new Uint32Array(b, 0, 3).set([batch, seq, heads]);
-    new Float32Array(b, 12, 1)[0] = scale;
-    return b;
-  },
-  binary: (total: number, period: number, op: number, swap: boolean) => u32s(total, period, op, swap ? 1 : 0),
-  unary: (total: number, op: number) => u32s(total, op, 0, 0),
-  compose: (batch: number, canvasLength: number, padId: number, promptLength: number) => u32s(batch, canvasLength, padId, promptLength),
+    NN_PARAMS.linear.pack({ M, N, K, rows_in: rowsIn, row_start: rowStart, rows_out: rowsOut, has_bias: hasBias ? 1 : 0, pad: 0 }),
+  attention: (batch: number, seq: number, heads: number, scale: number) => NN_PARAMS.attention.pack({ batch, seq, heads, scale }),
+  binary: (total: number, period: number, op: number, swap: boolean) => NN_PARAMS.binary.pack({ total, period, op, swap: swap ? 1 : 0 }),
+  unary: (total: number, op: number) => NN_PARAMS.unary.pack({ total, op, p2: 0, p3: 0 }),
+  compose: (batch: number, canvasLength: number, padId: number, promptLength: number) =>
+    NN_PARAMS.compose.pack({ batch, canvas_length: canvasLength, pad_id: padId, prompt_length: promptLength }),
 };
 
 /** Workgroup counts of each kernel for its problem size. */

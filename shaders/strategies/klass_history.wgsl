@@ -1,15 +1,9 @@
-// KLASS history (twin: src/engine/strategies/klass.ts): for every masked position, the KL
+// KLASS history, its prepass (twin: src/engine/strategies/klass.ts; bindings listed there): for every masked position, the KL
 // divergence of this step's probability row from the previous step's, and the run of
 // consecutive steps with KL < tau_KL. Runs before select.wgsl. stable = 0xffffffff: no
 // previous row yet (the position's first step).
 override WG: u32 = 64u;
 const KL_FLOOR: f32 = 1e-30;
-@group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read> canvas: array<i32>;
-@group(0) @binding(2) var<storage, read> state: array<u32>;
-@group(0) @binding(3) var<storage, read> pred: array<u32>;
-@group(0) @binding(4) var<storage, read_write> prev: array<f32>;
-@group(0) @binding(5) var<storage, read_write> stable: array<u32>;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -32,7 +26,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   }
   if (!had) {
     stable[idx] = 0u;
-  } else if (kl < P.kl_threshold) {
+  } else if (kl < S.kl_threshold) {
     stable[idx] = stable[idx] + 1u;
   } else {
     stable[idx] = 0u;

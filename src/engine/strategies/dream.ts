@@ -1,11 +1,12 @@
 import { Purpose, gumbel, openUnit, unit24 } from '../rng';
-import { STEP_BUDGET_PARAM, dreamTimesteps, rankDescending, stepBudget, topK } from './common';
-import type { ParamSpec, StepView, StrategyDefinition } from './types';
+import { STEP_BUDGET_PARAM, dreamTimesteps, stepBudget, topK } from './common';
+import type { GpuStrategy, ParamSpec, StepView, StrategyDefinition, StrategyParams } from './types';
 
 /**
- * Step-count schedules from Dream and MaskGIT: how many to reveal is fixed by the step budget,
- * not by the scores. Neither uses semi-AR blocks. Schedule arithmetic is float32, so the GPU,
- * which receives the same per-step numbers, reveals the same positions.
+ * Dream's step-count schedule: how many to reveal is fixed by the step budget, not by the scores;
+ * no semi-AR blocks. Schedule arithmetic is float32, so the GPU, which receives the same per-step
+ * numbers (dreamGpu), reveals the same positions. The four members share
+ * shaders/strategies/dream.wgsl (SCORE: 0 = origin's Bernoulli reveal, else the ranked score).
  */
 
 const DREAM_STEPS = STEP_BUDGET_PARAM;
@@ -18,6 +19,25 @@ const ALG_TEMP: ParamSpec = {
 /** Fraction of the masked positions Dream reveals at step i: 1 - t_{i+1} / t_i. */
 export function dreamRevealFraction(t: Float32Array, i: number): number {
   return Math.fround(1 - Math.fround(t[i + 1] / t[i]));
+}
+
+/** The GPU's per-step table: the reveal fraction of every step but the last (which reveals all). */
+function dreamGpu(score: number): GpuStrategy {
+  return {
+    shader: 'dream',
+    constants: { SCORE: score },
+    uniforms: [['alg_temp', 'f32']],
+    uniformValues: (params: StrategyParams) => ({ alg_temp: params.algTemp ?? 0 }),
+    schedule(params, ctx) {
+      const steps = stepBudget(params, ctx.canvasLength);
+      const t = dreamTimesteps(steps);
+      const table = new Float32Array(2 * steps);
+      for (let i = 0; i + 1 < steps; i++) table[2 * i] = dreamRevealFraction(t, i);
+      return { steps, table };
+    },
+    // The origin rule reports no scores on the CPU either.
+    scores: score !== 0,
+  };
 }
 
 export const DREAM_ORIGIN: StrategyDefinition = {
@@ -39,12 +59,14 @@ export const DREAM_ORIGIN: StrategyDefinition = {
       },
     };
   },
+  gpu: dreamGpu(0),
 };
 
-const DREAM_SCORES: Record<string, { title: string; alg: string; score: (v: StepView, p: number) => number }> = {
-  'dream-confidence': { title: 'Dream (maskgit_plus)', alg: 'confidence', score: (v, p) => v.stats.confidence[p] },
-  'dream-margin': { title: 'Dream (topk_margin)', alg: 'margin', score: (v, p) => v.stats.margin[p] },
-  'dream-entropy': { title: 'Dream (entropy)', alg: 'negative entropy', score: (v, p) => -v.stats.entropy[p] },
+/** `gpu` = the SCORE override of dream.wgsl (its switch, same order). */
+const DREAM_SCORES: Record<string, { title: string; alg: string; score: (v: StepView, p: number) => number; gpu: number }> = {
+  'dream-confidence': { title: 'Dream (maskgit_plus)', alg: 'confidence', score: (v, p) => v.stats.confidence[p], gpu: 1 },
+  'dream-margin': { title: 'Dream (topk_margin)', alg: 'margin', score: (v, p) => v.stats.margin[p], gpu: 2 },
+  'dream-entropy': { title: 'Dream (entropy)', alg: 'negative entropy', score: (v, p) => -v.stats.entropy[p], gpu: 3 },
 };
 
 export const DREAM_RANKED: StrategyDefinition[] = Object.entries(DREAM_SCORES).map(([id, s]) => ({
@@ -73,42 +95,5 @@ export const DREAM_RANKED: StrategyDefinition[] = Object.entries(DREAM_SCORES).m
       },
     };
   },
+  gpu: dreamGpu(s.gpu),
 }));
-
-export const MASKGIT_COSINE: StrategyDefinition = {
-  id: 'maskgit-cosine',
-  title: 'MaskGIT (cosine)',
-  family: 'schedule',
-  rule:
-    'After step r of R keep floor(N·cos(π/2·r/R)) positions masked (at least 1 before the last step, at least one revealed per step); ' +
-    'rank by log p(sampled token) + T_c·(1 − r/R)·Gumbel.',
-  params: [
-    { name: 'steps', label: 'steps R', default: 8, min: 1, max: 1024, integer: true, help: 'Number of steps.' },
-    { name: 'choiceTemperature', label: 'choice temperature T_c', default: 4.5, min: 0, max: 100, help: 'Gumbel noise on the ranking, annealed to 0.' },
-  ],
-  blocks: false,
-  create(params, ctx) {
-    const R = params.steps;
-    const N = ctx.canvasLength;
-    const tc = Math.fround(params.choiceTemperature);
-    return {
-      select(view) {
-        const masked = view.candidates.length;
-        const r = view.step + 1;
-        if (r >= R) return { reveal: view.candidates.slice() };
-        const ratio = Math.fround(r / R);
-        let keep = Math.floor(N * Math.cos((Math.PI / 2) * ratio));
-        keep = Math.min(Math.max(keep, 1), masked - 1);
-        const anneal = Math.fround(tc * Math.fround(1 - ratio));
-        const score = (p: number) =>
-          Math.fround(
-            Math.fround(Math.log(view.stats.confidence[p])) +
-              Math.fround(anneal * gumbel(openUnit(view.random(p, Purpose.positionNoise)))),
-          );
-        const ranked = rankDescending(view.candidates, score);
-        const reveal = ranked.slice(0, Math.max(1, masked - keep));
-        return { reveal, scores: reveal.map(score) };
-      },
-    };
-  },
-};

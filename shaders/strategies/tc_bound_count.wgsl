@@ -1,6 +1,6 @@
-// tc-bound's set size (twin: strategies/adaptive.ts TC_BOUND.select). Runs after the statistics
-// and before select.wgsl, one workgroup per sequence, and writes n = how many of the ranked
-// candidates to reveal into aux[b]; select.wgsl (STRATEGY 17) then reveals the first n of the
+// tc-bound's set size (twin: strategies/tc-bound.ts TC_BOUND.select), its prepass. Runs after the
+// statistics and before select.wgsl, one workgroup per sequence, and writes n = how many of the
+// ranked candidates to reveal into aux[b]; select.wgsl with tc_bound.wgsl then reveals the first n of the
 // very same ranking (confidence, ties to the lower position) and commits them. The CPU stops at
 // the first candidate that fails, so the chosen set is always a prefix of that ranking.
 //
@@ -17,8 +17,8 @@
 //  * Permutation path (closed form): with m unused items and j masked slots already in S,
 //    adding a masked slot adds log2(m / (m − j)) (0 when j = 0); any other position adds 0.
 // Decision: reject p iff the increment is a dependence (nonzero in exact arithmetic) and
-//   C(S) + max(I, DEP_FLOOR) > P.gamma + min(P.gamma, 1e-5 max(1, P.gamma)),
-// where the host sets P.gamma = f32(ε + 1e-12), the CPU's own threshold. Why each part:
+//   C(S) + max(I, DEP_FLOOR) > S.epsilon + min(S.epsilon, 1e-5 max(1, S.epsilon)),
+// where the host sets S.epsilon = f32(ε + TC_SLACK), the CPU's own threshold. Why each part:
 //  * Independent increments are accepted at every ε: the CPU's f64 difference of entropies is
 //    then ~1e-15 <= 1e-12.
 //  * The tolerance (1e-5 bits, relative above 1 bit, at most ε) covers the f32 error of C
@@ -32,18 +32,10 @@ override WG: u32 = 64u;
 const LN2: f32 = 0.6931472;
 const DEP_FLOOR: f32 = 1e-11;
 
-@group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read> info: array<u32>;
-@group(0) @binding(2) var<storage, read> canvas: array<i32>;
-@group(0) @binding(3) var<storage, read> stats: array<f32>;
-@group(0) @binding(4) var<storage, read> members: array<u32>;
-@group(0) @binding(5) var<storage, read> member_weight: array<u32>;
-@group(0) @binding(6) var<storage, read> mis: array<u32>;
-@group(0) @binding(7) var<storage, read> perm: array<i32>;
-// [0, batch): n per sequence (read by select.wgsl); then 4 words per support member (global
-// index m): its group label, its refined label, and the weights of the groups it labels before
-// and after refinement. Storage, not workgroup memory: supports have up to a few thousand members.
-@group(0) @binding(8) var<storage, read_write> aux: array<atomic<u32>>;
+// Bindings: listed in tc-bound.ts (its prepass). aux: [0, batch): n per sequence (read by
+// tc_bound.wgsl); then 4 words per support member (global index m): its group label, its refined
+// label, and the weights of the groups it labels before and after refinement. Storage, not
+// workgroup memory: supports have up to a few thousand members.
 
 var<workgroup> marg: array<atomic<u32>, V>;
 var<workgroup> part: array<f32, WG>;
@@ -66,7 +58,7 @@ fn refined_w_at(m: u32) -> u32 { return P.batch + 4u * m + 3u; }
 
 // The f32 threshold C(S) is compared with (see the decision rule above).
 fn limit() -> f32 {
-  return P.gamma + min(P.gamma, 1e-5 * max(1.0, P.gamma));
+  return S.epsilon + min(S.epsilon, 1e-5 * max(1.0, S.epsilon));
 }
 
 fn is_slot(b: u32, i: u32) -> bool {
