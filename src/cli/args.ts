@@ -1,5 +1,6 @@
 import { STRATEGIES } from '../engine/strategies';
 import type { SweepConfig } from '../engine/sweep';
+import { getTask, taskParamOwners } from '../engine/tasks';
 
 /**
  * Turns the bench command line into sweep configs. Pure (no I/O) so tests can feed it bad input.
@@ -12,6 +13,9 @@ const flagToCamel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) =
 
 /** Strategy parameters that can be given as flags, by camelCase name. */
 export const STRATEGY_PARAM_NAMES = [...new Set(STRATEGIES.flatMap((s) => s.params.map((p) => p.name)))];
+
+/** Task parameters (TaskDefinition.params: --rho, --budget ...), by camelCase name, with their owners. */
+export const TASK_PARAMS = taskParamOwners();
 
 export function parseList(flag: string, value: unknown): number[] {
   const text = String(value).trim();
@@ -39,7 +43,8 @@ export function flagMessage(err: unknown): string {
 export interface GridOptions {
   task: string[];
   n?: number[];
-  rho?: number[];
+  /** task parameter lists by camelCase name (--rho, --budget ...) */
+  taskParams: Record<string, number[]>;
   strategy: string[];
   temperature: number[];
   block: number[];
@@ -56,10 +61,14 @@ export function readGrid(opts: Record<string, unknown>): GridOptions {
   for (const name of STRATEGY_PARAM_NAMES) {
     if (opts[name] !== undefined) params[name] = parseList(camelToFlag(name), opts[name]);
   }
+  const taskParams: Record<string, number[]> = {};
+  for (const name of TASK_PARAMS.keys()) {
+    if (opts[name] !== undefined) taskParams[name] = parseList(camelToFlag(name), opts[name]);
+  }
   return {
     task: parseNames('--task', opts.task),
     n: opts.n !== undefined ? parseList('--n', opts.n) : undefined,
-    rho: opts.rho !== undefined ? parseList('--rho', opts.rho) : undefined,
+    taskParams,
     strategy: parseNames('--strategy', opts.strategy),
     temperature: opts.temperature !== undefined ? parseList('--temperature', opts.temperature) : [0],
     block: opts.block !== undefined ? parseList('--block', opts.block) : [0],
@@ -75,10 +84,21 @@ export function expandGrid(g: GridOptions): SweepConfig[] {
       throw new UsageError(`${camelToFlag(name)} does not apply to strategy ${g.strategy.join(', ')}`);
     }
   }
+  for (const name of Object.keys(g.taskParams)) {
+    if (!g.task.some((id) => TASK_PARAMS.get(name)?.tasks.includes(id))) {
+      throw new UsageError(`${camelToFlag(name)} does not apply to task ${g.task.join(', ')} (it applies to ${TASK_PARAMS.get(name)?.tasks.join(', ')})`);
+    }
+  }
   const configs: SweepConfig[] = [];
   for (const task of g.task) {
+    // Task parameter lists apply to the tasks that declare them, every combination.
+    const own = new Set(getTaskOrNull(task)?.params.map((p) => p.name) ?? []);
+    let taskCombos: Record<string, number>[] = [{}];
+    for (const [name, values] of Object.entries(g.taskParams)) {
+      if (own.has(name)) taskCombos = taskCombos.flatMap((c) => values.map((v) => ({ ...c, [name]: v })));
+    }
     for (const n of g.n ?? [undefined]) {
-      for (const rho of g.rho ?? [undefined]) {
+      for (const taskParams of taskCombos) {
         for (const strategy of g.strategy) {
           const def = STRATEGIES.find((s) => s.id === strategy);
           let combos: Record<string, number>[] = [{}];
@@ -90,7 +110,7 @@ export function expandGrid(g: GridOptions): SweepConfig[] {
             for (const temperature of g.temperature) {
               for (const block of g.block) {
                 for (const noise of g.noise) {
-                  configs.push({ task, n, rho, strategy, params, temperature, block, noise });
+                  configs.push({ task, n, ...(Object.keys(taskParams).length ? { taskParams } : {}), strategy, params, temperature, block, noise });
                 }
               }
             }
@@ -100,6 +120,15 @@ export function expandGrid(g: GridOptions): SweepConfig[] {
     }
   }
   return configs;
+}
+
+/** An unknown task is reported by validateConfig with the list of known ones. */
+function getTaskOrNull(id: string) {
+  try {
+    return getTask(id);
+  } catch {
+    return null;
+  }
 }
 
 export { flagToCamel };

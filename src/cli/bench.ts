@@ -19,13 +19,12 @@ import { summarizeSuite, suiteConfigs, type SuiteSummary } from '../engine/suite
 import { recordsToCsv, runConfig, validateConfig, type SweepConfig, type SweepProgress, type SweepRecord } from '../engine/sweep';
 import { TASKS } from '../engine/tasks';
 import { plotSvg } from './plot';
-import { STRATEGY_PARAM_NAMES, UsageError, camelToFlag, expandGrid, flagMessage, readGrid } from './args';
+import { STRATEGY_PARAM_NAMES, TASK_PARAMS, UsageError, camelToFlag, expandGrid, flagMessage, readGrid } from './args';
 
 const cli = cac('bench');
 cli
   .option('--task <ids>', 'task id(s), comma list (see --list)')
   .option('--n <sizes>', 'task size(s), comma list')
-  .option('--rho <values>', 'dial correlation(s) in [-1, 1]')
   .option('--strategy <ids>', 'strategy id(s), comma list')
   .option('--temperature <T>', 'sampling temperature(s); 0 = greedy', { default: '0' })
   .option('--block <N>', 'semi-AR block length(s); 0 = whole canvas', { default: '0' })
@@ -41,6 +40,9 @@ cli
   .option('--out <file>', 'also write the results (CSV, or JSON if the name ends in .json)')
   .option('--plot <file>', 'also write an SVG plot of score against tokens per step')
   .option('--list', 'list tasks and strategies');
+for (const [name, { spec, tasks }] of TASK_PARAMS) {
+  cli.option(`${camelToFlag(name)} <values>`, `${spec.help} (${tasks.length > 3 ? `${tasks.length} tasks` : tasks.join(', ')})`);
+}
 for (const name of STRATEGY_PARAM_NAMES) {
   const owners = STRATEGIES.filter((s) => s.params.some((p) => p.name === name));
   const spec = owners[0].params.find((p) => p.name === name)!;
@@ -131,7 +133,7 @@ async function run(plan: Plan, seed: number, batchSize: number, backendName: str
 
 function table(records: readonly SweepRecord[]): string {
   const rows = records.map((r) => [
-    r.task + (r.task.startsWith('letters') || r.task.startsWith('waiting') ? ` n=${r.n}` : r.rho !== undefined ? ` ρ=${r.rho}` : ''),
+    [r.task, ...(r.n ? [`n=${r.n}`] : []), ...Object.entries(r.taskParams ?? {}).map(([k, v]) => `${k}=${v}`)].join(' '),
     r.strategy,
     Object.entries(r.params).filter(([k, v]) => !(['temperature', 'block', 'noise'].includes(k) && v === 0) && !(k === 'steps' && v === 0)).map(([k, v]) => `${k}=${v}`).join(' '),
     `${(100 * r.score).toFixed(1)}%`,

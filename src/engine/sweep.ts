@@ -1,13 +1,14 @@
 import type { DecodeBackend, DenoiserSpec } from './backend';
 import { wilson95 } from './metrics';
 import { getStrategy, resolveParams } from './strategies';
-import { generateSample, getTask, resolveTaskParams } from './tasks';
+import { generateSample, getTask, ownParams, resolveTaskParams } from './tasks';
 
 /** One point of a sweep: a task at one size, a strategy with its parameters, decode settings. */
 export interface SweepConfig {
   task: string;
   n?: number;
-  rho?: number;
+  /** The task's own parameters (TaskDefinition.params) by name; defaults fill the rest. */
+  taskParams?: Record<string, number>;
   strategy: string;
   params: Record<string, number>;
   temperature: number;
@@ -29,7 +30,8 @@ export interface SweepSpec {
 export interface SweepRecord {
   task: string;
   n: number;
-  rho?: number;
+  /** The task's own parameters, resolved (defaults included): {"rho": 0.9} for the dial. */
+  taskParams?: Record<string, number>;
   strategy: string;
   /** Strategy parameters plus temperature, block and noise. */
   params: Record<string, number>;
@@ -58,7 +60,7 @@ export interface SweepProgress {
 /** Checks a config before anything runs; throws a message naming the bad setting. */
 export function validateConfig(c: SweepConfig): void {
   const task = getTask(c.task);
-  resolveTaskParams(task, { n: c.n, rho: c.rho });
+  resolveTaskParams(task, { ...c.taskParams, n: c.n });
   resolveParams(getStrategy(c.strategy), c.params);
   if (!(c.temperature >= 0)) throw new RangeError(`temperature must be >= 0, got ${c.temperature}`);
   if (!(Number.isInteger(c.block) && c.block >= 0)) throw new RangeError(`block must be a whole number >= 0, got ${c.block}`);
@@ -79,7 +81,7 @@ export async function runConfig(
 ): Promise<SweepRecord> {
   validateConfig(c);
   const task = getTask(c.task);
-  const taskParams = resolveTaskParams(task, { n: c.n, rho: c.rho });
+  const taskParams = resolveTaskParams(task, { ...c.taskParams, n: c.n });
   const batchSize = opts.batchSize ?? 64;
   const started = performance.now();
   let correct = 0;
@@ -88,7 +90,7 @@ export async function runConfig(
   for (let start = 0; start < samples; start += batchSize) {
     opts.signal?.throwIfAborted();
     const batch = Array.from({ length: Math.min(batchSize, samples - start) }, (_, i) =>
-      generateSample(c.task, { n: c.n, rho: c.rho }, seed, start + i),
+      generateSample(c.task, taskParams, seed, start + i),
     );
     canvasLength = batch[0].canvasLength;
     const traces = await backend.decode({
@@ -109,7 +111,7 @@ export async function runConfig(
   return {
     task: c.task,
     n: taskParams.n,
-    ...(taskParams.rho !== undefined ? { rho: taskParams.rho } : {}),
+    taskParams: ownParams(task, taskParams),
     strategy: c.strategy,
     params,
     samples,
@@ -152,7 +154,7 @@ export function grid(lists: Record<string, readonly number[]>): Record<string, n
   return out;
 }
 
-export const CSV_COLUMNS = ['task', 'n', 'rho', 'strategy', 'params', 'samples', 'correct', 'score', 'ci_lo', 'ci_hi', 'tps', 'nfe', 'canvas_length', 'seconds', 'backend', 'seed'];
+export const CSV_COLUMNS = ['task', 'n', 'task_params', 'strategy', 'params', 'samples', 'correct', 'score', 'ci_lo', 'ci_hi', 'tps', 'nfe', 'canvas_length', 'seconds', 'backend', 'seed'];
 
 export function recordsToCsv(records: readonly SweepRecord[]): string {
   const esc = (v: unknown) => {
@@ -161,7 +163,7 @@ export function recordsToCsv(records: readonly SweepRecord[]): string {
   };
   const rows = records.map((r) =>
     [
-      r.task, r.n, r.rho ?? '', r.strategy,
+      r.task, r.n, Object.entries(r.taskParams ?? {}).map(([k, v]) => `${k}=${v}`).join(' '), r.strategy,
       Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' '),
       r.samples, r.correct, r.score, r.ci95[0], r.ci95[1], r.tps, r.nfe, r.canvasLength, r.seconds, r.backend, r.seed,
     ].map(esc).join(','),

@@ -181,8 +181,10 @@ export function curveKey(r: PageRecord): string {
   return extra.length ? `${name} (${extra.join(', ')})` : name;
 }
 
-export function taskKey(r: { task: string; n: number; rho?: number }): string {
-  return r.rho !== undefined ? `${r.task} ρ=${r.rho}` : `${r.task} n=${r.n}`;
+/** Task, size (when it has one) and the task's own parameters: "dial rho=0.9", "sort n=3". */
+export function taskKey(r: { task: string; n: number | null; taskParams?: Record<string, number> }): string {
+  const own = Object.entries(r.taskParams ?? {}).map(([k, v]) => `${k}=${v}`);
+  return [r.task, ...(r.n ? [`n=${r.n}`] : []), ...own].join(' ');
 }
 
 export function formatParams(p: Record<string, number>): string {

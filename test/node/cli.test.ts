@@ -38,6 +38,8 @@ describe('bench CLI', () => {
     [['--task', 'letters/copy', '--strategy', 'topk-random', '--threshold', '0.9'], /--threshold does not apply/],
     [['--task', 'letters/copy', '--strategy', 'topk-random', '--samples', 'x'], /--samples must be/],
     [['--task', 'letters/copy', '--strategy', 'topk-random', '--wat', '3'], /unknown flag --wat/],
+    [['--task', 'dial', '--strategy', 'topk-random', '--rho', '2'], /--rho must be a number in \[-1, 1\]/],
+    [['--task', 'letters/copy', '--strategy', 'topk-random', '--rho', '0.5'], /--rho does not apply to task letters\/copy/],
   ];
   for (const [args, message] of bad) {
     it(`rejects ${args.join(' ')} with one line and exit 2`, () => {
@@ -56,5 +58,11 @@ describe('bench CLI', () => {
     // 2 tasks x 2 sizes x (2 k-values for topk-random + 1 threshold)
     expect(configs).toHaveLength(12);
     expect(configs.filter((c) => c.strategy === 'threshold').every((c) => !('k' in c.params))).toBe(true);
+  });
+
+  it('task parameter flags come from the task table and apply only to the tasks that declare them', () => {
+    const configs = expandGrid(readGrid({ task: 'dial,letters/copy', strategy: 'topk-random', k: '1', rho: '0,1' }));
+    expect(configs.filter((c) => c.task === 'dial').map((c) => c.taskParams)).toEqual([{ rho: 0 }, { rho: 1 }]);
+    expect(configs.filter((c) => c.task === 'letters/copy').map((c) => c.taskParams)).toEqual([undefined]);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeBatch } from '../../src/engine/decode';
 import { OracleDenoiser } from '../../src/engine/denoiser';
 import { entropyBits, PermutationDistribution, SupportDistribution } from '../../src/engine/distribution';
-import { generateSample, getTask, TASKS, type TaskDefinition, type TaskSample } from '../../src/engine/tasks';
+import { generateSample, getTask, resolveTaskParams, TASKS, type TaskDefinition, type TaskSample } from '../../src/engine/tasks';
 import { dialTotalCorrelation } from '../../src/engine/tasks/dial';
 import {
   contentWords,
@@ -12,7 +12,7 @@ import {
   TOY_LANGUAGE,
   type Clause,
 } from '../../src/engine/tasks/grammar';
-import { GRAMMAR_WORDS } from '../../src/engine/tasks/lexicon';
+import { GRAMMAR_WORDS } from '../../src/engine/lexicon';
 import { allLatinSquares, allSudokus, cellPosition, puzzleViolation } from '../../src/engine/tasks/puzzles';
 import { textViolation } from '../../src/engine/tasks/text';
 import { RandomStream } from '../../src/engine/rng';
@@ -506,5 +506,28 @@ describe('dependency dial', () => {
   it('revealing both tokens at once at rho = 1 fails half the time', async () => {
     const acc = await oracleAccuracy('dial', { rho: 1 }, 'topk-random', { k: 2 }, { samples: 1000, temperature: 1, seed: 4 });
     expectWithin3Sigma(acc, 0.5, 1000);
+  });
+});
+
+describe('task parameter schema', () => {
+  it('every declared parameter has a default inside its range, a label and help', () => {
+    for (const t of TASKS) {
+      for (const p of t.params) {
+        expect(p.default, `${t.id} ${p.name}`).toBeGreaterThanOrEqual(p.min);
+        expect(p.default, `${t.id} ${p.name}`).toBeLessThanOrEqual(p.max);
+        if (p.integer) expect(Number.isInteger(p.default)).toBe(true);
+        expect(p.label.length * p.help.length).toBeGreaterThan(0);
+        expect(p.name).not.toBe('n');
+      }
+    }
+  });
+
+  it('resolveTaskParams fills defaults, keeps given values and names what is wrong', () => {
+    const dial = getTask('dial');
+    expect(resolveTaskParams(dial, {})).toEqual({ n: 0, rho: 0.9 });
+    expect(resolveTaskParams(dial, { rho: -0.5 })).toEqual({ n: 0, rho: -0.5 });
+    expect(() => resolveTaskParams(dial, { rho: 1.5 })).toThrow(/^rho must be a number in \[-1, 1\], got 1.5/);
+    expect(() => resolveTaskParams(getTask('letters/copy'), { rho: 0.5 })).toThrow(/rho does not apply to task letters\/copy/);
+    expect(() => resolveTaskParams(dial, { wat: 1 })).toThrow(/wat does not apply to task dial \(its parameters: rho\)/);
   });
 });

@@ -1,7 +1,7 @@
 import { SupportDistribution } from '../distribution';
 import { RandomStream } from '../rng';
 import { SEP_ID, taskTag, tokenId, tokenText, type TaskId } from '../vocab';
-import { PUZZLE_SYMBOLS } from './lexicon';
+import { PUZZLE_SYMBOLS } from '../lexicon';
 import { scoreBySupport } from './score';
 import type { ScoreResult, TaskDefinition, TaskParams, TaskSample } from './types';
 
@@ -237,6 +237,7 @@ export function puzzleTask(kind: Kind): TaskDefinition {
         ? 'Fill the 4x4 grid (rows separated by "/") so that every row, column and 2x2 box holds 1-4 once, keeping the clues; the clues allow exactly one answer.'
         : 'Fill the 4x4 grid (rows separated by "/") so that every row and column holds 1-4 once, keeping the 0-4 clues; any such square is accepted.',
     sizes: null,
+    params: [],
     generate: (params, seed, index) => generate(kind, params, seed, index),
     score,
   };

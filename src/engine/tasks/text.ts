@@ -215,6 +215,7 @@ export function textTask(kind: TextKind): TaskDefinition {
     title: `${TITLES[kind]} (toy language)`,
     rule: RULES[kind],
     sizes: null,
+    params: [],
     generate: (params, seed, index) => generate(kind, params, seed, index),
     score,
   };

@@ -1,7 +1,7 @@
 import { SupportDistribution } from '../distribution';
 import { RandomStream } from '../rng';
 import { EOS_ID, INDEX_TOKENS, SEP_ID, taskTag, tokenId, tokenText, type ListOp, type TaskId } from '../vocab';
-import { FIRST_NAMES, LAST_NAMES } from './lexicon';
+import { FIRST_NAMES, LAST_NAMES } from '../lexicon';
 import { describeListOp, makeListOp } from './list-ops';
 import { scoreBySupport } from './score';
 import type { ScoreResult, TaskDefinition, TaskParams, TaskSample } from './types';
@@ -133,6 +133,7 @@ export function waitingLineTask(op: ListOp): TaskDefinition {
     title: `Waiting line: ${op}`,
     rule: RULES[op],
     sizes: WAITING_LINE_SIZES,
+    params: [],
     generate: (params, seed, index) => generate(op, params, seed, index),
     score,
   };
