@@ -17,6 +17,23 @@ export const STRATEGY_PARAM_NAMES = [...new Set(STRATEGIES.flatMap((s) => s.para
 /** Task parameters (TaskDefinition.params: --rho, --budget ...), by camelCase name, with their owners. */
 export const TASK_PARAMS = taskParamOwners();
 
+/**
+ * cac reads "-1" after a flag as a flag of its own ("unknown flag --1"); joining a negative
+ * number to its flag ("--temperature=-1") lets it reach validation, which says what is wrong.
+ */
+export function joinNegativeValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = argv[i + 1];
+    if (a.startsWith('--') && !a.includes('=') && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 export function parseList(flag: string, value: unknown): number[] {
   const text = String(value).trim();
   if (text === '' || text === 'true') throw new UsageError(`${flag} needs a value`);

@@ -16,10 +16,10 @@ import { SingleBar, Presets } from 'cli-progress';
 import { cpuBackend, type DecodeBackend, type DenoiserSpec, type ModelRuntimeId } from '../engine/backend';
 import { STRATEGIES } from '../engine/strategies';
 import { summarizeSuite, suiteConfigs, type SuiteSummary } from '../engine/suite';
-import { recordsToCsv, runConfig, validateConfig, type SweepConfig, type SweepProgress, type SweepRecord } from '../engine/sweep';
+import { recordsToCsv, runConfig, stableRecord, validateConfig, type SweepConfig, type SweepProgress, type SweepRecord } from '../engine/sweep';
 import { TASKS } from '../engine/tasks';
 import { plotSvg } from './plot';
-import { STRATEGY_PARAM_NAMES, TASK_PARAMS, UsageError, camelToFlag, expandGrid, flagMessage, readGrid } from './args';
+import { STRATEGY_PARAM_NAMES, TASK_PARAMS, UsageError, camelToFlag, expandGrid, flagMessage, joinNegativeValues, readGrid } from './args';
 
 const cli = cac('bench');
 cli
@@ -36,7 +36,8 @@ cli
   .option('--model <name>', 'a neural denoiser: tiny (models/tiny-mdm.onnx) or a path to an .onnx file')
   .option('--vocab <file>', "the model's vocabulary JSON (default: the .onnx path with .json)")
   .option('--suite <name>', 'parallelbench: the in-browser ParallelBench suite')
-  .option('--json', 'print one JSON document on stdout')
+  .option('--json', 'print one JSON document on stdout (byte-stable: no timings)')
+  .option('--timings', 'add a "timing" section (wall-clock seconds per record) to the JSON')
   .option('--out <file>', 'also write the results (CSV, or JSON if the name ends in .json)')
   .option('--plot <file>', 'also write an SVG plot of score against tokens per step')
   .option('--list', 'list tasks and strategies');
@@ -141,8 +142,9 @@ function table(records: readonly SweepRecord[]): string {
     r.tps.toFixed(2),
     r.nfe.toFixed(2),
     String(r.samples),
+    r.seconds.toFixed(2),
   ]);
-  const head = ['task', 'strategy', 'params', 'score', '95% CI', 'TPS', 'NFE', 'samples'];
+  const head = ['task', 'strategy', 'params', 'score', '95% CI', 'TPS', 'NFE', 'samples', 'seconds'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
@@ -161,7 +163,7 @@ function suiteTable(s: SuiteSummary): string {
 }
 
 async function main() {
-  const parsed = cli.parse(process.argv, { run: false });
+  const parsed = cli.parse(joinNegativeValues(process.argv), { run: false });
   const opts = parsed.options as Record<string, unknown>;
   if (opts.help) return;
   if (parsed.args.length > 0) fail(`unexpected argument "${parsed.args[0]}" (flags start with --)`);
@@ -207,12 +209,15 @@ async function main() {
   bar?.stop();
 
   const summary = suite ? summarizeSuite(records) : undefined;
-  const doc = summary ? { results: records, suite: summary } : { results: records };
+  // Timings vary between identical runs: the results carry none; --timings adds them apart.
+  const results = records.map(stableRecord);
+  const timing = opts.timings ? { timing: { seconds: records.map((r) => r.seconds), total: records.reduce((a, r) => a + r.seconds, 0) } } : {};
+  const doc = summary ? { results, suite: summary, ...timing } : { results, ...timing };
   if (json) process.stdout.write(JSON.stringify(doc) + '\n');
   else process.stdout.write(table(records) + (summary ? suiteTable(summary) : '') + '\n');
   if (opts.out !== undefined) {
     const file = String(opts.out);
-    writeFileSync(file, file.endsWith('.json') ? JSON.stringify(doc, null, 2) + '\n' : recordsToCsv(records));
+    writeFileSync(file, file.endsWith('.json') ? JSON.stringify(doc, null, 2) + '\n' : recordsToCsv(results));
     if (!json) process.stdout.write(`wrote ${file}\n`);
   }
   if (opts.plot !== undefined) {

@@ -1,7 +1,7 @@
 import type { DecodeBackend, DenoiserSpec } from './backend';
 import { wilson95 } from './metrics';
 import { getStrategy, resolveParams } from './strategies';
-import { generateSample, getTask, ownParams, resolveTaskParams } from './tasks';
+import { getTask, ownParams, resolveTaskParams } from './tasks';
 
 /** One point of a sweep: a task at one size, a strategy with its parameters, decode settings. */
 export interface SweepConfig {
@@ -29,7 +29,8 @@ export interface SweepSpec {
 /** One streamed result: the JSON record of `npm run bench -- --json`. */
 export interface SweepRecord {
   task: string;
-  n: number;
+  /** The size; null for fixed-size tasks (puzzles, text, dial). */
+  n: number | null;
   /** The task's own parameters, resolved (defaults included): {"rho": 0.9} for the dial. */
   taskParams?: Record<string, number>;
   strategy: string;
@@ -45,9 +46,21 @@ export interface SweepRecord {
   /** Mean forward passes per decode. */
   nfe: number;
   canvasLength: number;
+  /**
+   * Wall-clock time of this config, for tables on screen only: exports drop it (stableRecord),
+   * so that identical inputs give byte-identical files.
+   */
   seconds: number;
   backend: string;
   seed: number;
+}
+
+/** A record without its wall-clock time: what --json, CSV and the page's exports write. */
+export type StableRecord = Omit<SweepRecord, 'seconds'>;
+
+export function stableRecord(r: SweepRecord): StableRecord {
+  const { seconds: _seconds, ...rest } = r;
+  return rest;
 }
 
 export interface SweepProgress {
@@ -90,7 +103,7 @@ export async function runConfig(
   for (let start = 0; start < samples; start += batchSize) {
     opts.signal?.throwIfAborted();
     const batch = Array.from({ length: Math.min(batchSize, samples - start) }, (_, i) =>
-      generateSample(c.task, taskParams, seed, start + i),
+      task.generate(taskParams, seed, start + i),
     );
     canvasLength = batch[0].canvasLength;
     const traces = await backend.decode({
@@ -110,7 +123,7 @@ export async function runConfig(
   const params = { ...resolveParams(getStrategy(c.strategy), c.params), temperature: c.temperature, block: c.block, noise: c.noise };
   return {
     task: c.task,
-    n: taskParams.n,
+    n: task.sizes ? taskParams.n : null,
     taskParams: ownParams(task, taskParams),
     strategy: c.strategy,
     params,
@@ -154,9 +167,10 @@ export function grid(lists: Record<string, readonly number[]>): Record<string, n
   return out;
 }
 
-export const CSV_COLUMNS = ['task', 'n', 'task_params', 'strategy', 'params', 'samples', 'correct', 'score', 'ci_lo', 'ci_hi', 'tps', 'nfe', 'canvas_length', 'seconds', 'backend', 'seed'];
+export const CSV_COLUMNS = ['task', 'n', 'task_params', 'strategy', 'params', 'samples', 'correct', 'score', 'ci_lo', 'ci_hi', 'tps', 'nfe', 'canvas_length', 'backend', 'seed'];
 
-export function recordsToCsv(records: readonly SweepRecord[]): string {
+/** CSV of records, without timings (byte-stable for identical inputs). */
+export function recordsToCsv(records: readonly StableRecord[]): string {
   const esc = (v: unknown) => {
     const s = String(v ?? '');
     return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -165,7 +179,7 @@ export function recordsToCsv(records: readonly SweepRecord[]): string {
     [
       r.task, r.n, Object.entries(r.taskParams ?? {}).map(([k, v]) => `${k}=${v}`).join(' '), r.strategy,
       Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' '),
-      r.samples, r.correct, r.score, r.ci95[0], r.ci95[1], r.tps, r.nfe, r.canvasLength, r.seconds, r.backend, r.seed,
+      r.samples, r.correct, r.score, r.ci95[0], r.ci95[1], r.tps, r.nfe, r.canvasLength, r.backend, r.seed,
     ].map(esc).join(','),
   );
   return [CSV_COLUMNS.join(','), ...rows].join('\n') + '\n';

@@ -38,6 +38,7 @@ describe('bench CLI', () => {
     [['--task', 'letters/copy', '--strategy', 'topk-random', '--threshold', '0.9'], /--threshold does not apply/],
     [['--task', 'letters/copy', '--strategy', 'topk-random', '--samples', 'x'], /--samples must be/],
     [['--task', 'letters/copy', '--strategy', 'topk-random', '--wat', '3'], /unknown flag --wat/],
+    [['--task', 'letters/copy', '--strategy', 'topk-random', '--temperature', '-1'], /^error: --temperature must be >= 0, got -1$/],
     [['--task', 'dial', '--strategy', 'topk-random', '--rho', '2'], /--rho must be a number in \[-1, 1\]/],
     [['--task', 'letters/copy', '--strategy', 'topk-random', '--rho', '0.5'], /--rho does not apply to task letters\/copy/],
   ];
@@ -50,6 +51,23 @@ describe('bench CLI', () => {
       expect(lines[0]).toMatch(message);
     });
   }
+
+  it('the same command twice gives byte-identical --json; fixed-size tasks report n: null; --timings adds timings apart', () => {
+    const args = ['--task', 'waiting-line/copy,puzzles/sudoku', '--strategy', 'topk-random', '--k', '2', '--temperature', '1', '--samples', '6', '--seed', '5', '--json'];
+    const a = run(args);
+    const b = run(args);
+    expect(a.status).toBe(0);
+    expect(a.stdout.length).toBeGreaterThan(100);
+    expect(b.stdout).toBe(a.stdout);
+    const doc = JSON.parse(a.stdout);
+    expect(doc.timing).toBeUndefined();
+    for (const r of doc.results) expect(r).not.toHaveProperty('seconds');
+    expect(doc.results.map((r: { n: number | null }) => r.n)).toEqual([3, null]);
+    const timed = JSON.parse(run([...args, '--timings']).stdout);
+    expect(timed.results).toEqual(doc.results);
+    expect(timed.timing.seconds).toHaveLength(2);
+    expect(timed.timing.seconds.every((s: number) => s >= 0)).toBe(true);
+  });
 
   it('expands grids into every combination, each strategy taking only its own parameters', () => {
     const configs = expandGrid(
