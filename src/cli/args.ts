@@ -1,4 +1,6 @@
 import { STRATEGIES } from '../engine/strategies';
+import { MODEL_CANVAS_LENGTH } from '../engine/model-format';
+import { SUITE_STRATEGIES, suiteConfigs } from '../engine/suite';
 import type { SweepConfig } from '../engine/sweep';
 import { getTask, taskParamOwners } from '../engine/tasks';
 
@@ -137,6 +139,93 @@ export function expandGrid(g: GridOptions): SweepConfig[] {
     }
   }
   return configs;
+}
+
+// ---------------------------------------------------------------------------------------------
+// --suite parallelbench: which flags it honours, which it refuses
+
+/** Flags present on a command line, as cac's camelCase option names. */
+export function givenFlags(argv: readonly string[]): Set<string> {
+  return new Set(argv.filter((a) => a.startsWith('--')).map((a) => flagToCamel(a.slice(2).split('=')[0])));
+}
+
+/** What a suite run is: its plan and the facts its summary states. */
+export interface SuitePlan {
+  configs: SweepConfig[];
+  samples: number[];
+  about: {
+    taskSet: string;
+    tasks: string[];
+    budgets: Record<string, number>;
+    samplesPerTask: number;
+    waitingLineSamplesPerSize: number;
+    temperature: number;
+    noise: number;
+    denoiser: string;
+    orderSweep: boolean;
+  };
+}
+
+/**
+ * The suite's plan from the command line. It honours --temperature and --noise (one value each:
+ * the summary averages tasks at one setting), --strategy (any strategy; one of the suite grid
+ * keeps its grid, another its defaults), strategy parameter flags (they replace the grid of the
+ * strategies that take them), --model, --samples (per task) and --task-map; it refuses flags
+ * that would change the task set or the budgets.
+ */
+export function suitePlan(opts: Record<string, unknown>, given: Set<string>, model: SweepConfig['model'] | null, orderSweep = false): SuitePlan {
+  const refused = ['task', 'n', 'block', ...TASK_PARAMS.keys()].filter((f) => given.has(f));
+  if (refused.length > 0) {
+    throw new UsageError(`${camelToFlag(refused[0])} cannot be used with --suite parallelbench: the suite fixes its tasks, sizes, budgets and blocks`);
+  }
+  const single = (flag: string): number => {
+    const values = given.has(flag) ? parseList(camelToFlag(flag), opts[flag]) : [0];
+    if (values.length !== 1) throw new UsageError(`${camelToFlag(flag)} takes one value with --suite (the summary averages tasks at one setting)`);
+    return values[0];
+  };
+  const temperature = single('temperature');
+  const noise = single('noise');
+  const ids = given.has('strategy') ? parseNames('--strategy', opts.strategy) : SUITE_STRATEGIES.map((s) => s.strategy);
+  const flags = STRATEGY_PARAM_NAMES.filter((name) => given.has(name));
+  for (const name of flags) {
+    if (!ids.some((id) => STRATEGIES.find((s) => s.id === id)?.params.some((p) => p.name === name))) {
+      throw new UsageError(`${camelToFlag(name)} does not apply to strategy ${ids.join(', ')}`);
+    }
+  }
+  const strategies = ids.map((strategy) => {
+    const def = STRATEGIES.find((s) => s.id === strategy);
+    const own = flags.filter((name) => def?.params.some((p) => p.name === name));
+    if (own.length === 0) return { strategy, params: SUITE_STRATEGIES.find((s) => s.strategy === strategy)?.params ?? [{}] };
+    let combos: Record<string, number>[] = [{}];
+    for (const name of own) combos = combos.flatMap((c) => parseList(camelToFlag(name), opts[name]).map((v) => ({ ...c, [name]: v })));
+    return { strategy, params: combos };
+  });
+  const samplesPerTask = given.has('samples') ? Number(opts.samples) : 100;
+  if (!Number.isInteger(samplesPerTask) || samplesPerTask < 1) throw new UsageError(`--samples must be an integer >= 1, got "${opts.samples}"`);
+  const { configs, samples, budgets } = suiteConfigs({
+    samplesPerTask,
+    temperature,
+    noise,
+    strategies,
+    ...(model ? { model, maxCanvas: MODEL_CANVAS_LENGTH } : {}),
+    orderSweep,
+  });
+  const tasks = [...new Set(configs.map((c) => c.task))];
+  return {
+    configs,
+    samples,
+    about: {
+      taskSet: `ParallelBench, all ${tasks.length} tasks (text in the toy language)`,
+      tasks,
+      budgets,
+      samplesPerTask,
+      waitingLineSamplesPerSize: Math.max(1, Math.round(samplesPerTask / 4)),
+      temperature,
+      noise,
+      denoiser: model ? `model ${model.model} (canvas at most ${MODEL_CANVAS_LENGTH}: budgets capped)` : noise > 0 ? `oracle + noise ${noise}` : 'exact oracle',
+      orderSweep,
+    },
+  };
 }
 
 /** An unknown task is reported by validateConfig with the list of known ones. */

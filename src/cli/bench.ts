@@ -15,11 +15,11 @@ import { cac } from 'cac';
 import { SingleBar, Presets } from 'cli-progress';
 import { cpuBackend, type DecodeBackend, type DenoiserSpec, type ModelRuntimeId } from '../engine/backend';
 import { STRATEGIES } from '../engine/strategies';
-import { summarizeSuite, suiteConfigs, type SuiteSummary } from '../engine/suite';
+import { PAPER_SUBSET, summarizeSuite, taskMap, type SuiteSummary, type TaskMapPoint } from '../engine/suite';
 import { recordsToCsv, runConfig, stableRecord, validateConfig, type SweepConfig, type SweepProgress, type SweepRecord } from '../engine/sweep';
 import { TASKS } from '../engine/tasks';
 import { plotSvg } from './plot';
-import { STRATEGY_PARAM_NAMES, TASK_PARAMS, UsageError, camelToFlag, expandGrid, flagMessage, joinNegativeValues, readGrid } from './args';
+import { STRATEGY_PARAM_NAMES, TASK_PARAMS, UsageError, camelToFlag, expandGrid, flagMessage, givenFlags, joinNegativeValues, readGrid, suitePlan, type SuitePlan } from './args';
 
 const cli = cac('bench');
 cli
@@ -29,13 +29,15 @@ cli
   .option('--temperature <T>', 'sampling temperature(s); 0 = greedy', { default: '0' })
   .option('--block <N>', 'semi-AR block length(s); 0 = whole canvas', { default: '0' })
   .option('--noise <sigma>', 'oracle + Gaussian noise on log-probabilities', { default: '0' })
-  .option('--samples <N>', 'samples per configuration', { default: '100' })
+  .option('--samples <N>', 'samples per configuration; with --suite per task (the waiting line splits them over n = 3..6)', { default: '100' })
   .option('--seed <S>', 'seed (prompts and every random draw)', { default: '0' })
   .option('--batch <N>', 'decodes per backend call', { default: '64' })
   .option('--backend <name>', 'cpu or webgpu (headless Chromium); with --model: cpu, ort-wasm (Node), webgpu, ort-webgpu', { default: 'cpu' })
   .option('--model <name>', 'a neural denoiser: tiny (models/tiny-mdm.onnx) or a path to an .onnx file')
   .option('--vocab <file>', "the model's vocabulary JSON (default: the .onnx path with .json)")
-  .option('--suite <name>', 'parallelbench: the in-browser ParallelBench suite')
+  .option('--suite <name>', 'parallelbench: the in-browser ParallelBench suite (17 tasks at the paper\'s budgets)')
+  .option('--paper-subset', 'with --suite: also average the paper\'s 10-task set (its trade-off figure)')
+  .option('--task-map', 'with --suite: also run the semi-AR block sweep and print the task map')
   .option('--json', 'print one JSON document on stdout (byte-stable: no timings)')
   .option('--timings', 'add a "timing" section (wall-clock seconds per record) to the JSON')
   .option('--out <file>', 'also write the results (CSV, or JSON if the name ends in .json)')
@@ -150,6 +152,21 @@ function table(records: readonly SweepRecord[]): string {
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
+function aboutTable(a: SuitePlan['about']): string {
+  const budgets = [...new Set(Object.values(a.budgets))].map((b) => `${b} (${Object.keys(a.budgets).filter((t) => a.budgets[t] === b).map((t) => t.split('/')[0]).filter((f, i, l) => l.indexOf(f) === i).join(', ')})`);
+  return [
+    '',
+    `Task set: ${a.taskSet}. Budgets: ${budgets.join('; ')} tokens.`,
+    `Samples: ${a.samplesPerTask} per task (the waiting line: ${a.waitingLineSamplesPerSize} at each n = 3..6). Denoiser: ${a.denoiser}; temperature ${a.temperature}.`,
+  ].join('\n');
+}
+
+function taskMapTable(map: readonly TaskMapPoint[]): string {
+  const lines = ['', 'Task map: parallelizability (centre of mass of score over log2 k, top-k confidence) and order preference (score per doubling of the semi-AR block, k = 2):'];
+  for (const p of map) lines.push(`  ${p.task.padEnd(28)} parallelizability ${p.parallelizability.toFixed(2)}  order preference ${p.orderPreference >= 0 ? '+' : ''}${p.orderPreference.toFixed(3)}`);
+  return lines.join('\n');
+}
+
 function suiteTable(s: SuiteSummary): string {
   const lines = ['', `Average over ${s.tasks.length} tasks:`];
   for (const [strategy, pts] of Object.entries(s.curves)) {
@@ -183,19 +200,21 @@ async function main() {
 
   const model = modelSpec(opts);
   let plan: Plan;
-  let suite = false;
+  // --suite: its own plan (src/cli/args.ts suitePlan); flags it cannot honour exit 2.
+  let about: SuitePlan['about'] | null = null;
   try {
     if (opts.suite !== undefined) {
       if (opts.suite !== 'parallelbench') throw new UsageError(`--suite must be "parallelbench", got "${opts.suite}"`);
-      suite = true;
-      const perTask = opts.samples !== undefined && process.argv.some((a) => a.startsWith('--samples')) ? positiveInt('--samples', opts.samples) : 100;
-      plan = suiteConfigs({ samplesPerTask: perTask });
+      const suitePlanned = suitePlan(opts, givenFlags(process.argv.slice(2)), model, Boolean(opts.taskMap));
+      about = suitePlanned.about;
+      plan = suitePlanned;
     } else {
+      for (const f of ['paperSubset', 'taskMap']) if (opts[f]) throw new UsageError(`${camelToFlag(f)} needs --suite parallelbench`);
       const samples = positiveInt('--samples', opts.samples);
       const configs = expandGrid(readGrid(opts));
       plan = { configs, samples: configs.map(() => samples) };
+      if (model) plan.configs = plan.configs.map((c) => ({ ...c, model }));
     }
-    if (model) plan.configs = plan.configs.map((c) => ({ ...c, model }));
     plan.configs.forEach(validateConfig);
   } catch (err) {
     fail(flagMessage(err));
@@ -208,13 +227,26 @@ async function main() {
   await run(plan, seed, batchSize, String(opts.backend), (r) => records.push(r), (p) => bar?.update(p.done), model);
   bar?.stop();
 
-  const summary = suite ? summarizeSuite(records) : undefined;
+  // The average curves use block-0 runs only; the order sweep's records feed the task map.
+  const curveRecords = records.filter((r) => r.params.block === 0);
+  const summary = about ? summarizeSuite(curveRecords) : undefined;
+  const paperSubset = about && opts.paperSubset ? summarizeSuite(curveRecords.filter((r) => PAPER_SUBSET.includes(r.task))) : undefined;
+  const map = about && opts.taskMap ? taskMap(records) : undefined;
   // Timings vary between identical runs: the results carry none; --timings adds them apart.
   const results = records.map(stableRecord);
   const timing = opts.timings ? { timing: { seconds: records.map((r) => r.seconds), total: records.reduce((a, r) => a + r.seconds, 0) } } : {};
-  const doc = summary ? { results, suite: summary, ...timing } : { results, ...timing };
+  const suiteDoc = summary ? { suite: { about, ...summary, ...(paperSubset ? { paperSubset } : {}) }, ...(map ? { taskMap: map } : {}) } : {};
+  const doc = { results, ...suiteDoc, ...timing };
   if (json) process.stdout.write(JSON.stringify(doc) + '\n');
-  else process.stdout.write(table(records) + (summary ? suiteTable(summary) : '') + '\n');
+  else {
+    const parts = [table(records)];
+    if (about && summary) {
+      parts.push(aboutTable(about), suiteTable(summary));
+      if (paperSubset) parts.push(`\nThe paper's 10-task set (${PAPER_SUBSET.join(', ')}):`, suiteTable(paperSubset));
+      if (map) parts.push(taskMapTable(map));
+    }
+    process.stdout.write(parts.join('\n') + '\n');
+  }
   if (opts.out !== undefined) {
     const file = String(opts.out);
     writeFileSync(file, file.endsWith('.json') ? JSON.stringify(doc, null, 2) + '\n' : recordsToCsv(results));
@@ -228,7 +260,7 @@ async function main() {
           pts.map((p) => ({ ...records[0], task: 'average', strategy, params: p.params, tps: p.tps, score: p.score, ci95: [p.score, p.score] as [number, number] })),
         )
       : records;
-    writeFileSync(file, plotSvg(plotted, summary ? `In-browser ParallelBench, average of ${summary.tasks.length} tasks (oracle)` : undefined));
+    writeFileSync(file, plotSvg(plotted, summary && about ? `In-browser ParallelBench, average of ${summary.tasks.length} tasks (${about.denoiser})` : undefined));
     if (!json) process.stdout.write(`wrote ${file}\n`);
   }
 }

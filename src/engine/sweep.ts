@@ -1,5 +1,6 @@
 import type { DecodeBackend, DenoiserSpec } from './backend';
 import { wilson95 } from './metrics';
+import { checkModelCanvas } from './model-format';
 import { getStrategy, resolveParams } from './strategies';
 import { getTask, ownParams, resolveTaskParams } from './tasks';
 
@@ -79,6 +80,7 @@ export function validateConfig(c: SweepConfig): void {
   if (!(Number.isInteger(c.block) && c.block >= 0)) throw new RangeError(`block must be a whole number >= 0, got ${c.block}`);
   if (!(c.noise >= 0)) throw new RangeError(`noise must be >= 0, got ${c.noise}`);
   if (c.model && c.noise !== 0) throw new RangeError('noise applies to the oracle only; drop --noise with --model');
+  if (c.model) checkModelCanvas(task.generate(resolveTaskParams(task, { ...c.taskParams, n: c.n }), 0, 0).canvasLength);
 }
 
 export function denoiserOf(c: SweepConfig): DenoiserSpec {

@@ -1,4 +1,4 @@
-import { FIRST_NAMES, GRAMMAR_WORDS, LAST_NAMES, LETTERS, PUNCTUATION, PUZZLE_MARKS, PUZZLE_SYMBOLS } from './lexicon';
+import { FIRST_NAMES, GRAMMAR_WORDS, LAST_NAMES, LETTERS, PUNCTUATION, PUZZLE_MARKS, PUZZLE_SYMBOLS, SUMMARY_WORDS } from './lexicon';
 
 /**
  * One word-level vocabulary shared by every task, the oracle, the trained model and user models.
@@ -33,7 +33,7 @@ const FIRST_TASK_IDS = [
 ] as const;
 
 /** Tasks added since; their tags are appended to the vocabulary (APPENDED below). */
-const ADDED_TASK_IDS = [] as const;
+const ADDED_TASK_IDS = ['text/summarize'] as const;
 
 /** Task ids, fixed because scripts rely on them; each has its own prompt tag token. */
 export const TASK_IDS = [...FIRST_TASK_IDS, ...ADDED_TASK_IDS] as const;
@@ -74,6 +74,7 @@ const FIRST_RELEASE: readonly string[] = [
  */
 const APPENDED: readonly (readonly string[])[] = [
   RHO_TOKENS,
+  ['<text/summarize>', ...SUMMARY_WORDS],
 ];
 
 const TOKENS: readonly string[] = [...FIRST_RELEASE, ...APPENDED.flat()];

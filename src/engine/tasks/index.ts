@@ -2,6 +2,7 @@ import { LIST_OPS, TASK_IDS, type TaskId } from '../vocab';
 import { dialTask } from './dial';
 import { lettersTask } from './letters';
 import { puzzleTask } from './puzzles';
+import { summarizeTask } from './summarize';
 import { TEXT_KINDS, textTask } from './text';
 import { checkTaskParam } from './params';
 import type { TaskDefinition, TaskParams, TaskParamSpec, TaskSample } from './types';
@@ -15,6 +16,7 @@ export const TASKS: readonly TaskDefinition[] = [
   puzzleTask('sudoku'),
   ...TEXT_KINDS.map(textTask),
   dialTask,
+  summarizeTask,
 ];
 
 const BY_ID = new Map<string, TaskDefinition>(TASKS.map((t) => [t.id, t]));

@@ -9,3 +9,23 @@ export function checkTaskParam(spec: TaskParamSpec, value: number | undefined): 
   }
   return v;
 }
+
+/** The longest canvas any decoder takes (the GPU decoder's limit). */
+export const MAX_BUDGET = 1024;
+
+/**
+ * A task's canvas length ("budget"): the answer, then [EOS] to the end. Tokens per step counts
+ * the whole canvas, so ParallelBench's budgets (32 for the waiting line, 64 for text and
+ * puzzles) make top-k give TPS = k. `min` is the longest answer, `compact` the default.
+ */
+export function budgetParam(compact: number, min: number): TaskParamSpec {
+  return {
+    name: 'budget',
+    label: 'canvas (budget)',
+    default: compact,
+    min,
+    max: MAX_BUDGET,
+    integer: true,
+    help: 'canvas length in tokens: the answer, then [EOS] padding (tokens per step counts it all)',
+  };
+}
