@@ -156,7 +156,7 @@ export function parseImport(text: string, name: string): BenchRun[] {
     return { id: `import-${created}-${Math.random().toString(36).slice(2, 8)}`, created, spec: s, records: recs, status: 'imported' };
   };
   if (Array.isArray(data)) return [asRun(data, undefined, Date.now())];
-  const o = data as { runs?: unknown; records?: unknown; spec?: unknown };
+  const o = data as { runs?: unknown; records?: unknown; results?: unknown; spec?: unknown };
   if (o && Array.isArray(o.runs)) {
     return o.runs.map((r, i) => {
       const run = r as Partial<BenchRun>;
@@ -164,7 +164,9 @@ export function parseImport(text: string, name: string): BenchRun[] {
     });
   }
   if (o && Array.isArray(o.records)) return [asRun(o.records, o.spec, Date.now())];
-  throw new Error(`${name}: expected Unmask results (an object with "runs" or "records", or a list of records).`);
+  // `npm run bench -- --json` output ({ results, suite?, taskMap? }).
+  if (o && Array.isArray(o.results)) return [asRun(o.results, undefined, Date.now())];
+  throw new Error(`${name}: expected Unmask results (an object with "runs", "records" or "results", or a list of records).`);
 }
 
 /** Byte-stable for identical runs: no run ids, creation times or wall-clock seconds. */

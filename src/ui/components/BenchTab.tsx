@@ -1,4 +1,5 @@
 import { BenchRunner } from './BenchRunner';
+import { TaskMap } from './TaskMap';
 import { TradeoffChart } from './TradeoffChart';
 
 /** Loaded on demand: recharts and the paper's curves stay out of the first screen's bundle. */
@@ -7,6 +8,7 @@ export default function BenchTab() {
     <div className="bench-tab">
       <TradeoffChart />
       <BenchRunner />
+      <TaskMap />
     </div>
   );
 }
