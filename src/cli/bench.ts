@@ -189,7 +189,10 @@ async function main() {
     if (!known.has(key) && !known.has(key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()))) fail(`unknown flag --${key}`);
   }
   if (opts.list) {
-    process.stdout.write(`Tasks:\n${TASKS.map((t) => `  ${t.id.padEnd(28)} ${t.rule}`).join('\n')}\n\nStrategies:\n`);
+    // Each task with its flags (--n range, its own parameters with range and default), then its rule.
+    const taskFlags = (t: (typeof TASKS)[number]) =>
+      [...(t.sizes ? [`--n ${t.sizes.min}..${t.sizes.max} (${t.sizes.default})`] : []), ...t.params.map((p) => `${camelToFlag(p.name)} ${p.min}..${p.max} (${p.default})`)].join(' ');
+    process.stdout.write(`Tasks:\n${TASKS.map((t) => `  ${t.id.padEnd(28)} ${taskFlags(t)}\n  ${''.padEnd(28)} ${t.rule}`).join('\n')}\n\nStrategies:\n`);
     process.stdout.write(STRATEGIES.map((s) => `  ${s.id.padEnd(18)} ${s.params.map((p) => camelToFlag(p.name)).join(' ')}`).join('\n') + '\n');
     return;
   }
