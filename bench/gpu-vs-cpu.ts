@@ -28,7 +28,7 @@ const SEED = 1;
 const samplesFor = (batch: number) => (batch === 1 ? 16 : batch === 64 ? 128 : 1024);
 
 async function cpuRun(c: SweepConfig, samples: number, batch: number) {
-  const make = (i: number) => generateSample(c.task, { n: c.n, rho: c.rho }, SEED, i);
+  const make = (i: number) => generateSample(c.task, { ...c.taskParams, n: c.n }, SEED, i);
   const req = (list: ReturnType<typeof make>[]) => ({
     samples: list,
     denoiser: { kind: 'oracle' as const, noise: c.noise },

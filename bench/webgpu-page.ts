@@ -62,7 +62,7 @@ window.__unmaskRun = async (spec) => {
 window.__unmaskGpuBench = async (c, samples, batch, seed) => {
   validateConfig(c);
   const b = get();
-  const make = (i: number) => generateSample(c.task, { n: c.n, rho: c.rho }, seed, i);
+  const make = (i: number) => generateSample(c.task, { ...c.taskParams, n: c.n }, seed, i);
   const req = (list: ReturnType<typeof make>[]) => ({
     samples: list,
     denoiser: { kind: 'oracle' as const, noise: c.noise },

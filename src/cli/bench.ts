@@ -18,33 +18,38 @@ import { PAPER_SOURCES } from '../data/leaderboard';
 import { leaderboardMarkdown, leaderboardRows, leaderboardStrategies, sortRows, suiteSource } from '../engine/leaderboard';
 import { MAX_TPS_LEVELS } from '../engine/metrics';
 import { STRATEGIES } from '../engine/strategies';
-import { summarizeSuite, suiteConfigs, type SuiteSummary } from '../engine/suite';
-import { recordsToCsv, runConfig, validateConfig, type SweepConfig, type SweepProgress, type SweepRecord } from '../engine/sweep';
+import { PAPER_SUBSET, summarizeSuite, taskMap, type SuiteSummary, type TaskMapPoint } from '../engine/suite';
+import { recordsToCsv, runConfig, stableRecord, validateConfig, type SweepConfig, type SweepProgress, type SweepRecord } from '../engine/sweep';
 import { TASKS } from '../engine/tasks';
 import { plotSvg } from './plot';
-import { STRATEGY_PARAM_NAMES, UsageError, camelToFlag, expandGrid, flagMessage, readGrid } from './args';
+import { STRATEGY_PARAM_NAMES, TASK_PARAMS, UsageError, camelToFlag, expandGrid, flagMessage, givenFlags, joinNegativeValues, readGrid, suitePlan, type SuitePlan } from './args';
 
 const cli = cac('bench');
 cli
   .option('--task <ids>', 'task id(s), comma list (see --list)')
   .option('--n <sizes>', 'task size(s), comma list')
-  .option('--rho <values>', 'dial correlation(s) in [-1, 1]')
   .option('--strategy <ids>', 'strategy id(s), comma list')
   .option('--temperature <T>', 'sampling temperature(s); 0 = greedy', { default: '0' })
   .option('--block <N>', 'semi-AR block length(s); 0 = whole canvas', { default: '0' })
   .option('--noise <sigma>', 'oracle + Gaussian noise on log-probabilities', { default: '0' })
-  .option('--samples <N>', 'samples per configuration', { default: '100' })
+  .option('--samples <N>', 'samples per configuration; with --suite per task (the waiting line splits them over n = 3..6)', { default: '100' })
   .option('--seed <S>', 'seed (prompts and every random draw)', { default: '0' })
   .option('--batch <N>', 'decodes per backend call', { default: '64' })
   .option('--backend <name>', 'cpu or webgpu (headless Chromium); with --model: cpu, ort-wasm (Node), webgpu, ort-webgpu', { default: 'cpu' })
   .option('--model <name>', 'a neural denoiser: tiny (models/tiny-mdm.onnx) or a path to an .onnx file')
   .option('--vocab <file>', "the model's vocabulary JSON (default: the .onnx path with .json)")
-  .option('--suite <name>', 'parallelbench: the in-browser ParallelBench suite')
-  .option('--json', 'print one JSON document on stdout')
+  .option('--suite <name>', 'parallelbench: the in-browser ParallelBench suite (17 tasks at the paper\'s budgets)')
+  .option('--paper-subset', 'with --suite: also average the paper\'s 10-task set (its trade-off figure)')
+  .option('--task-map', 'with --suite: also run the semi-AR block sweep and print the task map')
+  .option('--json', 'print one JSON document on stdout (byte-stable: no timings)')
+  .option('--timings', 'add a "timing" section (wall-clock seconds per record) to the JSON')
   .option('--out <file>', 'also write the results (CSV, or JSON if the name ends in .json)')
   .option('--plot <file>', 'also write an SVG plot of score against tokens per step')
   .option('--list', 'list tasks and strategies')
   .option('--leaderboard', 'with --suite parallelbench: every strategy, and Max TPS@80/75/70 beside the paper\'s leaderboard');
+for (const [name, { spec, tasks }] of TASK_PARAMS) {
+  cli.option(`${camelToFlag(name)} <values>`, `${spec.help} (${tasks.length > 3 ? `${tasks.length} tasks` : tasks.join(', ')})`);
+}
 for (const name of STRATEGY_PARAM_NAMES) {
   const owners = STRATEGIES.filter((s) => s.params.some((p) => p.name === name));
   const spec = owners[0].params.find((p) => p.name === name)!;
@@ -137,7 +142,7 @@ const tau = (v: number | null | undefined) => (v === null || v === undefined ? '
 
 function table(records: readonly SweepRecord[]): string {
   const rows = records.map((r) => [
-    r.task + (r.task.startsWith('letters') || r.task.startsWith('waiting') ? ` n=${r.n}` : r.rho !== undefined ? ` ρ=${r.rho}` : ''),
+    [r.task, ...(r.n ? [`n=${r.n}`] : []), ...Object.entries(r.taskParams ?? {}).map(([k, v]) => `${k}=${v}`)].join(' '),
     r.strategy,
     Object.entries(r.params).filter(([k, v]) => !(['temperature', 'block', 'noise'].includes(k) && v === 0) && !(k === 'steps' && v === 0)).map(([k, v]) => `${k}=${v}`).join(' '),
     `${(100 * r.score).toFixed(1)}%`,
@@ -147,11 +152,27 @@ function table(records: readonly SweepRecord[]): string {
     String(r.samples),
     // Decode order: mean Kendall τ (reveal step vs position), padding included / ignored.
     `${tau(r.order?.kendall)} / ${tau(r.order?.kendallIgnorePad)}`,
+    r.seconds.toFixed(2),
   ]);
-  const head = ['task', 'strategy', 'params', 'score', '95% CI', 'TPS', 'NFE', 'samples', 'order τ (pad / no pad)'];
+  const head = ['task', 'strategy', 'params', 'score', '95% CI', 'TPS', 'NFE', 'samples', 'order τ (pad / no pad)', 'seconds'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+function aboutTable(a: SuitePlan['about']): string {
+  const budgets = [...new Set(Object.values(a.budgets))].map((b) => `${b} (${Object.keys(a.budgets).filter((t) => a.budgets[t] === b).map((t) => t.split('/')[0]).filter((f, i, l) => l.indexOf(f) === i).join(', ')})`);
+  return [
+    '',
+    `Task set: ${a.taskSet}. Budgets: ${budgets.join('; ')} tokens.`,
+    `Samples: ${a.samplesPerTask} per task (the waiting line: ${a.waitingLineSamplesPerSize} at each n = 3..6). Denoiser: ${a.denoiser}; temperature ${a.temperature}.`,
+  ].join('\n');
+}
+
+function taskMapTable(map: readonly TaskMapPoint[]): string {
+  const lines = ['', 'Task map: parallelizability (centre of mass of score over log2 k, top-k confidence) and order preference (score per doubling of the semi-AR block, k = 2):'];
+  for (const p of map) lines.push(`  ${p.task.padEnd(28)} parallelizability ${p.parallelizability.toFixed(2)}  order preference ${p.orderPreference >= 0 ? '+' : ''}${p.orderPreference.toFixed(3)}`);
+  return lines.join('\n');
 }
 
 function suiteTable(s: SuiteSummary): string {
@@ -180,7 +201,7 @@ function leaderboardOf(summary: SuiteSummary, model: ModelSpec | null) {
 }
 
 async function main() {
-  const parsed = cli.parse(process.argv, { run: false });
+  const parsed = cli.parse(joinNegativeValues(process.argv), { run: false });
   const opts = parsed.options as Record<string, unknown>;
   if (opts.help) return;
   if (parsed.args.length > 0) fail(`unexpected argument "${parsed.args[0]}" (flags start with --)`);
@@ -189,7 +210,10 @@ async function main() {
     if (!known.has(key) && !known.has(key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()))) fail(`unknown flag --${key}`);
   }
   if (opts.list) {
-    process.stdout.write(`Tasks:\n${TASKS.map((t) => `  ${t.id.padEnd(28)} ${t.rule}`).join('\n')}\n\nStrategies:\n`);
+    // Each task with its flags (--n range, its own parameters with range and default), then its rule.
+    const taskFlags = (t: (typeof TASKS)[number]) =>
+      [...(t.sizes ? [`--n ${t.sizes.min}..${t.sizes.max} (${t.sizes.default})`] : []), ...t.params.map((p) => `${camelToFlag(p.name)} ${p.min}..${p.max} (${p.default})`)].join(' ');
+    process.stdout.write(`Tasks:\n${TASKS.map((t) => `  ${t.id.padEnd(28)} ${taskFlags(t)}\n  ${''.padEnd(28)} ${t.rule}`).join('\n')}\n\nStrategies:\n`);
     process.stdout.write(STRATEGIES.map((s) => `  ${s.id.padEnd(18)} ${s.params.map((p) => camelToFlag(p.name)).join(' ')}`).join('\n') + '\n');
     return;
   }
@@ -200,21 +224,23 @@ async function main() {
 
   const model = modelSpec(opts);
   let plan: Plan;
-  let suite = false;
+  // --suite: its own plan (src/cli/args.ts suitePlan); flags it cannot honour exit 2.
+  let about: SuitePlan['about'] | null = null;
   try {
     if (opts.suite !== undefined) {
       if (opts.suite !== 'parallelbench') throw new UsageError(`--suite must be "parallelbench", got "${opts.suite}"`);
-      suite = true;
-      const perTask = opts.samples !== undefined && process.argv.some((a) => a.startsWith('--samples')) ? positiveInt('--samples', opts.samples) : 100;
       // --leaderboard: every strategy of the table over its leaderboard grid (src/engine/leaderboard.ts).
-      plan = suiteConfigs({ samplesPerTask: perTask, ...(opts.leaderboard ? { strategies: leaderboardStrategies({ oracle: !model }) } : {}) });
+      const base = opts.leaderboard ? leaderboardStrategies({ oracle: !model }) : undefined;
+      const suitePlanned = suitePlan(opts, givenFlags(process.argv.slice(2)), model, Boolean(opts.taskMap), base);
+      about = suitePlanned.about;
+      plan = suitePlanned;
     } else {
-      if (opts.leaderboard) throw new UsageError('--leaderboard needs --suite parallelbench');
+      for (const f of ['paperSubset', 'taskMap', 'leaderboard']) if (opts[f]) throw new UsageError(`${camelToFlag(f)} needs --suite parallelbench`);
       const samples = positiveInt('--samples', opts.samples);
       const configs = expandGrid(readGrid(opts));
       plan = { configs, samples: configs.map(() => samples) };
+      if (model) plan.configs = plan.configs.map((c) => ({ ...c, model }));
     }
-    if (model) plan.configs = plan.configs.map((c) => ({ ...c, model }));
     plan.configs.forEach(validateConfig);
   } catch (err) {
     fail(flagMessage(err));
@@ -227,15 +253,32 @@ async function main() {
   await run(plan, seed, batchSize, String(opts.backend), (r) => records.push(r), (p) => bar?.update(p.done), model);
   bar?.stop();
 
-  const summary = suite ? summarizeSuite(records) : undefined;
+  // The average curves use block-0 runs only; the order sweep's records feed the task map.
+  const curveRecords = records.filter((r) => r.params.block === 0);
+  const summary = about ? summarizeSuite(curveRecords) : undefined;
+  const paperSubset = about && opts.paperSubset ? summarizeSuite(curveRecords.filter((r) => PAPER_SUBSET.includes(r.task))) : undefined;
+  const map = about && opts.taskMap ? taskMap(records) : undefined;
+  // Timings vary between identical runs: the results carry none; --timings adds them apart.
+  const results = records.map(stableRecord);
+  const timing = opts.timings ? { timing: { seconds: records.map((r) => r.seconds), total: records.reduce((a, r) => a + r.seconds, 0) } } : {};
+  const suiteDoc = summary ? { suite: { about, ...summary, ...(paperSubset ? { paperSubset } : {}) }, ...(map ? { taskMap: map } : {}) } : {};
   // --leaderboard: our suite's Max TPS@x beside the paper's four models.
   const board = summary && opts.leaderboard ? leaderboardOf(summary, model) : undefined;
-  const doc = summary ? { results: records, suite: summary, ...(board ? { leaderboard: board } : {}) } : { results: records };
+  const doc = { results, ...suiteDoc, ...(board ? { leaderboard: board } : {}), ...timing };
   if (json) process.stdout.write(JSON.stringify(doc) + '\n');
-  else process.stdout.write(table(records) + (summary ? suiteTable(summary) : '') + (board ? `\n\nLeaderboard (Max TPS@x):\n${leaderboardMarkdown(board.rows, board.sources)}` : '') + '\n');
+  else {
+    const parts = [table(records)];
+    if (about && summary) {
+      parts.push(aboutTable(about), suiteTable(summary));
+      if (paperSubset) parts.push(`\nThe paper's 10-task set (${PAPER_SUBSET.join(', ')}):`, suiteTable(paperSubset));
+      if (map) parts.push(taskMapTable(map));
+      if (board) parts.push(`\nLeaderboard (Max TPS@x):\n${leaderboardMarkdown(board.rows, board.sources)}`);
+    }
+    process.stdout.write(parts.join('\n') + '\n');
+  }
   if (opts.out !== undefined) {
     const file = String(opts.out);
-    writeFileSync(file, file.endsWith('.json') ? JSON.stringify(doc, null, 2) + '\n' : recordsToCsv(records));
+    writeFileSync(file, file.endsWith('.json') ? JSON.stringify(doc, null, 2) + '\n' : recordsToCsv(results));
     if (!json) process.stdout.write(`wrote ${file}\n`);
   }
   if (opts.plot !== undefined) {
@@ -247,7 +290,7 @@ async function main() {
         )
       : records;
     const star = summary?.oracleStar ? { tps: summary.oracleStar.tps, score: summary.oracleStar.score, label: 'oracle star' } : undefined;
-    writeFileSync(file, plotSvg(plotted, summary ? `In-browser ParallelBench, average of ${summary.tasks.length} tasks (oracle)` : undefined, star));
+    writeFileSync(file, plotSvg(plotted, summary && about ? `In-browser ParallelBench, average of ${summary.tasks.length} tasks (${about.denoiser})` : undefined, star));
     if (!json) process.stdout.write(`wrote ${file}\n`);
   }
 }

@@ -6,6 +6,7 @@ import { resolveDecode, type DecodeOptions } from './options';
 import type { StrategyParams } from './strategies';
 import type { StepView, StrategyInstance } from './strategies/types';
 import { getTask, type ScoreResult, type TaskSample } from './tasks';
+import { boundReport, totalCorrelation, type BoundReport } from './theory';
 import { MASK_ID, VOCAB_SIZE } from './vocab';
 
 export type { DecodeOptions } from './options';
@@ -16,7 +17,11 @@ export interface StepTheory {
   totalCorrelation: number;
   /** Probability that independent draws from the marginals give a valid combination. */
   validProbability: number;
-  /** Running sum of the total correlations so far (this decode's contribution to L_T). */
+  /**
+   * Running sum of the total correlations so far. It is this decode's realised part of L_T only
+   * up to the step that leaves the support (DecodeTrace.bound.leftSupportAt); after that the
+   * conditionals are over the nearest outputs. DecodeTrace.bound reports both honestly.
+   */
   bound: number;
   /** Whether the revealed tokens were still consistent with some valid output before the step. */
   consistentBefore: boolean;
@@ -83,6 +88,8 @@ export interface DecodeTrace {
   /** canvas length / NFE */
   tps: number;
   score: ScoreResult;
+  /** With theory: realised sum while on the support, where it left it, expected L_T (theory.ts). */
+  bound?: BoundReport;
 }
 
 interface SeqState {
@@ -332,12 +339,8 @@ export async function decode(
 }
 
 /** C(S | revealed) = sum_i H(y_i) - H(y_S), in bits. */
-export function totalCorrelation(cond: Conditional, positions: readonly number[]): number {
-  if (positions.length < 2) return 0;
-  let sum = 0;
-  for (const p of positions) sum += cond.jointEntropy([p]);
-  return Math.max(0, sum - cond.jointEntropy(positions));
-}
+/** Re-exported: the one definition lives in theory.ts. */
+export { totalCorrelation };
 
 export function pairwiseMI(cond: Conditional, masked: readonly number[], L: number): Float32Array {
   const mi = new Float32Array(L * L);
@@ -415,6 +418,8 @@ export function assembleTrace(
     nfe: run.nfe,
     tps: L / run.nfe,
     score,
+    // The honest bound, for CPU and GPU traces alike, whenever the steps carry exact theory.
+    ...(run.steps.some((st) => st.theory) ? { bound: boundReport(sample.truth, run.steps, run.revealStep, run.output) } : {}),
   };
 }
 

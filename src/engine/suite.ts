@@ -2,15 +2,17 @@ import { aup, maxTpsLevels, oracleStar, type CurvePoint, type SampleOutcome } fr
 import type { SweepConfig, SweepRecord } from './sweep';
 
 /**
- * The in-browser ParallelBench suite at the paper's sizes: waiting line (n = 3..6, 25 samples
- * each, 100 per task), text and puzzles (100 each), over the paper's strategy grid. The paper
- * has 17 tasks; summarization has no toy-language equivalent here, so ours has 16.
+ * The in-browser ParallelBench suite: the paper's 17 tasks at its sizes and budgets, waiting line
+ * (n = 3..6, the per-task samples split evenly over the four sizes: 25 each of 100), text and
+ * puzzles (100 each), over the paper's strategy grid. Text tasks, summarization included, use
+ * the toy language of tasks/grammar.ts in place of English.
  */
 export const SUITE_TASKS = [
   ...['copy', 'sort', 'reverse', 'shuffle', 'insert-index', 'insert-random', 'remove-index', 'remove-random', 'replace-index', 'replace-random'].map(
     (op) => `waiting-line/${op}`,
   ),
   'text/paraphrase',
+  'text/summarize',
   'text/w2s-easy',
   'text/w2s-medium',
   'text/w2s-hard',
@@ -18,6 +20,16 @@ export const SUITE_TASKS = [
   'puzzles/sudoku',
 ];
 
+/** The 10 tasks the paper's trade-off figure averages (App. G.2): five waiting-line, all text. */
+export const PAPER_SUBSET = [
+  'waiting-line/copy', 'waiting-line/reverse', 'waiting-line/shuffle', 'waiting-line/replace-index', 'waiting-line/replace-random',
+  'text/paraphrase', 'text/summarize', 'text/w2s-easy', 'text/w2s-medium', 'text/w2s-hard',
+];
+
+/** ParallelBench's canvas budgets by family: with them top-k gives TPS = k on every task. */
+export const PAPER_BUDGETS: Readonly<Record<string, number>> = { 'waiting-line': 32, text: 64, puzzles: 64 };
+
+const WAITING_LINE_SIZES = [3, 4, 5, 6];
 const KS = [1, 2, 4, 8, 16, 32];
 export const SUITE_STRATEGIES: { strategy: string; params: Record<string, number>[] }[] = [
   { strategy: 'topk-confidence', params: KS.map((k) => ({ k })) },
@@ -27,26 +39,66 @@ export const SUITE_STRATEGIES: { strategy: string; params: Record<string, number
   { strategy: 'factor', params: [0.7, 1.0, 1.3, 1.6, 1.9].map((factor) => ({ factor })) },
 ];
 
-/** Config list and per-config sample counts (waiting-line splits its 100 over four sizes). */
-export function suiteConfigs(opts: { samplesPerTask?: number; noise?: number; temperature?: number; strategies?: typeof SUITE_STRATEGIES } = {}): {
+/**
+ * The paper's order-preference sweep (semi-AR block length 2..32 at k = 2, confidence within a
+ * block), run with --task-map; its records have block > 0 and stay out of the average curves.
+ */
+export const ORDER_SWEEP = { strategy: 'topk-confidence', params: { k: 2 }, blocks: [2, 4, 8, 16, 32] };
+
+export interface SuiteOptions {
+  /** Samples per task (default 100); the waiting line splits them over its four sizes. */
+  samplesPerTask?: number;
+  temperature?: number;
+  noise?: number;
+  /** Strategies and their settings (default SUITE_STRATEGIES). */
+  strategies?: { strategy: string; params: Record<string, number>[] }[];
+  /** A neural model instead of the oracle. */
+  model?: SweepConfig['model'];
+  /** The longest canvas the denoiser holds (a model's input); budgets are capped to it. */
+  maxCanvas?: number;
+  /** Add the order-preference sweep (ORDER_SWEEP) for the task map. */
+  orderSweep?: boolean;
+}
+
+/** Each suite task's budget: the paper's, capped at what the denoiser holds. */
+export function suiteBudgets(maxCanvas = Infinity): Record<string, number> {
+  return Object.fromEntries(SUITE_TASKS.map((t) => [t, Math.min(PAPER_BUDGETS[t.split('/')[0]], maxCanvas)]));
+}
+
+/** Config list and per-config sample counts (waiting-line splits its samples over four sizes). */
+export function suiteConfigs(opts: SuiteOptions = {}): {
   configs: SweepConfig[];
   samples: number[];
+  budgets: Record<string, number>;
 } {
   const perTask = opts.samplesPerTask ?? 100;
+  const budgets = suiteBudgets(opts.maxCanvas);
   const configs: SweepConfig[] = [];
   const samples: number[] = [];
+  const settings: { strategy: string; params: Record<string, number>; block: number }[] = [
+    ...(opts.strategies ?? SUITE_STRATEGIES).flatMap((s) => s.params.map((params) => ({ strategy: s.strategy, params, block: 0 }))),
+    ...(opts.orderSweep ? ORDER_SWEEP.blocks.map((block) => ({ strategy: ORDER_SWEEP.strategy, params: ORDER_SWEEP.params, block })) : []),
+  ];
   for (const task of SUITE_TASKS) {
-    const sizes = task.startsWith('waiting-line/') ? [3, 4, 5, 6] : [undefined];
+    const sizes = task.startsWith('waiting-line/') ? WAITING_LINE_SIZES : [undefined];
     for (const n of sizes) {
-      for (const s of opts.strategies ?? SUITE_STRATEGIES) {
-        for (const params of s.params) {
-          configs.push({ task, n, strategy: s.strategy, params, temperature: opts.temperature ?? 0, block: 0, noise: opts.noise ?? 0 });
-          samples.push(Math.max(1, Math.round(perTask / sizes.length)));
-        }
+      for (const { strategy, params, block } of settings) {
+        configs.push({
+          task,
+          n,
+          taskParams: { budget: budgets[task] },
+          strategy,
+          params,
+          temperature: opts.temperature ?? 0,
+          block,
+          noise: opts.noise ?? 0,
+          ...(opts.model ? { model: opts.model } : {}),
+        });
+        samples.push(Math.max(1, Math.round(perTask / sizes.length)));
       }
     }
   }
-  return { configs, samples };
+  return { configs, samples, budgets };
 }
 
 export interface SuiteSummary {
@@ -135,7 +187,7 @@ export function sampleOutcomes(records: readonly SweepRecord[], strategy: string
     .flatMap((r) =>
       r.perSample!.correct.map((c, i) => ({
         // The same seed and index give the same prompt under every setting (sweep.ts).
-        sample: `${r.task}|${r.n}|${r.rho ?? ''}|${r.seed}|${i}`,
+        sample: `${r.task}|${r.n}|${Object.entries(r.taskParams ?? {}).map(([k, v]) => `${k}=${v}`).join(' ')}|${r.seed}|${i}`,
         task: r.task,
         setting: settingKey(r.strategy, r.params),
         correct: c === 1,
@@ -143,4 +195,60 @@ export function sampleOutcomes(records: readonly SweepRecord[], strategy: string
         canvasLength: r.canvasLength,
       })),
     );
+}
+
+/** One task of the paper's task map (parallelizability against order preference). */
+export interface TaskMapPoint {
+  task: string;
+  /**
+   * Centre of mass of score over k (top-k confidence, k = 1..32), in log2 k: sum s_k log2 k /
+   * sum s_k, from 0 (only k = 1 scores) to 5 (only k = 32). Higher: the task tolerates parallelism.
+   */
+  parallelizability: number;
+  /**
+   * Least-squares slope of score (fraction) against log2 of the semi-AR block length (2..32 at
+   * k = 2): score gained per doubling of the block. Negative: the task prefers left-to-right order.
+   */
+  orderPreference: number;
+}
+
+/** Sample-weighted score of a task's records that pass `keep`, by `key` (sizes pooled). */
+function pooledScores(records: readonly SweepRecord[], keep: (r: SweepRecord) => boolean, key: (r: SweepRecord) => number): Map<number, number> {
+  const acc = new Map<number, { correct: number; samples: number }>();
+  for (const r of records) {
+    if (!keep(r)) continue;
+    const e = acc.get(key(r)) ?? { correct: 0, samples: 0 };
+    e.correct += r.correct;
+    e.samples += r.samples;
+    acc.set(key(r), e);
+  }
+  return new Map([...acc].map(([k, e]) => [k, e.correct / e.samples]));
+}
+
+/**
+ * The task map from suite records: needs top-k confidence at several k (block 0) and the
+ * order sweep (ORDER_SWEEP, run with --task-map). Tasks missing either are left out.
+ */
+export function taskMap(records: readonly SweepRecord[]): TaskMapPoint[] {
+  const out: TaskMapPoint[] = [];
+  for (const task of [...new Set(records.map((r) => r.task))]) {
+    const mine = records.filter((r) => r.task === task && r.strategy === ORDER_SWEEP.strategy);
+    const byK = pooledScores(mine, (r) => r.params.block === 0 && r.params.k !== undefined, (r) => r.params.k);
+    const byBlock = pooledScores(mine, (r) => r.params.block > 0 && r.params.k === ORDER_SWEEP.params.k, (r) => r.params.block);
+    if (byK.size < 2 || byBlock.size < 2) continue;
+    let mass = 0;
+    let moment = 0;
+    for (const [k, s] of byK) {
+      mass += s;
+      moment += s * Math.log2(k);
+    }
+    const xs = [...byBlock.keys()].map(Math.log2);
+    const ys = [...byBlock.values()];
+    const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+    const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+    const sxx = xs.reduce((a, x) => a + (x - mx) ** 2, 0);
+    const sxy = xs.reduce((a, x, i) => a + (x - mx) * (ys[i] - my), 0);
+    out.push({ task, parallelizability: mass > 0 ? moment / mass : 0, orderPreference: sxy / sxx });
+  }
+  return out;
 }

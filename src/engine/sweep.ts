@@ -1,15 +1,17 @@
 import type { DecodeBackend, DenoiserSpec } from './backend';
 import { resolveSettings } from './options';
 import { decodeOrderTau, wilson95 } from './metrics';
+import { checkModelCanvas } from './model-format';
 import { getStrategy, resolveParams } from './strategies';
-import { generateSample, getTask, resolveTaskParams } from './tasks';
+import { getTask, ownParams, resolveTaskParams } from './tasks';
 import { EOS_ID } from './vocab';
 
 /** One point of a sweep: a task at one size, a strategy with its parameters, decode settings. */
 export interface SweepConfig {
   task: string;
   n?: number;
-  rho?: number;
+  /** The task's own parameters (TaskDefinition.params) by name; defaults fill the rest. */
+  taskParams?: Record<string, number>;
   strategy: string;
   params: Record<string, number>;
   temperature: number;
@@ -30,8 +32,10 @@ export interface SweepSpec {
 /** One streamed result: the JSON record of `npm run bench -- --json`. */
 export interface SweepRecord {
   task: string;
-  n: number;
-  rho?: number;
+  /** The size; null for fixed-size tasks (puzzles, text, dial). */
+  n: number | null;
+  /** The task's own parameters, resolved (defaults included): {"rho": 0.9} for the dial. */
+  taskParams?: Record<string, number>;
   strategy: string;
   /** Strategy parameters plus temperature, block and noise. */
   params: Record<string, number>;
@@ -47,6 +51,10 @@ export interface SweepRecord {
   /** Mean extra input rows per decode beside NFE (leave-one-out and verifier rows); only for strategies that verify. */
   extraRows?: number;
   canvasLength: number;
+  /**
+   * Wall-clock time of this config, for tables on screen only: exports drop it (stableRecord),
+   * so that identical inputs give byte-identical files.
+   */
   seconds: number;
   backend: string;
   seed: number;
@@ -92,6 +100,14 @@ class SampleCollector {
 }
 // --- end of per-sample records ---
 
+/** A record without its wall-clock time: what --json, CSV and the page's exports write. */
+export type StableRecord = Omit<SweepRecord, 'seconds'>;
+
+export function stableRecord(r: SweepRecord): StableRecord {
+  const { seconds: _seconds, ...rest } = r;
+  return rest;
+}
+
 export interface SweepProgress {
   configIndex: number;
   configs: number;
@@ -102,10 +118,11 @@ export interface SweepProgress {
 /** Checks a config before anything runs; throws a message naming the bad setting. */
 export function validateConfig(c: SweepConfig): void {
   const task = getTask(c.task);
-  resolveTaskParams(task, { n: c.n, rho: c.rho });
+  const taskParams = resolveTaskParams(task, { ...c.taskParams, n: c.n });
   if (!(c.noise >= 0)) throw new RangeError(`noise must be >= 0, got ${c.noise}`);
   if (c.model && c.noise !== 0) throw new RangeError('noise applies to the oracle only; drop --noise with --model');
   resolveSettings({ strategy: c.strategy, params: c.params, options: { temperature: c.temperature, block: c.block }, exact: !c.model && c.noise === 0 });
+  if (c.model) checkModelCanvas(task.generate(taskParams, 0, 0).canvasLength);
 }
 
 export function denoiserOf(c: SweepConfig): DenoiserSpec {
@@ -121,7 +138,7 @@ export async function runConfig(
 ): Promise<SweepRecord> {
   validateConfig(c);
   const task = getTask(c.task);
-  const taskParams = resolveTaskParams(task, { n: c.n, rho: c.rho });
+  const taskParams = resolveTaskParams(task, { ...c.taskParams, n: c.n });
   const batchSize = opts.batchSize ?? 64;
   const started = performance.now();
   let correct = 0;
@@ -132,7 +149,7 @@ export async function runConfig(
   for (let start = 0; start < samples; start += batchSize) {
     opts.signal?.throwIfAborted();
     const batch = Array.from({ length: Math.min(batchSize, samples - start) }, (_, i) =>
-      generateSample(c.task, { n: c.n, rho: c.rho }, seed, start + i),
+      task.generate(taskParams, seed, start + i),
     );
     canvasLength = batch[0].canvasLength;
     const traces = await backend.decode({
@@ -154,8 +171,8 @@ export async function runConfig(
   const params = { ...resolveParams(getStrategy(c.strategy), c.params), temperature: c.temperature, block: c.block, noise: c.noise };
   return {
     task: c.task,
-    n: taskParams.n,
-    ...(taskParams.rho !== undefined ? { rho: taskParams.rho } : {}),
+    n: task.sizes ? taskParams.n : null,
+    taskParams: ownParams(task, taskParams),
     strategy: c.strategy,
     params,
     samples,
@@ -201,18 +218,19 @@ export function grid(lists: Record<string, readonly number[]>): Record<string, n
   return out;
 }
 
-export const CSV_COLUMNS = ['task', 'n', 'rho', 'strategy', 'params', 'samples', 'correct', 'score', 'ci_lo', 'ci_hi', 'tps', 'nfe', 'canvas_length', 'seconds', 'backend', 'seed', 'kendall', 'kendall_ignore_pad'];
+export const CSV_COLUMNS = ['task', 'n', 'task_params', 'strategy', 'params', 'samples', 'correct', 'score', 'ci_lo', 'ci_hi', 'tps', 'nfe', 'canvas_length', 'backend', 'seed', 'kendall', 'kendall_ignore_pad'];
 
-export function recordsToCsv(records: readonly SweepRecord[]): string {
+/** CSV of records, without timings (byte-stable for identical inputs). */
+export function recordsToCsv(records: readonly StableRecord[]): string {
   const esc = (v: unknown) => {
     const s = String(v ?? '');
     return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   const rows = records.map((r) =>
     [
-      r.task, r.n, r.rho ?? '', r.strategy,
+      r.task, r.n, Object.entries(r.taskParams ?? {}).map(([k, v]) => `${k}=${v}`).join(' '), r.strategy,
       Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' '),
-      r.samples, r.correct, r.score, r.ci95[0], r.ci95[1], r.tps, r.nfe, r.canvasLength, r.seconds, r.backend, r.seed,
+      r.samples, r.correct, r.score, r.ci95[0], r.ci95[1], r.tps, r.nfe, r.canvasLength, r.backend, r.seed,
       r.order?.kendall ?? '', r.order?.kendallIgnorePad ?? '',
     ].map(esc).join(','),
   );

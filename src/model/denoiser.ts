@@ -1,6 +1,6 @@
 import type { Denoiser, DenoiserBatch, Predictions } from '../engine/denoiser';
 import { encodeModelInput, MODEL_CANVAS_LENGTH, MODEL_SEQUENCE_LENGTH } from '../engine/model-format';
-import { VOCAB_SIZE } from '../engine/vocab';
+import { ALL_TOKENS, VOCAB_SIZE } from '../engine/vocab';
 import type { ModelRuntime } from './runtime';
 import type { ModelVocab } from './vocab-map';
 
@@ -34,7 +34,13 @@ export class ModelDenoiser implements Denoiser {
       encodeModelInput(batch.samples[b].prompt, batch.canvases.subarray(b * L, (b + 1) * L), ids, b * MODEL_SEQUENCE_LENGTH);
     }
     const map = this.vocab.engineToModel;
-    if (map) for (let i = 0; i < ids.length; i++) ids[i] = map[ids[i]];
+    if (map) {
+      for (let i = 0; i < ids.length; i++) {
+        const m = map[ids[i]];
+        if (m < 0) throw new RangeError(`the model's vocabulary predates token "${ALL_TOKENS[ids[i]]}" (appended later, docs/FORMAT.md): it cannot read this task`);
+        ids[i] = m;
+      }
+    }
     const logits = await this.runtime.forward(ids, B);
     this.forwards++;
     this.samplesForwarded += B;
@@ -46,7 +52,8 @@ export class ModelDenoiser implements Denoiser {
         const src = (b * MODEL_CANVAS_LENGTH + i) * Vm;
         const dst = (b * L + i) * V;
         if (!map && Vm === V) data.set(logits.subarray(src, src + V), dst);
-        else for (let v = 0; v < V; v++) data[dst + v] = logits[src + (map ? map[v] : v)];
+        // Tokens appended after the model's vocabulary get probability 0.
+        else for (let v = 0; v < V; v++) data[dst + v] = map && map[v] < 0 ? -Infinity : logits[src + (map ? map[v] : v)];
       }
     }
     return { kind: 'logits', data };

@@ -71,8 +71,14 @@ export function parseModelVocab(json: unknown, logitsWidth: number): ModelVocab 
   let identity = list.length === VOCAB_SIZE;
   for (let v = 0; v < VOCAB_SIZE; v++) {
     const id = v === MASK_ID ? mask : v === EOS_ID ? eos : index.get(ALL_TOKENS[v]);
-    if (id === undefined) missing.push(ALL_TOKENS[v]);
-    else {
+    if (id === undefined) {
+      // Appended after the model's vocabulary (ids never move, docs/FORMAT.md): the model was
+      // trained before these tokens existed. It can still run every task that does not use them.
+      if (v >= list.length) {
+        map[v] = -1;
+        identity = false;
+      } else missing.push(ALL_TOKENS[v]);
+    } else {
       map[v] = id;
       if (id !== v) identity = false;
     }

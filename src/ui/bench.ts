@@ -1,5 +1,5 @@
 import { getStrategy, resolveParams } from '../engine/strategies';
-import { grid, validateConfig, type SweepConfig, type SweepRecord, type SweepSpec } from '../engine/sweep';
+import { grid, stableRecord, validateConfig, type SweepConfig, type SweepRecord, type SweepSpec } from '../engine/sweep';
 import { getTask } from '../engine/tasks';
 import type { ModelRuntimeName, PageRecord, RuntimeChoice } from '../worker/protocol';
 
@@ -128,7 +128,8 @@ export function recordProblem(r: unknown, i: number): string | null {
   if (!o || typeof o !== 'object') return `record ${i + 1} is not an object`;
   if (typeof o.task !== 'string') return `record ${i + 1}: "task" must be a string`;
   if (typeof o.strategy !== 'string') return `record ${i + 1}: "strategy" must be a string`;
-  for (const k of ['n', 'samples', 'correct', 'score', 'tps'] as const) if (!isNum(o[k])) return `record ${i + 1}: "${k}" must be a number`;
+  for (const k of ['samples', 'correct', 'score', 'tps'] as const) if (!isNum(o[k])) return `record ${i + 1}: "${k}" must be a number`;
+  if (o.n !== null && !isNum(o.n)) return `record ${i + 1}: "n" must be a number (null for a fixed-size task)`;
   if (!Array.isArray(o.ci95) || o.ci95.length !== 2 || !o.ci95.every(isNum)) return `record ${i + 1}: "ci95" must be two numbers`;
   if (o.score! < 0 || o.score! > 1) return `record ${i + 1}: "score" must be a fraction in [0, 1]`;
   if (o.params !== undefined && (typeof o.params !== 'object' || o.params === null)) return `record ${i + 1}: "params" must be an object`;
@@ -155,7 +156,7 @@ export function parseImport(text: string, name: string): BenchRun[] {
     return { id: `import-${created}-${Math.random().toString(36).slice(2, 8)}`, created, spec: s, records: recs, status: 'imported' };
   };
   if (Array.isArray(data)) return [asRun(data, undefined, Date.now())];
-  const o = data as { runs?: unknown; records?: unknown; spec?: unknown };
+  const o = data as { runs?: unknown; records?: unknown; results?: unknown; spec?: unknown };
   if (o && Array.isArray(o.runs)) {
     return o.runs.map((r, i) => {
       const run = r as Partial<BenchRun>;
@@ -163,11 +164,15 @@ export function parseImport(text: string, name: string): BenchRun[] {
     });
   }
   if (o && Array.isArray(o.records)) return [asRun(o.records, o.spec, Date.now())];
-  throw new Error(`${name}: expected Unmask results (an object with "runs" or "records", or a list of records).`);
+  // `npm run bench -- --json` output ({ results, suite?, taskMap? }).
+  if (o && Array.isArray(o.results)) return [asRun(o.results, undefined, Date.now())];
+  throw new Error(`${name}: expected Unmask results (an object with "runs", "records" or "results", or a list of records).`);
 }
 
+/** Byte-stable for identical runs: no run ids, creation times or wall-clock seconds. */
 export function exportJson(runs: readonly BenchRun[]): string {
-  return JSON.stringify({ format: 'unmask-results', version: 1, runs }, null, 1);
+  const stable = runs.map((r) => ({ spec: r.spec, records: r.records.map(stableRecord), status: r.status, ...(r.error ? { error: r.error } : {}) }));
+  return JSON.stringify({ format: 'unmask-results', version: 1, runs: stable }, null, 1);
 }
 
 /** A short label for a record's curve: strategy plus any non-default decode setting. */
@@ -181,8 +186,10 @@ export function curveKey(r: PageRecord): string {
   return extra.length ? `${name} (${extra.join(', ')})` : name;
 }
 
-export function taskKey(r: { task: string; n: number; rho?: number }): string {
-  return r.rho !== undefined ? `${r.task} ρ=${r.rho}` : `${r.task} n=${r.n}`;
+/** Task, size (when it has one) and the task's own parameters: "dial rho=0.9", "sort n=3". */
+export function taskKey(r: { task: string; n: number | null; taskParams?: Record<string, number> }): string {
+  const own = Object.entries(r.taskParams ?? {}).map(([k, v]) => `${k}=${v}`);
+  return [r.task, ...(r.n ? [`n=${r.n}`] : []), ...own].join(' ');
 }
 
 export function formatParams(p: Record<string, number>): string {

@@ -50,6 +50,7 @@ export function paperTask(task: string): string | null {
     'text/w2s-medium': 'textwriting-w2s_medium',
     'text/w2s-hard': 'textwriting-w2s_hard',
     'text/paraphrase': 'textwriting-paraphrasing',
+    'text/summarize': 'textwriting-summarization',
   };
   return table[task] ?? null;
 }

@@ -130,6 +130,17 @@ describe('GPU decode = CPU decode', () => {
     }
   });
 
+  gpuTest("the paper's budgets: 64-token canvases (text/summarize, sudoku) decode the same", async () => {
+    for (const task of ['text/summarize', 'puzzles/sudoku']) {
+      for (const strategy of ['topk-random', 'topk-confidence', 'threshold']) {
+        const base = request(task, undefined, strategy, { temperature: 1, record: 'full' });
+        const r = { ...base, samples: base.samples.map((_, i) => generateSample(task, { budget: 64 }, 11, i)) };
+        expect(r.samples[0].canvasLength).toBe(64);
+        expectSameDecodes(await backend.decode(r), await cpuBackend.decode(r), `${task} budget 64 ${strategy}`);
+      }
+    }
+  });
+
   gpuTest('oracle + noise (logit rows): same decodes', async () => {
     for (const [task, n] of [FAMILIES[0], FAMILIES[3], FAMILIES[5]]) {
       for (const strategy of ['topk-confidence', 'threshold', 'eb', 'dream-entropy', 'maskgit-cosine', 'klass', 'remdm-conf']) {

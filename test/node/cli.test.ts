@@ -43,6 +43,13 @@ describe('bench CLI', () => {
     [['--task', 'letters/copy', '--strategy', 'topk-random', '--samples', 'x'], /--samples must be/],
     [['--task', 'letters/copy', '--strategy', 'topk-random', '--wat', '3'], /unknown flag --wat/],
     [['--task', 'letters/copy', '--strategy', 'topk-random', '--leaderboard'], /--leaderboard needs --suite parallelbench/],
+    [['--task', 'letters/copy', '--strategy', 'topk-random', '--temperature', '-1'], /^error: --temperature must be >= 0, got -1$/],
+    [['--suite', 'parallelbench', '--task', 'letters/copy'], /^error: --task cannot be used with --suite parallelbench/],
+    [['--suite', 'parallelbench', '--temperature', '0,1'], /^error: --temperature takes one value with --suite/],
+    [['--suite', 'parallelbench', '--strategy', 'topk-random', '--threshold', '0.9'], /^error: --threshold does not apply to strategy topk-random/],
+    [['--task', 'text/w2s-easy', '--strategy', 'topk-random', '--budget', '64', '--model', 'tiny'], /^error: --budget must be at most 32 with a neural model/],
+    [['--task', 'dial', '--strategy', 'topk-random', '--rho', '2'], /--rho must be a number in \[-1, 1\]/],
+    [['--task', 'letters/copy', '--strategy', 'topk-random', '--rho', '0.5'], /--rho does not apply to task letters\/copy/],
   ];
   for (const [args, message] of bad) {
     it(`rejects ${args.join(' ')} with one line and exit 2`, () => {
@@ -54,6 +61,43 @@ describe('bench CLI', () => {
     });
   }
 
+  it('the same command twice gives byte-identical --json; fixed-size tasks report n: null; --timings adds timings apart', () => {
+    const args = ['--task', 'waiting-line/copy,puzzles/sudoku', '--strategy', 'topk-random', '--k', '2', '--temperature', '1', '--samples', '6', '--seed', '5', '--json'];
+    const a = run(args);
+    const b = run(args);
+    expect(a.status).toBe(0);
+    expect(a.stdout.length).toBeGreaterThan(100);
+    expect(b.stdout).toBe(a.stdout);
+    const doc = JSON.parse(a.stdout);
+    expect(doc.timing).toBeUndefined();
+    for (const r of doc.results) expect(r).not.toHaveProperty('seconds');
+    expect(doc.results.map((r: { n: number | null }) => r.n)).toEqual([3, null]);
+    const timed = JSON.parse(run([...args, '--timings']).stdout);
+    expect(timed.results).toEqual(doc.results);
+    expect(timed.timing.seconds).toHaveLength(2);
+    expect(timed.timing.seconds.every((s: number) => s >= 0)).toBe(true);
+  });
+
+  it('--suite parallelbench honours --temperature, --noise and a strategy grid, at the paper budgets, and names what it ran', () => {
+    const r = run(['--suite', 'parallelbench', '--strategy', 'topk-random', '--k', '2', '--temperature', '1', '--noise', '0.5', '--samples', '4', '--paper-subset', '--json']);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(new Set(doc.results.map((x: { task: string }) => x.task)).size).toBe(17);
+    for (const x of doc.results) {
+      expect(x.strategy).toBe('topk-random');
+      expect(x.params).toMatchObject({ k: 2, temperature: 1, noise: 0.5, block: 0 });
+      const budget = x.task.startsWith('waiting-line/') ? 32 : 64;
+      expect(x.canvasLength).toBe(budget);
+      expect(x.taskParams).toEqual({ budget });
+      expect(x.tps).toBe(2);
+    }
+    expect(doc.suite.about).toMatchObject({ taskSet: 'ParallelBench, all 17 tasks (text in the toy language)', samplesPerTask: 4, waitingLineSamplesPerSize: 1, temperature: 1, noise: 0.5 });
+    expect(doc.suite.about.budgets['text/summarize']).toBe(64);
+    expect(doc.suite.about.budgets['waiting-line/copy']).toBe(32);
+    expect(doc.suite.paperSubset.tasks).toHaveLength(10);
+    expect(doc.suite.tasks).toHaveLength(17);
+  });
+
   it('expands grids into every combination, each strategy taking only its own parameters', () => {
     const configs = expandGrid(
       readGrid({ task: 'letters/copy,letters/sort', n: '3,5', strategy: 'topk-random,threshold', k: '1,2', threshold: '0.9' }),
@@ -61,5 +105,11 @@ describe('bench CLI', () => {
     // 2 tasks x 2 sizes x (2 k-values for topk-random + 1 threshold)
     expect(configs).toHaveLength(12);
     expect(configs.filter((c) => c.strategy === 'threshold').every((c) => !('k' in c.params))).toBe(true);
+  });
+
+  it('task parameter flags come from the task table and apply only to the tasks that declare them', () => {
+    const configs = expandGrid(readGrid({ task: 'dial,letters/copy', strategy: 'topk-random', k: '1', rho: '0,1' }));
+    expect(configs.filter((c) => c.task === 'dial').map((c) => c.taskParams)).toEqual([{ rho: 0 }, { rho: 1 }]);
+    expect(configs.filter((c) => c.task === 'letters/copy').map((c) => c.taskParams)).toEqual([undefined]);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeBatch } from '../../src/engine/decode';
 import { OracleDenoiser } from '../../src/engine/denoiser';
 import { entropyBits, PermutationDistribution, SupportDistribution } from '../../src/engine/distribution';
-import { generateSample, getTask, TASKS, type TaskDefinition, type TaskSample } from '../../src/engine/tasks';
+import { generateSample, getTask, resolveTaskParams, TASKS, type TaskDefinition, type TaskSample } from '../../src/engine/tasks';
 import { dialTotalCorrelation } from '../../src/engine/tasks/dial';
 import {
   contentWords,
@@ -12,11 +12,11 @@ import {
   TOY_LANGUAGE,
   type Clause,
 } from '../../src/engine/tasks/grammar';
-import { GRAMMAR_WORDS } from '../../src/engine/tasks/lexicon';
+import { GRAMMAR_WORDS } from '../../src/engine/lexicon';
 import { allLatinSquares, allSudokus, cellPosition, puzzleViolation } from '../../src/engine/tasks/puzzles';
 import { textViolation } from '../../src/engine/tasks/text';
 import { RandomStream } from '../../src/engine/rng';
-import { detokenize, EOS_ID, MASK_ID, RHO_TOKENS, rhoToken, SEP_ID, taskTag, tokenId, tokenText, VOCAB_SIZE, type TaskId } from '../../src/engine/vocab';
+import { detokenize, EOS_ID, MASK_ID, RHO_TOKENS, rhoToken, SEP_ID, taskTag, tokenId, tokenText, type TaskId } from '../../src/engine/vocab';
 import { expectWithin3Sigma, oracleAccuracy } from './helpers';
 
 /** Sizes worth testing: the extremes and the default. */
@@ -475,7 +475,7 @@ describe('dependency dial', () => {
     expect(prompt(-0.04)).toBe('<dial> rho=0.0 [SEP]');
     expect(prompt(0.26)).toBe('<dial> rho=0.3 [SEP]');
     // Appended after every earlier token: the ids that shipped models rely on do not move.
-    expect(RHO_TOKENS.map(tokenId)).toEqual(RHO_TOKENS.map((_, i) => VOCAB_SIZE - 21 + i));
+    expect(RHO_TOKENS.map(tokenId)).toEqual(RHO_TOKENS.map((_, i) => 169 + i));
     expect(() => rhoToken(1.5)).toThrow(/rho must be in/);
   });
 
@@ -506,5 +506,152 @@ describe('dependency dial', () => {
   it('revealing both tokens at once at rho = 1 fails half the time', async () => {
     const acc = await oracleAccuracy('dial', { rho: 1 }, 'topk-random', { k: 2 }, { samples: 1000, temperature: 1, seed: 4 });
     expectWithin3Sigma(acc, 0.5, 1000);
+  });
+});
+
+describe('task parameter schema', () => {
+  it('every declared parameter has a default inside its range, a label and help', () => {
+    for (const t of TASKS) {
+      for (const p of t.params) {
+        expect(p.default, `${t.id} ${p.name}`).toBeGreaterThanOrEqual(p.min);
+        expect(p.default, `${t.id} ${p.name}`).toBeLessThanOrEqual(p.max);
+        if (p.integer) expect(Number.isInteger(p.default)).toBe(true);
+        expect(p.label.length * p.help.length).toBeGreaterThan(0);
+        expect(p.name).not.toBe('n');
+      }
+    }
+  });
+
+  it('resolveTaskParams fills defaults, keeps given values and names what is wrong', () => {
+    const dial = getTask('dial');
+    expect(resolveTaskParams(dial, {})).toEqual({ n: 0, rho: 0.9 });
+    expect(resolveTaskParams(dial, { rho: -0.5 })).toEqual({ n: 0, rho: -0.5 });
+    expect(() => resolveTaskParams(dial, { rho: 1.5 })).toThrow(/^rho must be a number in \[-1, 1\], got 1.5/);
+    expect(() => resolveTaskParams(getTask('letters/copy'), { rho: 0.5 })).toThrow(/rho does not apply to task letters\/copy/);
+    expect(() => resolveTaskParams(dial, { wat: 1 })).toThrow(/wat does not apply to task dial \(its parameters: rho\)/);
+  });
+});
+
+describe('canvas budget (a task parameter)', () => {
+  const budgeted = TASKS.filter((t) => t.params.some((p) => p.name === 'budget'));
+
+  it('the waiting line, puzzles and text take a budget; letters and the dial keep their exact canvas', () => {
+    const families = new Set(budgeted.map((t) => t.family));
+    expect([...families].sort()).toEqual(['puzzles', 'text', 'waiting-line']);
+  });
+
+  for (const t of budgeted) {
+    it(`${t.id}: budget 64 pads every answer with [EOS]; a token after the answer is invalid`, () => {
+      const n = t.sizes?.max;
+      const compact = generateSample(t.id, { ...(n ? { n } : {}) }, 2, 1);
+      const s = generateSample(t.id, { ...(n ? { n } : {}), budget: 64 }, 2, 1);
+      expect(s.canvasLength).toBe(64);
+      expect(s.params.budget).toBe(64);
+      expect(Array.from(s.prompt)).toEqual(Array.from(compact.prompt));
+      expect(s.truth.supportSize).toBe(compact.truth.supportSize);
+      const ref = s.reference;
+      expect(Array.from(ref.subarray(compact.canvasLength))).toEqual(new Array(64 - compact.canvasLength).fill(EOS_ID));
+      expect(t.score(s, ref).ok).toBe(true);
+      const bad = ref.slice();
+      bad[63] = tokenId('.') === bad[0] ? tokenId(',') : tokenId('.');
+      const r = t.score(s, bad);
+      expect(r.ok).toBe(false);
+      expect(r.culprits).toContain(63);
+    });
+  }
+
+  it('a budget shorter than the longest answer or above the limit is refused, naming it', () => {
+    expect(() => generateSample('puzzles/sudoku', { budget: 18 }, 1, 0)).toThrow(/^budget must be an integer in \[19, 1024\]/);
+    expect(() => generateSample('text/paraphrase', { budget: 2000 }, 1, 0)).toThrow(/^budget must be an integer in \[16, 1024\]/);
+    expect(() => generateSample('letters/copy', { budget: 64 }, 1, 0)).toThrow(/budget does not apply to task letters\/copy/);
+  });
+});
+
+describe('text/summarize (toy language)', () => {
+  const task = getTask('text/summarize');
+  const words = (s: TaskSample) => detokenize(s.reference).split(' ').filter((w) => w !== '[EOS]');
+  const canvasOf = (s: TaskSample, sentence: string[]) => {
+    const out = new Int32Array(s.canvasLength).fill(EOS_ID);
+    sentence.forEach((w, i) => (out[i] = tokenId(w)));
+    return out;
+  };
+  /** A sample with an adjective, for the adjective cases. */
+  const withAdj = Array.from({ length: 40 }, (_, i) => generateSample('text/summarize', {}, 7, i)).find((s) => / the \w+ \w+ (today|tomorrow|tonight) \?/.test(detokenize(s.prompt)))!;
+
+  it('every support member is accepted; each dialogue has exactly four (who first x place/time order)', () => {
+    for (let i = 0; i < 40; i++) {
+      const s = generateSample('text/summarize', {}, 3, i);
+      const truth = s.truth as SupportDistribution;
+      expect(truth.supportSize).toBe(4);
+      for (let m = 0; m < truth.supportSize; m++) expect(task.score(s, truth.member(m)), detokenize(truth.member(m))).toEqual({ ok: true, reason: 'valid', culprits: [] });
+    }
+  });
+
+  it('rejects a parallel mix of two valid summaries: one person twice (a missing fact)', () => {
+    const s = generateSample('text/summarize', {}, 3, 0);
+    const w = words(s);
+    const mixed = [w[0], 'and', w[0], ...w.slice(3)];
+    const r = task.score(s, canvasOf(s, mixed));
+    expect(r.ok).toBe(false);
+    expect(r.reason).toMatch(/^missing: ".+" is not named/);
+    expect(r.culprits).toEqual([0, 2]);
+  });
+
+  it('rejects a mix of the two adjunct orders (ungrammatical)', () => {
+    const s = generateSample('text/summarize', {}, 3, 1);
+    const truth = s.truth as SupportDistribution;
+    // Member 0: place then time; member 2: time then place. Take the first adjunct token of each.
+    const a = Array.from(truth.member(0));
+    const b = Array.from(truth.member(2));
+    const k = a.findIndex((t, i) => t !== b[i]);
+    const mix = Int32Array.from(a);
+    mix[k + 1] = b[k + 1];
+    const r = task.score(s, mix);
+    expect(r.ok).toBe(false);
+    expect(r.reason).toMatch(/^position \d+: expected/);
+  });
+
+  it('rejects missing facts: no time, no adjective', () => {
+    const s = generateSample('text/summarize', {}, 3, 2);
+    const w = words(s);
+    const noTime = w.filter((x) => !['today', 'tomorrow', 'tonight'].includes(x));
+    expect(task.score(s, canvasOf(s, noTime)).reason).toMatch(/expected a time/);
+    const wa = words(withAdj);
+    const adjAt = wa.indexOf('the') + 1;
+    const r = task.score(withAdj, canvasOf(withAdj, [...wa.slice(0, adjAt), ...wa.slice(adjAt + 1)]));
+    expect(r.ok).toBe(false);
+    expect(r.reason).toMatch(/^missing: the \w+ is "\w+" in the dialogue/);
+  });
+
+  it('rejects invented facts: another name, another time, another place, an adjective the dialogue lacks', () => {
+    const s = generateSample('text/summarize', {}, 3, 4);
+    const w = words(s);
+    const stranger = ['Jessica', 'Michael', 'Sarah'].find((n) => !detokenize(s.prompt).includes(n))!;
+    const r1 = task.score(s, canvasOf(s, [stranger, ...w.slice(1)]));
+    expect(r1).toMatchObject({ ok: false, culprits: [0] });
+    expect(r1.reason).toMatch(/^invented: ".+" is not in the dialogue/);
+    const time = w.find((x) => ['today', 'tomorrow', 'tonight'].includes(x))!;
+    const other = time === 'today' ? 'tonight' : 'today';
+    expect(task.score(s, canvasOf(s, w.map((x) => (x === time ? other : x)))).reason).toMatch(/^invented: the summary says the time is/);
+    const inRome = w.includes('Rome');
+    const swapped = inRome ? w.map((x) => (x === 'Rome' ? 'Paris' : x)) : [...w.slice(0, w.indexOf('in') >= 0 ? w.indexOf('in') : w.indexOf('near'))];
+    if (inRome) expect(task.score(s, canvasOf(s, swapped)).reason).toMatch(/^invented: the summary says the place is/);
+    const plain = Array.from({ length: 40 }, (_, i) => generateSample('text/summarize', {}, 8, i)).find((x) => !/ the \w+ \w+ (today|tomorrow|tonight) \?/.test(detokenize(x.prompt)))!;
+    const pw = words(plain);
+    const at = pw.indexOf('the') + 1;
+    const r2 = task.score(plain, canvasOf(plain, [...pw.slice(0, at), 'old', ...pw.slice(at)]));
+    expect(r2.ok).toBe(false);
+    expect(r2.reason).toMatch(/^invented: the dialogue does not call/);
+  });
+
+  it('the oracle scores 100% at one token per step, at the compact and the paper budget', async () => {
+    expect(await oracleAccuracy('text/summarize', {}, 'topk-confidence', { k: 1 }, { samples: 50 })).toBe(1);
+    expect(await oracleAccuracy('text/summarize', { budget: 64 }, 'topk-random', { k: 1 }, { samples: 50, temperature: 1 })).toBe(1);
+  });
+
+  it('is a toy-language task whose rule states the content check', () => {
+    expect(task.family).toBe('text');
+    expect(task.rule).toMatch(/^Toy language/);
+    expect(task.rule).toMatch(/nothing is invented/);
   });
 });

@@ -2,7 +2,8 @@ import { SupportDistribution } from '../distribution';
 import { RandomStream } from '../rng';
 import { rhoToken, SEP_ID, taskTag, tokenId, tokenText } from '../vocab';
 import { scoreBySupport } from './score';
-import type { ScoreResult, TaskDefinition, TaskParams, TaskSample } from './types';
+import { checkTaskParam } from './params';
+import type { ScoreResult, TaskDefinition, TaskParams, TaskParamSpec, TaskSample } from './types';
 
 /**
  * The dependency dial: a two-token canvas whose joint the user sets with one number, rho.
@@ -15,6 +16,17 @@ import type { ScoreResult, TaskDefinition, TaskParams, TaskSample } from './type
  */
 export const DIAL_CANVAS = 2;
 export const DIAL_DEFAULT_RHO = 0.9;
+
+/** The dial's one parameter; flags, the page's control and the URL key come from it. */
+export const RHO_PARAM: TaskParamSpec = {
+  name: 'rho',
+  label: 'correlation ρ',
+  default: DIAL_DEFAULT_RHO,
+  min: -1,
+  max: 1,
+  integer: false,
+  help: 'dial correlation in [-1, 1]',
+};
 
 const NEW = tokenId('New');
 const MEXICO = tokenId('Mexico');
@@ -50,14 +62,8 @@ export function dialWeights(rho: number): { tokens: [number, number]; weight: nu
   ];
 }
 
-function resolveRho(params: TaskParams): number {
-  const rho = params.rho ?? DIAL_DEFAULT_RHO;
-  if (!(rho >= -1 && rho <= 1)) throw new RangeError(`rho must be in [-1, 1], got ${rho}`);
-  return rho;
-}
-
 function generate(params: TaskParams, seed: number, index: number): TaskSample {
-  const rho = resolveRho(params);
+  const rho = checkTaskParam(RHO_PARAM, params.rho);
   const pairs = dialWeights(rho).filter((p) => p.weight > 0);
   const truth = new SupportDistribution(
     DIAL_CANVAS,
@@ -102,6 +108,7 @@ export const dialTask: TaskDefinition = {
     'weight 1 + rho and mixed pairs (New City, Mexico York) 1 - rho; an output is valid iff its ' +
     'pair has positive probability (at rho = 1 only the two real cities count).',
   sizes: null,
+  params: [RHO_PARAM],
   generate,
   score,
 };

@@ -2,8 +2,10 @@ import { LIST_OPS, TASK_IDS, type TaskId } from '../vocab';
 import { dialTask } from './dial';
 import { lettersTask } from './letters';
 import { puzzleTask } from './puzzles';
+import { summarizeTask } from './summarize';
 import { TEXT_KINDS, textTask } from './text';
-import type { TaskDefinition, TaskParams, TaskSample } from './types';
+import { checkTaskParam } from './params';
+import type { TaskDefinition, TaskParams, TaskParamSpec, TaskSample } from './types';
 import { waitingLineTask } from './waiting-line';
 
 /** Every task by its fixed id. */
@@ -14,6 +16,7 @@ export const TASKS: readonly TaskDefinition[] = [
   puzzleTask('sudoku'),
   ...TEXT_KINDS.map(textTask),
   dialTask,
+  summarizeTask,
 ];
 
 const BY_ID = new Map<string, TaskDefinition>(TASKS.map((t) => [t.id, t]));
@@ -42,12 +45,31 @@ export function resolveTaskParams(task: TaskDefinition, given: Partial<TaskParam
     }
     out.n = given.n;
   }
-  if (task.id === 'dial') {
-    const rho = given.rho ?? 0.9;
-    if (!(rho >= -1 && rho <= 1)) throw new RangeError(`rho must be in [-1, 1], got ${rho}`);
-    out.rho = rho;
-  } else if (given.rho !== undefined) throw new RangeError(`only the dial task takes --rho`);
+  for (const [name, value] of Object.entries(given)) {
+    if (name !== 'n' && value !== undefined && !task.params.some((p) => p.name === name)) {
+      throw new RangeError(`${name} does not apply to task ${task.id}` + (task.params.length ? ` (its parameters: ${task.params.map((p) => p.name).join(', ')})` : ''));
+    }
+  }
+  for (const spec of task.params) out[spec.name] = checkTaskParam(spec, given[spec.name]);
   return out;
+}
+
+/** Every task parameter name, each with the tasks that take it (for CLI flags and forms). */
+export function taskParamOwners(): Map<string, { spec: TaskParamSpec; tasks: string[] }> {
+  const out = new Map<string, { spec: TaskParamSpec; tasks: string[] }>();
+  for (const t of TASKS) {
+    for (const p of t.params) {
+      const e = out.get(p.name) ?? { spec: p, tasks: [] };
+      e.tasks.push(t.id);
+      out.set(p.name, e);
+    }
+  }
+  return out;
+}
+
+/** The task's own parameters of resolved params (without n): what records and URLs carry. */
+export function ownParams(task: TaskDefinition, params: TaskParams): Record<string, number> {
+  return Object.fromEntries(task.params.map((p) => [p.name, params[p.name]]));
 }
 
 export function generateSample(id: string, params: Partial<TaskParams>, seed: number, index: number): TaskSample {
@@ -55,4 +77,5 @@ export function generateSample(id: string, params: Partial<TaskParams>, seed: nu
   return task.generate(resolveTaskParams(task, params), seed, index);
 }
 
-export type { TaskDefinition, TaskParams, TaskSample, ScoreResult } from './types';
+export { checkTaskParam };
+export type { TaskDefinition, TaskParams, TaskParamSpec, TaskSample, ScoreResult } from './types';

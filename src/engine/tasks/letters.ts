@@ -1,7 +1,7 @@
 import { PermutationDistribution, SupportDistribution } from '../distribution';
 import { RandomStream } from '../rng';
 import { INDEX_TOKENS, SEP_ID, taskTag, tokenId, tokenText, type ListOp, type TaskId } from '../vocab';
-import { LETTERS } from './lexicon';
+import { LETTERS } from '../lexicon';
 import { describeListOp, makeListOp, outputItems } from './list-ops';
 import { repeatedPositions, scoreBySupport } from './score';
 import type { ScoreResult, TaskDefinition, TaskParams, TaskSample } from './types';
@@ -95,6 +95,7 @@ export function lettersTask(op: ListOp): TaskDefinition {
     title: `Letters: ${op}`,
     rule: RULES[op],
     sizes: LETTERS_SIZES,
+    params: [],
     generate: (params, seed, index) => generate(op, params, seed, index),
     score,
   };

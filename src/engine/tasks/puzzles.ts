@@ -1,12 +1,14 @@
 import { SupportDistribution } from '../distribution';
 import { RandomStream } from '../rng';
-import { SEP_ID, taskTag, tokenId, tokenText, type TaskId } from '../vocab';
-import { PUZZLE_SYMBOLS } from './lexicon';
+import { EOS_ID, SEP_ID, taskTag, tokenId, tokenText, type TaskId } from '../vocab';
+import { PUZZLE_SYMBOLS } from '../lexicon';
+import { budgetParam, checkTaskParam } from './params';
 import { scoreBySupport } from './score';
 import type { ScoreResult, TaskDefinition, TaskParams, TaskSample } from './types';
 
 /**
- * ParallelBench's 4x4 puzzles on a 19-token canvas: four rows of four cells with a "/" token
+ * ParallelBench's 4x4 puzzles on a 19-token canvas by default (`budget` pads it with [EOS]; the
+ * paper's is 64): four rows of four cells with a "/" token
  * between rows ("1 2 3 4 / 3 4 1 2 / ..."). The separators sit at fixed positions 4, 9 and 14,
  * so they carry no information; they are there because the paper's models write them, and a
  * missing one is a visible layout error. Cell (r, c) (0-based) is at canvas position 5r + c.
@@ -21,6 +23,8 @@ import type { ScoreResult, TaskDefinition, TaskParams, TaskSample } from './type
  * In reasons, rows, columns and boxes are numbered from 1 (as people count them).
  */
 export const PUZZLE_CANVAS = 19;
+/** Compact by default (the grid alone); ParallelBench's budget of 64 pads it with [EOS]. */
+const BUDGET = budgetParam(PUZZLE_CANVAS, PUZZLE_CANVAS);
 const SIZE = 4;
 const CELLS = SIZE * SIZE;
 const SLASH = tokenId('/');
@@ -94,12 +98,13 @@ export function allSudokus(): Grid[] {
 /** clues[k] = symbol index or -1 for a blank cell. */
 const consistent = (g: Grid, clues: number[]) => clues.every((s, k) => s < 0 || g[k] === s);
 
-function renderGrid(g: Grid): number[] {
+function renderGrid(g: Grid, length: number): number[] {
   const out: number[] = [];
   for (let r = 0; r < SIZE; r++) {
     if (r > 0) out.push(SLASH);
     for (let c = 0; c < SIZE; c++) out.push(SYMBOL_IDS[g[r * SIZE + c]]);
   }
+  while (out.length < length) out.push(EOS_ID);
   return out;
 }
 
@@ -107,6 +112,7 @@ type Kind = 'latin-square' | 'sudoku';
 
 function generate(kind: Kind, params: TaskParams, seed: number, index: number): TaskSample {
   const id = `puzzles/${kind}` as TaskId;
+  const canvas = checkTaskParam(BUDGET, params.budget);
   const stream = new RandomStream(seed, index);
   const pool = kind === 'sudoku' ? allSudokus() : allLatinSquares();
   const solution = pool[stream.int(pool.length)];
@@ -126,7 +132,7 @@ function generate(kind: Kind, params: TaskParams, seed: number, index: number): 
     }
   }
   const answers = pool.filter((g) => consistent(g, clues));
-  const truth = new SupportDistribution(PUZZLE_CANVAS, answers.map(renderGrid));
+  const truth = new SupportDistribution(canvas, answers.map((g) => renderGrid(g, canvas)));
   const prompt = [taskTag(id)];
   for (let r = 0; r < SIZE; r++) {
     if (r > 0) prompt.push(SLASH);
@@ -141,11 +147,11 @@ function generate(kind: Kind, params: TaskParams, seed: number, index: number): 
   );
   return {
     task: id,
-    params: { n: params.n },
+    params: { n: params.n, budget: canvas },
     seed,
     index,
     prompt: Int32Array.from(prompt),
-    canvasLength: PUZZLE_CANVAS,
+    canvasLength: canvas,
     truth,
     reference: truth.sample(new RandomStream(seed, index + 0x40000000)),
     description: `${kind === 'sudoku' ? 'Sudoku' : 'Latin square'} 4x4, clues: ${rows.join(' / ')}`,
@@ -183,6 +189,9 @@ export function puzzleViolation(
       if (s < 0) return { reason: `cell (${r + 1},${c + 1}) holds "${tokenText(output[p])}", not a symbol 1-4`, culprits: [p] };
       g.push(s);
     }
+  }
+  for (let p = PUZZLE_CANVAS; p < output.length; p++) {
+    if (output[p] !== EOS_ID) return { reason: `position ${p}: "${tokenText(output[p])}" after the grid; the rest of the canvas must be [EOS]`, culprits: [p] };
   }
   const clues = promptClues(prompt);
   for (let k = 0; k < CELLS; k++) {
@@ -237,6 +246,7 @@ export function puzzleTask(kind: Kind): TaskDefinition {
         ? 'Fill the 4x4 grid (rows separated by "/") so that every row, column and 2x2 box holds 1-4 once, keeping the clues; the clues allow exactly one answer.'
         : 'Fill the 4x4 grid (rows separated by "/") so that every row and column holds 1-4 once, keeping the 0-4 clues; any such square is accepted.',
     sizes: null,
+    params: [BUDGET],
     generate: (params, seed, index) => generate(kind, params, seed, index),
     score,
   };

@@ -20,6 +20,7 @@ import {
   type ClauseShape,
   type Phrase,
 } from './grammar';
+import { budgetParam, checkTaskParam } from './params';
 import { scoreBySupport } from './score';
 import type { ScoreResult, TaskDefinition, TaskParams, TaskSample } from './types';
 
@@ -27,8 +28,8 @@ import type { ScoreResult, TaskDefinition, TaskParams, TaskSample } from './type
  * ParallelBench's text-writing tasks, rebuilt on the toy language of grammar.ts (not English:
  * a browser has no LanguageTool, and a toy language lets us list every valid answer).
  *
- * Canvas: 16 tokens, the sentence ("." included) then [EOS] to the end. The longest sentence of
- * the grammar has 13 tokens, so every sentence fits.
+ * Canvas: 16 tokens by default (`budget`; ParallelBench's is 64), the sentence ("." included)
+ * then [EOS] to the end. The longest sentence of the grammar has 13 tokens, so every sentence fits.
  *
  * - Words-to-sentence (w2s): the prompt lists content words (nouns, adjectives, places; a place
  *   such as "New York" is one word of two tokens). Valid: any grammatical sentence whose content
@@ -45,6 +46,8 @@ import type { ScoreResult, TaskDefinition, TaskParams, TaskSample } from './type
  *   active and passive voice mean the same ("the dog sees the cat" = "the cat is seen by the dog").
  */
 export const TEXT_CANVAS = 16;
+/** Compact by default; ParallelBench's budget is 64. */
+export const TEXT_BUDGET = budgetParam(TEXT_CANVAS, TEXT_CANVAS);
 
 type TextKind = 'w2s-easy' | 'w2s-medium' | 'w2s-hard' | 'paraphrase';
 
@@ -54,14 +57,16 @@ const W2S_SHAPES: Record<Exclude<TextKind, 'paraphrase'>, ClauseShape> = {
   'w2s-hard': { adjectives: 2, placePhrase: true, placeObject: false },
 };
 
-const pad = (tokens: readonly string[]) => {
+/** A sentence's tokens padded with [EOS] to the canvas. */
+export const padSentence = (tokens: readonly string[], length: number) => {
   const out = tokens.map(tokenId);
-  while (out.length < TEXT_CANVAS) out.push(EOS_ID);
+  while (out.length < length) out.push(EOS_ID);
   return out;
 };
 
 function generate(kind: TextKind, params: TaskParams, seed: number, index: number): TaskSample {
   const id = `text/${kind}` as TaskId;
+  const canvas = checkTaskParam(TEXT_BUDGET, params.budget);
   const stream = new RandomStream(seed, index);
   let input: string[];
   let outputs: string[][];
@@ -83,14 +88,14 @@ function generate(kind: TextKind, params: TaskParams, seed: number, index: numbe
     outputs = sentencesWithWords(words);
     description = `Write a sentence using exactly these words: ${words.join(', ')}`;
   }
-  const truth = new SupportDistribution(TEXT_CANVAS, outputs.map(pad));
+  const truth = new SupportDistribution(canvas, outputs.map((o) => padSentence(o, canvas)));
   return {
     task: id,
-    params: { n: params.n },
+    params: { n: params.n, budget: canvas },
     seed,
     index,
     prompt: Int32Array.from([taskTag(id), ...input.map(tokenId), SEP_ID]),
-    canvasLength: TEXT_CANVAS,
+    canvasLength: canvas,
     truth,
     reference: truth.sample(new RandomStream(seed, index + 0x40000000)),
     description,
@@ -190,7 +195,7 @@ function score(sample: TaskSample, output: ArrayLike<number>): ScoreResult {
   return r;
 }
 
-const TOY = 'Toy language (a small made-up fragment of English, not real English): ';
+export const TOY = 'Toy language (a small made-up fragment of English, not real English): ';
 
 const RULES: Record<TextKind, string> = {
   'w2s-easy': `${TOY}write one grammatical sentence using exactly the 2 given words (nouns or a place), each once, and no other noun, adjective or place.`,
@@ -215,6 +220,7 @@ export function textTask(kind: TextKind): TaskDefinition {
     title: `${TITLES[kind]} (toy language)`,
     rule: RULES[kind],
     sizes: null,
+    params: [TEXT_BUDGET],
     generate: (params, seed, index) => generate(kind, params, seed, index),
     score,
   };

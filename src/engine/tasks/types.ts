@@ -9,11 +9,28 @@ export interface ScoreResult {
   culprits: number[];
 }
 
+/**
+ * One parameter of a task (the dial's correlation, a canvas budget ...), declared in the task's
+ * module like a strategy's parameters: the CLI flag (--<name>), the page's control, URL key and
+ * validation all come from this. The size n is not one of them: it has its own `sizes` field.
+ */
+export interface TaskParamSpec {
+  name: string;
+  /** Short label for a form control. */
+  label: string;
+  default: number;
+  min: number;
+  max: number;
+  integer: boolean;
+  help: string;
+}
+
+/** A task's parameters: the size n (0 for fixed-size tasks) and its own, by name. */
 export interface TaskParams {
-  /** Size: list length, or ignored by fixed-size tasks. */
+  /** Size: list length, or 0 for fixed-size tasks. */
   n: number;
-  /** Correlation of the dependency dial, in [-1, 1]. */
-  rho?: number;
+  /** Values of the task's TaskParamSpec parameters, by name (all present once resolved). */
+  [name: string]: number;
 }
 
 export interface TaskSample {
@@ -43,6 +60,8 @@ export interface TaskDefinition {
   rule: string;
   /** Allowed sizes (inclusive) and the default; null when the task has a fixed size. */
   sizes: { min: number; max: number; default: number } | null;
+  /** The task's own parameters (beyond n); empty for most. */
+  params: readonly TaskParamSpec[];
   generate(params: TaskParams, seed: number, index: number): TaskSample;
   score(sample: TaskSample, output: ArrayLike<number>): ScoreResult;
 }

@@ -1,20 +1,23 @@
 import { SupportDistribution } from '../distribution';
 import { RandomStream } from '../rng';
 import { EOS_ID, INDEX_TOKENS, SEP_ID, taskTag, tokenId, tokenText, type ListOp, type TaskId } from '../vocab';
-import { FIRST_NAMES, LAST_NAMES } from './lexicon';
+import { FIRST_NAMES, LAST_NAMES } from '../lexicon';
 import { describeListOp, makeListOp } from './list-ops';
+import { budgetParam, checkTaskParam } from './params';
 import { scoreBySupport } from './score';
 import type { ScoreResult, TaskDefinition, TaskParams, TaskSample } from './types';
 
 /**
  * ParallelBench's waiting line: the ten list operations on people named "First Last" (two
- * tokens each), n = 3..6, on a 32-token canvas "F L , F L , ... F L [EOS] ... [EOS]".
+ * tokens each), n = 3..6, on a 32-token canvas (the paper's budget; `--budget` sets another) "F L , F L , ... F L [EOS] ... [EOS]".
  * Within one line every first name and every last name is distinct, so mixing two people
  * ("Jessica Lopez") is never a real person. Sort rule (ours): by last name, as the prompt says
  * (ParallelBench's data sorts by first name; we do not copy that).
  */
 export const WAITING_LINE_CANVAS = 32;
 export const WAITING_LINE_SIZES = { min: 3, max: 6, default: 3 };
+/** The canvas; the longest answer is 7 people (insert at n = 6): 7 x 2 names + 6 commas = 20. */
+const BUDGET = budgetParam(WAITING_LINE_CANVAS, 20);
 const COMMA = tokenId(',');
 const FIRST_IDS = FIRST_NAMES.map(tokenId);
 const LAST_IDS = LAST_NAMES.map(tokenId);
@@ -39,6 +42,7 @@ const personText = (p: Person) => `${tokenText(p.first)} ${tokenText(p.last)}`;
 
 function generate(op: ListOp, params: TaskParams, seed: number, index: number): TaskSample {
   const n = params.n;
+  const canvas = checkTaskParam(BUDGET, params.budget);
   const id = `waiting-line/${op}` as TaskId;
   const stream = new RandomStream(seed, index);
   const firsts = stream.sample(FIRST_IDS.length, n + 1);
@@ -54,15 +58,15 @@ function generate(op: ListOp, params: TaskParams, seed: number, index: number): 
   if (inst.index !== undefined) prompt.push(tokenId(INDEX_TOKENS[inst.index]));
   if (inst.newItem !== undefined) prompt.push(pool[inst.newItem].first, pool[inst.newItem].last);
   prompt.push(...renderLine(inst.input.map((i) => pool[i])), SEP_ID);
-  const outputs = inst.outputs.map((o) => renderLine(o.map((i) => pool[i]), WAITING_LINE_CANVAS));
-  const truth = new SupportDistribution(WAITING_LINE_CANVAS, outputs);
+  const outputs = inst.outputs.map((o) => renderLine(o.map((i) => pool[i]), canvas));
+  const truth = new SupportDistribution(canvas, outputs);
   return {
     task: id,
-    params: { n },
+    params: { n, budget: canvas },
     seed,
     index,
     prompt: Int32Array.from(prompt),
-    canvasLength: WAITING_LINE_CANVAS,
+    canvasLength: canvas,
     truth,
     reference: truth.sample(new RandomStream(seed, index + 0x40000000)),
     description: describeListOp(inst, (i) => personText(pool[i])),
@@ -133,6 +137,7 @@ export function waitingLineTask(op: ListOp): TaskDefinition {
     title: `Waiting line: ${op}`,
     rule: RULES[op],
     sizes: WAITING_LINE_SIZES,
+    params: [BUDGET],
     generate: (params, seed, index) => generate(op, params, seed, index),
     score,
   };

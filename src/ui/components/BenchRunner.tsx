@@ -3,7 +3,7 @@ import { STRATEGIES, getStrategy } from '../../engine/strategies';
 import { recordsToCsv } from '../../engine/sweep';
 import { TASKS } from '../../engine/tasks';
 import type { PageRecord } from '../../worker/protocol';
-import { DEFAULT_FORM, buildSpec, exportJson, formatParams, gridText, parseImport, type BenchForm, type BenchRun } from '../bench';
+import { DEFAULT_FORM, buildSpec, exportJson, formatParams, gridText, taskKey, parseImport, type BenchForm, type BenchRun } from '../bench';
 import { addRuns, cancelSweep, deleteRun, ensureTiny, notify, startRun, useApp } from '../store';
 import { SelectField } from './fields';
 import { MODEL_MENU, ModelLoader, RuntimeField, TinyStatus, type MenuModel } from './ModelControls';
@@ -210,7 +210,7 @@ function RunsTable({ runs }: { runs: BenchRun[] }) {
             <tbody>
               {run.records.map((r, i) => (
                 <tr key={i}>
-                  <td>{r.task}</td><td>{r.rho ?? r.n}</td><td title={safeTitle(r.strategy)}>{r.strategy}</td><td>{formatParams(r.params)}</td>
+                  <td>{r.task}</td><td>{taskKey(r).slice(r.task.length + 1)}</td><td title={safeTitle(r.strategy)}>{r.strategy}</td><td>{formatParams(r.params)}</td>
                   <td>{(r.score * 100).toFixed(1)}%</td><td>{(r.ci95[0] * 100).toFixed(1)}–{(r.ci95[1] * 100).toFixed(1)}%</td>
                   <td>{r.tps.toFixed(2)}</td><td>{r.nfe.toFixed(1)}</td><td>{r.order?.kendallIgnorePad?.toFixed(2) ?? '—'}</td><td>{r.samples}</td><td>{r.seconds.toFixed(2)}</td><td>{(r as PageRecord).model ?? r.backend}</td>
                 </tr>

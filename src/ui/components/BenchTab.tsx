@@ -1,5 +1,6 @@
 import { BenchRunner } from './BenchRunner';
 import { Leaderboard } from './Leaderboard';
+import { TaskMap } from './TaskMap';
 import { TradeoffChart } from './TradeoffChart';
 
 /** Loaded on demand: recharts and the paper's curves stay out of the first screen's bundle. */
@@ -9,6 +10,7 @@ export default function BenchTab() {
       <TradeoffChart />
       <BenchRunner />
       <Leaderboard />
+      <TaskMap />
     </div>
   );
 }

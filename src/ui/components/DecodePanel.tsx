@@ -78,7 +78,7 @@ function Outcome({ side }: { side: Side }) {
       <p>
         <strong>{done ? (t.score.ok ? '✓ valid' : '✗ invalid') : `step ${Math.min(frame, v.frames)} of ${v.frames}`}</strong>
         {' · '}
-        {t.nfe} {t.nfe === 1 ? 'step' : 'steps'}, {t.tps.toFixed(2)} tokens per step
+        {t.nfe} {t.nfe === 1 ? 'step' : 'steps'}, {t.tps.toFixed(2)} tokens per step on a {t.canvasLength}-token canvas (budget)
         {r.ms > 0 && !r.model && ` · ${r.ms.toFixed(0)} ms on ${r.backend} (${(r.ms / Math.max(1, t.nfe)).toFixed(1)} ms/step)`}
         {r.model && ` · ${r.ms.toFixed(0)} ms`}
       </p>

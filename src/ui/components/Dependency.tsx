@@ -45,6 +45,9 @@ export function Dependency({ trace, frame, exact, model }: { trace: DecodeTrace;
   const together = new Set(frame > 0 ? step.revealed : []);
   const links = frame > 0 ? stepLinks(step, L) : [];
   const stepNo = step.step + 1;
+  // The step whose reveal left the support (from the trace's report, or its per-step theory).
+  const left = trace.bound ? trace.bound.leftSupportAt : leftSupportStep(trace);
+  const realisedTo = (t: number) => trace.steps.slice(0, t + 1).reduce((a, st) => a + (st.theory?.totalCorrelation ?? 0), 0);
   return (
     <div className="dep">
       <dl className="theory" aria-label={`theory of step ${stepNo}`}>
@@ -52,7 +55,9 @@ export function Dependency({ trace, frame, exact, model }: { trace: DecodeTrace;
         <div><dt>revealed together</dt><dd>{step.revealed.length}</dd></div>
         <div><dt title="C(S_t | X, S_<t): bits lost by revealing these positions independently">total correlation</dt><dd>{fmt(th.totalCorrelation)} bits</dd></div>
         <div><dt title="probability that independent draws give a valid combination">P(valid combination)</dt><dd>{fmt(th.validProbability)}</dd></div>
-        <div><dt title="sum of total correlations so far (this decode's part of L_T)">running bound</dt><dd>{fmt(th.bound)} bits</dd></div>
+        {/* Two different quantities, labelled apart (engine/theory.ts BoundReport): what this decode realised while on the support, and Theorem 1's expectation for its partition. */}
+        <div><dt title="sum of C(S_t) over this decode's steps so far, counted only while the decode is on the support (after it leaves, the conditionals are over nearest outputs)">realised Σ C(S_t), this decode</dt><dd>{left !== null && step.step > left ? `${fmt(realisedTo(left))} bits (left the support at step ${left + 1}; no longer counted)` : `${fmt(th.bound)} bits`}</dd></div>
+        {trace.bound && <div><dt title="E over the true distribution of Σ_t C(S_t | X, S_<t) for this decode's partition: Theorem 1's L_T = KL(P ‖ Q), a property of the partition, not of the drawn tokens">expected L_T of this partition (Theorem 1)</dt><dd>{fmt(trace.bound.expected)} bits{trace.bound.method === 'monte-carlo' ? ` ± ${fmt(trace.bound.expectedError)} (Monte Carlo)` : ' (exact)'}</dd></div>}
         <div><dt>still consistent before</dt><dd>{th.consistentBefore ? 'yes' : 'no ✗'}</dd></div>
       </dl>
       {mi && masked.length > 1 ? (
@@ -144,4 +149,10 @@ function Links({ links, revealed, tokens, max }: { links: { a: number; b: number
       </figcaption>
     </figure>
   );
+}
+
+/** First step after which the canvas is off the support, read from the per-step theory (GPU traces). */
+function leftSupportStep(trace: DecodeTrace): number | null {
+  for (let t = 0; t + 1 < trace.steps.length; t++) if (trace.steps[t + 1].theory?.consistentBefore === false) return t;
+  return null;
 }

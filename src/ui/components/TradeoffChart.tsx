@@ -137,7 +137,7 @@ function buildSeries(records: SweepRecord[], showPaper: { llada15: boolean; drea
       }
     }
     if (showTheory) {
-      for (const c of closedFormCurves(first.task, first.n)) out.push({ name: c.label, kind: 'theory', colour: 'var(--fg)', shape: 'triangle', points: c.points, dash: '2 3' });
+      for (const c of closedFormCurves(first.task, first.n ?? 0)) out.push({ name: c.label, kind: 'theory', colour: 'var(--fg)', shape: 'triangle', points: c.points, dash: '2 3' });
     }
   }
   return out;

@@ -39,3 +39,9 @@ export const GRAMMAR_WORDS = [
   // multi-token places
   'New', 'York', 'Mexico', 'City', 'Los', 'Angeles', 'San', 'Francisco', 'Hong', 'Kong', 'Paris', 'Rome',
 ];
+
+/**
+ * Words of text/summarize (src/engine/tasks/summarize.ts), appended after the first release:
+ * dialogue marks, the future "will", the verbs' plain forms ("read" was already there) and times.
+ */
+export const SUMMARY_WORDS = [':', '?', 'we', 'will', 'yes', 'see', 'like', 'find', 'visit', 'write', 'today', 'tomorrow', 'tonight'];
