@@ -25,7 +25,8 @@ export function setOrtAssetBase(url: string | null): void {
   ortPromise = null;
 }
 
-const isNode = () => typeof process !== 'undefined' && !!process.versions?.node && typeof (globalThis as { window?: unknown }).window === 'undefined' && typeof (globalThis as { importScripts?: unknown }).importScripts === 'undefined';
+// No `document`: bench pages run in Node on Dawn with globalThis as their `window`.
+const isNode = () => typeof process !== 'undefined' && !!process.versions?.node && typeof (globalThis as { document?: unknown }).document === 'undefined' && typeof (globalThis as { importScripts?: unknown }).importScripts === 'undefined';
 
 /** What ort.env.wasm.wasmPaths is set to (null in Node, where ORT finds its own files). */
 export async function ortWasmPaths(): Promise<string | { wasm: string } | null> {
