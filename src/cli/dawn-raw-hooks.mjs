@@ -4,6 +4,7 @@
  * (src/cli/dawn.ts) runs the very WGSL files the page runs, with no copy of any shader.
  */
 import { readFile } from 'node:fs/promises';
+import { URL } from 'node:url';
 
 export async function resolve(specifier, context, next) {
   if (specifier.endsWith('?raw')) {
