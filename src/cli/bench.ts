@@ -34,6 +34,7 @@ cli
   .option('--seed <S>', 'seed (prompts and every random draw)', { default: '0' })
   .option('--batch <N>', 'decodes per backend call', { default: '64' })
   .option('--backend <name>', 'cpu, webgpu (headless Chromium) or dawn (WebGPU in Node); with --model: cpu, ort-wasm (Node), webgpu, ort-webgpu, dawn', { default: 'cpu' })
+  .option('--workers <N>', 'worker threads for CPU sweeps (cpu, ort-wasm); default: the number of cores')
   .option('--model <name>', 'a neural denoiser: tiny (models/tiny-mdm.onnx) or a path to an .onnx file')
   .option('--vocab <file>', "the model's vocabulary JSON (default: the .onnx path with .json)")
   .option('--suite <name>', 'parallelbench: the in-browser ParallelBench suite')
@@ -101,7 +102,7 @@ interface Plan {
   samples: number[];
 }
 
-async function run(plan: Plan, seed: number, batchSize: number, backendName: string, onRecord: (r: SweepRecord) => void, onProgress: (p: SweepProgress) => void, model: ModelSpec | null = null) {
+async function run(plan: Plan, seed: number, batchSize: number, backendName: string, onRecord: (r: SweepRecord) => void, onProgress: (p: SweepProgress) => void, model: ModelSpec | null = null, workers = 1) {
   const backend = await backendNamed(backendName, model);
   const total = plan.samples.reduce((a, b) => a + b, 0);
   if (backend === 'model-browser' || backend === 'browser') {
@@ -118,6 +119,13 @@ async function run(plan: Plan, seed: number, batchSize: number, backendName: str
       await runInBrowser({ configs, samples, seed, batchSize }, onRecord, (p) => onProgress({ ...p, done: before + p.done, total }));
       before += samples * configs.length;
     }
+    return;
+  }
+  // CPU sweeps on a pool of worker threads (src/cli/pool.ts); GPU work stays on this one.
+  if (workers > 1 && (backendName === 'cpu' || backendName === 'ort-wasm')) {
+    const { runSweepOnWorkers } = await import('./pool');
+    await runSweepOnWorkers({ configs: plan.configs, samples: plan.samples, seed, batchSize, backend: backend.name }, workers, model ? backendName : null, onRecord, onProgress);
+    await (backend as { dispose?: () => Promise<void> }).dispose?.();
     return;
   }
   let done = 0;
@@ -179,6 +187,7 @@ async function main() {
   const seed = positiveInt('--seed', opts.seed, 0);
   if (seed > 0xffffffff) fail('--seed must fit in 32 bits');
   const batchSize = positiveInt('--batch', opts.batch);
+  const workers = opts.workers === undefined ? (await import('./pool')).defaultWorkers() : positiveInt('--workers', opts.workers);
   const json = Boolean(opts.json);
 
   const model = modelSpec(opts);
@@ -205,7 +214,7 @@ async function main() {
   const total = plan.samples.reduce((a, b) => a + b, 0);
   const bar = process.stderr.isTTY ? new SingleBar({ format: 'decoding [{bar}] {percentage}% | {value}/{total} samples | ETA {eta_formatted}', stream: process.stderr }, Presets.shades_classic) : null;
   bar?.start(total, 0);
-  await run(plan, seed, batchSize, String(opts.backend), (r) => records.push(r), (p) => bar?.update(p.done), model);
+  await run(plan, seed, batchSize, String(opts.backend), (r) => records.push(r), (p) => bar?.update(p.done), model, workers);
   bar?.stop();
 
   const summary = suite ? summarizeSuite(records) : undefined;

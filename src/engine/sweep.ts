@@ -70,27 +70,35 @@ export function denoiserOf(c: SweepConfig): DenoiserSpec {
   return c.model ?? { kind: 'oracle', noise: c.noise };
 }
 
-export async function runConfig(
+/** What a run of samples adds up to; sums of integers, so any split into chunks gives the same totals. */
+export interface SampleTotals {
+  correct: number;
+  /** Sum of every decode's forward passes. */
+  nfe: number;
+  canvasLength: number;
+}
+
+/**
+ * Decodes samples start .. start + count - 1 of a config in batches. Every sample's prompt and
+ * random draws depend on its index alone, so any split of a config's samples (over batches, or
+ * over the workers of src/engine/sweep-pool.ts) gives the same totals.
+ */
+export async function runSamples(
   c: SweepConfig,
-  samples: number,
+  start: number,
+  count: number,
   seed: number,
   backend: DecodeBackend,
   opts: { batchSize?: number; signal?: AbortSignal; onSamples?: (done: number) => void } = {},
-): Promise<SweepRecord> {
-  validateConfig(c);
-  const task = getTask(c.task);
-  const taskParams = resolveTaskParams(task, { n: c.n, rho: c.rho });
+): Promise<SampleTotals> {
   const batchSize = opts.batchSize ?? 64;
-  const started = performance.now();
-  let correct = 0;
-  let nfe = 0;
-  let canvasLength = 0;
-  for (let start = 0; start < samples; start += batchSize) {
+  const totals: SampleTotals = { correct: 0, nfe: 0, canvasLength: 0 };
+  for (let from = 0; from < count; from += batchSize) {
     opts.signal?.throwIfAborted();
-    const batch = Array.from({ length: Math.min(batchSize, samples - start) }, (_, i) =>
-      generateSample(c.task, { n: c.n, rho: c.rho }, seed, start + i),
+    const batch = Array.from({ length: Math.min(batchSize, count - from) }, (_, i) =>
+      generateSample(c.task, { n: c.n, rho: c.rho }, seed, start + from + i),
     );
-    canvasLength = batch[0].canvasLength;
+    totals.canvasLength = batch[0].canvasLength;
     const traces = await backend.decode({
       samples: batch,
       denoiser: denoiserOf(c),
@@ -99,12 +107,18 @@ export async function runConfig(
       options: { seed, temperature: c.temperature, block: c.block, record: 'summary', theory: false },
     });
     for (const t of traces) {
-      if (t.score.ok) correct++;
-      nfe += t.nfe;
+      if (t.score.ok) totals.correct++;
+      totals.nfe += t.nfe;
     }
-    opts.onSamples?.(start + batch.length);
+    opts.onSamples?.(from + batch.length);
   }
-  const meanNfe = nfe / samples;
+  return totals;
+}
+
+/** The record of a config whose `samples` decodes added up to `totals`. */
+export function sweepRecord(c: SweepConfig, samples: number, seed: number, totals: SampleTotals, seconds: number, backend: string): SweepRecord {
+  const taskParams = resolveTaskParams(getTask(c.task), { n: c.n, rho: c.rho });
+  const meanNfe = totals.nfe / samples;
   const params = { ...resolveParams(getStrategy(c.strategy), c.params), temperature: c.temperature, block: c.block, noise: c.noise };
   return {
     task: c.task,
@@ -113,16 +127,29 @@ export async function runConfig(
     strategy: c.strategy,
     params,
     samples,
-    correct,
-    score: correct / samples,
-    ci95: wilson95(correct, samples),
-    tps: canvasLength / meanNfe,
+    correct: totals.correct,
+    score: totals.correct / samples,
+    ci95: wilson95(totals.correct, samples),
+    tps: totals.canvasLength / meanNfe,
     nfe: meanNfe,
-    canvasLength,
-    seconds: (performance.now() - started) / 1000,
-    backend: backend.name,
+    canvasLength: totals.canvasLength,
+    seconds,
+    backend,
     seed,
   };
+}
+
+export async function runConfig(
+  c: SweepConfig,
+  samples: number,
+  seed: number,
+  backend: DecodeBackend,
+  opts: { batchSize?: number; signal?: AbortSignal; onSamples?: (done: number) => void } = {},
+): Promise<SweepRecord> {
+  validateConfig(c);
+  const started = performance.now();
+  const totals = await runSamples(c, 0, samples, seed, backend, opts);
+  return sweepRecord(c, samples, seed, totals, (performance.now() - started) / 1000, backend.name);
 }
 
 /** Runs every config in order and yields one record per config as soon as it is done. */
