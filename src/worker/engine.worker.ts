@@ -5,6 +5,7 @@ import { runSweep } from '../engine/sweep';
 import { generateSample } from '../engine/tasks';
 import { tokenText } from '../engine/vocab';
 import { LoadFailure, RUNTIME_TITLES, loadModel, median, modelLabel, pageModelBackend, resolveModel, timed } from './models';
+import { ortThreading } from '../model/ort-engine';
 import type { BackendInfo, DecodeRequest, FromWorker, ModelRun, NeuralModel, PageRecord, ToWorker, VerifyResult } from './protocol';
 
 /**
@@ -296,6 +297,8 @@ async function info(engine: 'auto' | 'cpu'): Promise<BackendInfo> {
     gpuModule: !!gpuLoader,
     adapter: adapterName,
     note: engine === 'cpu' ? 'CPU engine chosen in the backend panel.' : gpuNote,
+    isolated: !!(globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated,
+    ortThreads: ortThreading(),
   };
 }
 
