@@ -96,6 +96,7 @@ async function main() {
         forward.push(...(await page.evaluate((r) => window.__modelForward(r), { ...req, runtimes: [runtime] })));
       } catch (e) {
         unavailable[runtime] = (e as Error).message.split('\n')[0];
+        if (backend === 'dawn' && runtime === 'ort-webgpu') unavailable[runtime] += "; onnxruntime-web's Node build registers only its wasm backend, so ORT WebGPU runs in a browser only";
         process.stderr.write(`${runtime} cannot run here: ${unavailable[runtime]}\n`);
       }
     }

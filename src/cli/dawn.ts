@@ -11,7 +11,7 @@
 import { spawnSync, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { register } from 'node:module';
+import { createRequire, register } from 'node:module';
 import type { DecodeBackend } from '../engine/backend';
 import { setGpuProvider } from '../gpu/device';
 
@@ -61,7 +61,9 @@ export function useDawn(): Promise<string> {
     }
     let mod: typeof import('webgpu');
     try {
-      mod = await import('webgpu');
+      // The GPU-machine folder (bench/gpu-machine.sh) carries dawn.node alone, not the package.
+      const bare = process.env.UNMASK_DAWN_NODE;
+      mod = bare ? createRequire(import.meta.url)(bare) : await import('webgpu');
     } catch (e) {
       throw new Error(`Dawn for Node (the "webgpu" package) could not load: ${(e as Error).message}`, { cause: e });
     }
