@@ -65,7 +65,7 @@ export function ortThreading(): { threads: number; simd: true; reason: string } 
       reason: 'one thread: this page is not cross-origin isolated (the server does not send COOP/COEP headers), so wasm threads are unavailable',
     };
   }
-  return { threads: cores, simd: true, reason: `${cores} threads: the page is cross-origin isolated` };
+  return { threads: cores, simd: true, reason: 'the page is cross-origin isolated, so one thread per core' };
 }
 
 export async function loadOrt(): Promise<Ort> {

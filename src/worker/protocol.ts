@@ -91,6 +91,8 @@ export interface BackendInfo {
   /** The page is cross-origin isolated, and the threads ORT's wasm runs with (and why). */
   isolated?: boolean;
   ortThreads?: { threads: number; reason: string };
+  /** Auto's measurements so far (src/worker/calibrate.ts). */
+  calibrations?: import('./calibrate').Calibration[];
 }
 
 export interface VerifyResult {

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
@@ -12,6 +13,7 @@ import { CHROMIUM_ARGS, chromiumPath } from '../../src/cli/headless';
  */
 const root = resolve(__dirname, '../..');
 const outDir = resolve(root, 'node_modules/.unmask-e2e-isolation/dist');
+const shots = resolve(__dirname, 'screenshots');
 
 let server: PreviewServer;
 let browser: Browser;
@@ -47,7 +49,25 @@ describe('cross-origin isolation', () => {
     expect(await page.evaluate(() => typeof SharedArrayBuffer)).toBe('function');
     await page.locator('footer summary').click();
     const cores = await page.evaluate(() => navigator.hardwareConcurrency);
-    await expect.poll(() => page.getByTestId('ort-threads').innerText(), { timeout: 30_000 }).toContain(`${cores} with SIMD (cross-origin isolated)`);
+    await expect.poll(() => page.getByTestId('ort-threads').innerText(), { timeout: 30_000 }).toContain(`${cores} with SIMD: the page is cross-origin isolated`);
+  });
+
+  it("Auto measured the engines for the first decode and chose the CPU engine on SwiftShader; the panel shows it", async () => {
+    // The backend panel refreshes when opened (it is open from the first test).
+    await page.locator('footer summary').click();
+    await page.locator('footer summary').click();
+    const table = page.getByTestId('calibration');
+    await table.waitFor({ timeout: 60_000 });
+    expect(await table.innerText()).toMatch(/waiting-line \(step-through\)[\s\S]*cpu/);
+    expect(await table.locator('tbody tr').first().locator('td').last().innerText()).toBe('cpu');
+    expect(await page.getByTestId('backend-name').innerText()).toBe('cpu');
+    mkdirSync(shots, { recursive: true });
+    await table.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: resolve(shots, 'backend-auto-1280.png') });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await table.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: resolve(shots, 'backend-auto-390.png') });
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   it('loads the worker, ORT wasm and the model under COEP: a model decode on ORT wasm completes', async () => {
