@@ -5,16 +5,23 @@
  * one step against the adapter's limits. Both engines decode the same samples with the same
  * seed, so their scores must agree (checked). Prints a table; writes bench/results/gpu-vs-cpu.json.
  *
- * Run: npx tsx bench/gpu-vs-cpu.ts [--quick]
+ * Run: npx tsx bench/gpu-vs-cpu.ts [--quick] [--backend dawn]
+ * --backend dawn runs the GPU side in this Node process through Dawn (src/cli/dawn.ts) instead of
+ * Chromium: the same page module (bench/webgpu-page.ts) with Node's globalThis as its window.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { dirname } from 'node:path';
 import { cpuBackend } from '../src/engine/backend';
 import type { SweepConfig } from '../src/engine/sweep';
 import { generateSample } from '../src/engine/tasks';
 import { VOCAB_SIZE } from '../src/engine/vocab';
 import { openBenchPage } from '../src/cli/webgpu-runner';
 import type { GpuBenchRow } from './webgpu-page';
+
+const backendAt = process.argv.indexOf('--backend');
+const gpuBackend = backendAt >= 0 ? process.argv[backendAt + 1] : 'webgpu';
+if (gpuBackend !== 'webgpu' && gpuBackend !== 'dawn') throw new Error(`--backend must be webgpu (headless Chromium) or dawn (Node), got "${gpuBackend}"`);
 
 const quick = process.argv.includes('--quick');
 const base = { temperature: 0, block: 0, noise: 0 };
@@ -53,7 +60,20 @@ async function cpuRun(c: SweepConfig, samples: number, batch: number) {
   return { seconds: (performance.now() - t0) / 1000, correct, nfe: nfe / samples, L };
 }
 
-const { page, adapter, close } = await openBenchPage();
+/** The GPU side: bench/webgpu-page.ts in headless Chromium, or the same module in Node on Dawn. */
+async function openGpu(): Promise<{ adapter: string; bench: (c: SweepConfig, samples: number, batch: number, seed: number) => Promise<GpuBenchRow>; close: () => Promise<void> }> {
+  if (gpuBackend === 'dawn') {
+    const dawn = await import('../src/cli/dawn');
+    dawn.reexecForDawn();
+    const adapter = await dawn.useDawn();
+    (globalThis as { window?: unknown }).window ??= globalThis;
+    await import('./webgpu-page');
+    return { adapter, bench: (c, s, b, seed) => window.__unmaskGpuBench(c, s, b, seed), close: () => window.__unmaskBackend().dispose() };
+  }
+  const { page, adapter, close } = await openBenchPage();
+  return { adapter, close, bench: async (c, s, b, seed) => (await page.evaluate(([cc, ss, bb, sd]) => window.__unmaskGpuBench(cc, ss, bb, sd), [c, s, b, seed] as const)) as GpuBenchRow };
+}
+const { adapter, bench, close } = await openGpu();
 interface Row {
   task: string;
   strategy: string;
@@ -83,7 +103,7 @@ try {
   for (const c of CONFIGS) {
     for (const batch of BATCHES) {
       const samples = samplesFor(batch);
-      const gpu = (await page.evaluate(([cc, s, b, seed]) => window.__unmaskGpuBench(cc, s, b, seed), [c, samples, batch, SEED] as const)) as GpuBenchRow;
+      const gpu = await bench(c, samples, batch, SEED);
       const cpu = await cpuRun(c, samples, batch);
       if (gpu.correct !== cpu.correct) throw new Error(`GPU and CPU disagree on ${c.task} ${c.strategy} batch ${batch}: ${gpu.correct} vs ${cpu.correct} correct`);
       const B = Math.min(batch, samples);
@@ -130,6 +150,7 @@ const table = [
 ].join('\n');
 console.log(`GPU adapter: ${adapter}; CPU: ${cpus()[0]?.model ?? 'unknown'} x${cpus().length}, Node ${process.version}`);
 console.log(table);
-mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/gpu-vs-cpu.json', JSON.stringify({ date: new Date().toISOString(), adapter, cpu: cpus()[0]?.model, rows }, null, 2));
-console.log('wrote bench/results/gpu-vs-cpu.json');
+const outFile = process.env.UNMASK_RESULTS_DIR ? `${process.env.UNMASK_RESULTS_DIR}/gpu-vs-cpu.json` : 'bench/results/gpu-vs-cpu.json';
+mkdirSync(dirname(outFile), { recursive: true });
+writeFileSync(outFile, JSON.stringify({ date: new Date().toISOString(), backend: gpuBackend, adapter, cpu: cpus()[0]?.model, rows, table }, null, 2));
+console.log(`wrote ${outFile}`);

@@ -13,6 +13,7 @@ import { acquireDevice } from '../src/gpu/device';
 import { GpuModelRuntime } from '../src/model/nn/engine';
 import { tinyTransformerOnnx } from '../src/model/build';
 import { ModelDenoiser } from '../src/model/denoiser';
+import { ortThreading, setOrtThreads } from '../src/model/ort-engine';
 import { loadBundledModel, loadModelFromBytes, loadModelFromUrls, runtimeFor, type ModelHandle } from '../src/model/load';
 import type { ModelRuntime, ModelRuntimeName } from '../src/model/runtime';
 
@@ -60,6 +61,8 @@ declare global {
     __modelDecode: (req: BenchRequest) => Promise<DecodeRow[]>;
     __modelProfile: (batch: number) => Promise<{ label: string; ms: number }[]>;
     __modelLog?: (line: string) => Promise<void>;
+    /** ORT wasm threads for this page's first ORT load (bench/parallel.ts: 1 vs every core). */
+    __modelSetOrtThreads: (n: number | null) => { threads: number; reason: string; isolated: boolean };
     /** Runs a sweep whose configs carry a model spec (src/cli/browser-runner.ts). */
     __modelSweep: (spec: SweepSpec) => Promise<void>;
     __modelRecord?: (r: SweepRecord) => Promise<void>;
@@ -227,6 +230,11 @@ window.__modelSweep = async (spec) => {
   } finally {
     await backend.dispose();
   }
+};
+
+window.__modelSetOrtThreads = (n) => {
+  setOrtThreads(n);
+  return { ...ortThreading(), isolated: crossOriginIsolated };
 };
 
 window.__modelReady = true;

@@ -35,7 +35,8 @@ cli
   .option('--samples <N>', 'samples per configuration; with --suite per task (the waiting line splits them over n = 3..6)', { default: '100' })
   .option('--seed <S>', 'seed (prompts and every random draw)', { default: '0' })
   .option('--batch <N>', 'decodes per backend call', { default: '64' })
-  .option('--backend <name>', 'cpu or webgpu (headless Chromium); with --model: cpu, ort-wasm (Node), webgpu, ort-webgpu', { default: 'cpu' })
+  .option('--backend <name>', 'cpu, webgpu (headless Chromium) or dawn (WebGPU in Node); with --model: cpu, ort-wasm (Node), webgpu, ort-webgpu, dawn', { default: 'cpu' })
+  .option('--workers <N>', 'worker threads for CPU sweeps (cpu, ort-wasm); default: the number of cores')
   .option('--model <name>', 'a neural denoiser: tiny (models/tiny-mdm.onnx) or a path to an .onnx file')
   .option('--vocab <file>', "the model's vocabulary JSON (default: the .onnx path with .json)")
   .option('--suite <name>', 'parallelbench: the in-browser ParallelBench suite (17 tasks at the paper\'s budgets)')
@@ -69,6 +70,8 @@ function positiveInt(flag: string, value: unknown, min = 1): number {
 }
 
 async function backendNamed(name: string, model: ModelSpec | null): Promise<DecodeBackend | 'browser' | 'model-browser'> {
+  // Dawn (WebGPU in Node, src/cli/dawn.ts): the oracle and our WGSL transformer on the GPU core.
+  if (name === 'dawn') return (await import('./dawn')).createDawnBackend();
   if (model) {
     // Browser-only runtimes run in headless Chromium (src/cli/browser-runner.ts).
     if (name === 'webgpu' || name === 'ort-webgpu') return 'model-browser';
@@ -78,12 +81,12 @@ async function backendNamed(name: string, model: ModelSpec | null): Promise<Deco
   if (name === 'cpu') return cpuBackend;
   if (name === 'webgpu') return 'browser';
   if (name === 'ort-wasm' || name === 'ort-webgpu') fail(`--backend ${name} runs a neural model: add --model tiny (or --model path.onnx)`);
-  fail(`--backend must be cpu or webgpu (or with --model: cpu, ort-wasm, webgpu, ort-webgpu), got "${name}"`);
+  fail(`--backend must be cpu, webgpu or dawn (or with --model: cpu, ort-wasm, webgpu, ort-webgpu, dawn), got "${name}"`);
 }
 
 type ModelSpec = Extract<DenoiserSpec, { kind: 'model' }>;
 
-const MODEL_BACKENDS: readonly string[] = ['cpu', 'ort-wasm', 'webgpu', 'ort-webgpu'];
+const MODEL_BACKENDS: readonly string[] = ['cpu', 'ort-wasm', 'webgpu', 'ort-webgpu', 'dawn'];
 
 function modelSpec(opts: Record<string, unknown>): ModelSpec | null {
   if (opts.model === undefined) {
@@ -91,8 +94,9 @@ function modelSpec(opts: Record<string, unknown>): ModelSpec | null {
     return null;
   }
   const name = String(opts.model);
-  const backend = String(opts.backend);
-  if (!MODEL_BACKENDS.includes(backend)) fail(`--backend must be one of ${MODEL_BACKENDS.join(', ')} with --model, got "${backend}"`);
+  if (!MODEL_BACKENDS.includes(String(opts.backend))) fail(`--backend must be one of ${MODEL_BACKENDS.join(', ')} with --model, got "${opts.backend}"`);
+  // Dawn runs our WGSL engine ('webgpu'), in Node.
+  const backend = opts.backend === 'dawn' ? 'webgpu' : String(opts.backend);
   if (name === 'tiny') return { kind: 'model', model: 'tiny', runtime: backend as ModelRuntimeId, noise: 0 };
   const path = resolve(name);
   if (!name.toLowerCase().endsWith('.onnx')) fail(`--model must be "tiny" or a path to an .onnx file, got "${name}"`);
@@ -107,7 +111,7 @@ interface Plan {
   samples: number[];
 }
 
-async function run(plan: Plan, seed: number, batchSize: number, backendName: string, onRecord: (r: SweepRecord) => void, onProgress: (p: SweepProgress) => void, model: ModelSpec | null = null) {
+async function run(plan: Plan, seed: number, batchSize: number, backendName: string, onRecord: (r: SweepRecord) => void, onProgress: (p: SweepProgress) => void, model: ModelSpec | null = null, workers = 1) {
   const backend = await backendNamed(backendName, model);
   const total = plan.samples.reduce((a, b) => a + b, 0);
   if (backend === 'model-browser' || backend === 'browser') {
@@ -124,6 +128,13 @@ async function run(plan: Plan, seed: number, batchSize: number, backendName: str
       await runInBrowser({ configs, samples, seed, batchSize }, onRecord, (p) => onProgress({ ...p, done: before + p.done, total }));
       before += samples * configs.length;
     }
+    return;
+  }
+  // CPU sweeps on a pool of worker threads (src/cli/pool.ts); GPU work stays on this one.
+  if (workers > 1 && (backendName === 'cpu' || backendName === 'ort-wasm')) {
+    const { runSweepOnWorkers } = await import('./pool');
+    await runSweepOnWorkers({ configs: plan.configs, samples: plan.samples, seed, batchSize, backend: backend.name }, workers, model ? backendName : null, onRecord, onProgress);
+    await (backend as { dispose?: () => Promise<void> }).dispose?.();
     return;
   }
   let done = 0;
@@ -217,9 +228,11 @@ async function main() {
     process.stdout.write(STRATEGIES.map((s) => `  ${s.id.padEnd(18)} ${s.params.map((p) => camelToFlag(p.name)).join(' ')}`).join('\n') + '\n');
     return;
   }
+  if (opts.backend === 'dawn') (await import('./dawn')).reexecForDawn();
   const seed = positiveInt('--seed', opts.seed, 0);
   if (seed > 0xffffffff) fail('--seed must fit in 32 bits');
   const batchSize = positiveInt('--batch', opts.batch);
+  const workers = opts.workers === undefined ? (await import('./pool')).defaultWorkers() : positiveInt('--workers', opts.workers);
   const json = Boolean(opts.json);
 
   const model = modelSpec(opts);
@@ -250,7 +263,7 @@ async function main() {
   const total = plan.samples.reduce((a, b) => a + b, 0);
   const bar = process.stderr.isTTY ? new SingleBar({ format: 'decoding [{bar}] {percentage}% | {value}/{total} samples | ETA {eta_formatted}', stream: process.stderr }, Presets.shades_classic) : null;
   bar?.start(total, 0);
-  await run(plan, seed, batchSize, String(opts.backend), (r) => records.push(r), (p) => bar?.update(p.done), model);
+  await run(plan, seed, batchSize, String(opts.backend), (r) => records.push(r), (p) => bar?.update(p.done), model, workers);
   bar?.stop();
 
   // The average curves use block-0 runs only; the order sweep's records feed the task map.

@@ -24,6 +24,16 @@ export const CHROMIUM_ARGS = [
 /** Pre-bundled for pages that load models: discovering them mid-run makes Vite reload the page. */
 export const MODEL_PREBUNDLE = ['protobufjs/light.js', 'onnxruntime-web'];
 
+/**
+ * Cross-origin isolation (crossOriginIsolated = true, hence SharedArrayBuffer and ORT's wasm
+ * threads): sent by the dev server, `vite preview` (vite.config.ts) and these headless pages.
+ * Static hosts must send the same two headers (public/_headers, README).
+ */
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+} as const;
+
 export function chromiumPath(): string {
   return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 }
@@ -57,7 +67,7 @@ export async function openHeadlessPage(
     configFile: false,
     logLevel: 'silent',
     clearScreen: false,
-    server: { host: 'localhost', port: 0, strictPort: false, hmr: false, watch: null, fs: { strict: true } },
+    server: { host: 'localhost', port: 0, strictPort: false, hmr: false, watch: null, fs: { strict: true }, headers: ISOLATION_HEADERS },
     optimizeDeps: opts.prebundle ? { include: opts.prebundle } : { noDiscovery: true, include: [] },
   });
   let browser: import('playwright-core').Browser | null = null;

@@ -78,25 +78,16 @@ export interface DecodeOrder {
   kendallIgnorePad: number | null;
 }
 
-class SampleCollector {
-  readonly perSample: SampleRecords = { correct: [], nfe: [] };
-  private tau = [0, 0];
-  private tauN = [0, 0];
-  add(t: { score: { ok: boolean }; nfe: number; revealStep: Int32Array; output: Int32Array }): void {
-    this.perSample.correct.push(t.score.ok ? 1 : 0);
-    this.perSample.nfe.push(t.nfe);
-    [false, true].forEach((ignorePad, i) => {
-      const tau = decodeOrderTau(t.revealStep, t.output, EOS_ID, ignorePad);
-      if (Number.isFinite(tau)) {
-        this.tau[i] += tau;
-        this.tauN[i]++;
-      }
-    });
+/** Mean of the defined (non-NaN) values, in index order; null when none is defined. */
+function meanDefined(values: readonly number[]): number | null {
+  let sum = 0;
+  let n = 0;
+  for (const v of values) {
+    if (Number.isNaN(v)) continue;
+    sum += v;
+    n++;
   }
-  order(): DecodeOrder {
-    const mean = (i: number) => (this.tauN[i] > 0 ? this.tau[i] / this.tauN[i] : null);
-    return { kendall: mean(0), kendallIgnorePad: mean(1) };
-  }
+  return n > 0 ? sum / n : null;
 }
 // --- end of per-sample records ---
 
@@ -129,29 +120,63 @@ export function denoiserOf(c: SweepConfig): DenoiserSpec {
   return c.model ?? { kind: 'oracle', noise: c.noise };
 }
 
-export async function runConfig(
+/**
+ * What a run of samples adds up to: integer sums, plus per-sample values kept by sample index
+ * (offset `start`), so any split into chunks merged with addTotals gives the same record.
+ */
+export interface SampleTotals {
+  correct: number;
+  /** Sum of every decode's forward passes. */
+  nfe: number;
+  canvasLength: number;
+  /** Sum of extra input rows (leave-one-out and verifier rows), when the strategy verifies. */
+  extraRows?: number;
+  /** Index of the first sample these totals cover. */
+  start: number;
+  perSample: SampleRecords;
+  /** Kendall τ of each sample's decode order, padding included / ignored (NaN where undefined). */
+  tau: number[];
+  tauNoPad: number[];
+}
+
+export function emptyTotals(start = 0): SampleTotals {
+  return { correct: 0, nfe: 0, canvasLength: 0, start, perSample: { correct: [], nfe: [] }, tau: [], tauNoPad: [] };
+}
+
+/** Adds `part` into `into`; per-sample values go to their sample's index. */
+export function addTotals(into: SampleTotals, part: SampleTotals): void {
+  into.correct += part.correct;
+  into.nfe += part.nfe;
+  into.canvasLength = part.canvasLength || into.canvasLength;
+  if (part.extraRows !== undefined) into.extraRows = (into.extraRows ?? 0) + part.extraRows;
+  const at = part.start - into.start;
+  part.perSample.correct.forEach((v, i) => (into.perSample.correct[at + i] = v));
+  part.perSample.nfe.forEach((v, i) => (into.perSample.nfe[at + i] = v));
+  part.tau.forEach((v, i) => (into.tau[at + i] = v));
+  part.tauNoPad.forEach((v, i) => (into.tauNoPad[at + i] = v));
+}
+
+/**
+ * Decodes samples start .. start + count - 1 of a config in batches. Every sample's prompt and
+ * random draws depend on its index alone, so any split of a config's samples (over batches, or
+ * over the workers of src/engine/sweep-pool.ts) gives the same totals.
+ */
+export async function runSamples(
   c: SweepConfig,
-  samples: number,
+  start: number,
+  count: number,
   seed: number,
   backend: DecodeBackend,
   opts: { batchSize?: number; signal?: AbortSignal; onSamples?: (done: number) => void } = {},
-): Promise<SweepRecord> {
-  validateConfig(c);
+): Promise<SampleTotals> {
   const task = getTask(c.task);
   const taskParams = resolveTaskParams(task, { ...c.taskParams, n: c.n });
   const batchSize = opts.batchSize ?? 64;
-  const started = performance.now();
-  let correct = 0;
-  let nfe = 0;
-  let extraRows: number | undefined;
-  let canvasLength = 0;
-  const collected = new SampleCollector();
-  for (let start = 0; start < samples; start += batchSize) {
+  const totals = emptyTotals(start);
+  for (let from = 0; from < count; from += batchSize) {
     opts.signal?.throwIfAborted();
-    const batch = Array.from({ length: Math.min(batchSize, samples - start) }, (_, i) =>
-      task.generate(taskParams, seed, start + i),
-    );
-    canvasLength = batch[0].canvasLength;
+    const batch = Array.from({ length: Math.min(batchSize, count - from) }, (_, i) => task.generate(taskParams, seed, start + from + i));
+    totals.canvasLength = batch[0].canvasLength;
     const traces = await backend.decode({
       samples: batch,
       denoiser: denoiserOf(c),
@@ -160,14 +185,24 @@ export async function runConfig(
       options: { seed, temperature: c.temperature, block: c.block, record: 'summary', theory: false },
     });
     for (const t of traces) {
-      if (t.score.ok) correct++;
-      nfe += t.nfe;
-      collected.add(t);
-      for (const st of t.steps) if (st.extraRows !== undefined) extraRows = (extraRows ?? 0) + st.extraRows;
+      if (t.score.ok) totals.correct++;
+      totals.nfe += t.nfe;
+      totals.perSample.correct.push(t.score.ok ? 1 : 0);
+      totals.perSample.nfe.push(t.nfe);
+      totals.tau.push(decodeOrderTau(t.revealStep, t.output, EOS_ID, false));
+      totals.tauNoPad.push(decodeOrderTau(t.revealStep, t.output, EOS_ID, true));
+      for (const st of t.steps) if (st.extraRows !== undefined) totals.extraRows = (totals.extraRows ?? 0) + st.extraRows;
     }
-    opts.onSamples?.(start + batch.length);
+    opts.onSamples?.(from + batch.length);
   }
-  const meanNfe = nfe / samples;
+  return totals;
+}
+
+/** The record of a config whose `samples` decodes (from sample 0) added up to `totals`. */
+export function sweepRecord(c: SweepConfig, samples: number, seed: number, totals: SampleTotals, seconds: number, backend: string): SweepRecord {
+  const task = getTask(c.task);
+  const taskParams = resolveTaskParams(task, { ...c.taskParams, n: c.n });
+  const meanNfe = totals.nfe / samples;
   const params = { ...resolveParams(getStrategy(c.strategy), c.params), temperature: c.temperature, block: c.block, noise: c.noise };
   return {
     task: c.task,
@@ -176,19 +211,32 @@ export async function runConfig(
     strategy: c.strategy,
     params,
     samples,
-    correct,
-    score: correct / samples,
-    ci95: wilson95(correct, samples),
-    tps: canvasLength / meanNfe,
+    correct: totals.correct,
+    score: totals.correct / samples,
+    ci95: wilson95(totals.correct, samples),
+    tps: totals.canvasLength / meanNfe,
     nfe: meanNfe,
-    ...(extraRows !== undefined ? { extraRows: extraRows / samples } : {}),
-    canvasLength,
-    seconds: (performance.now() - started) / 1000,
-    backend: backend.name,
+    ...(totals.extraRows !== undefined ? { extraRows: totals.extraRows / samples } : {}),
+    canvasLength: totals.canvasLength,
+    seconds,
+    backend,
     seed,
-    perSample: collected.perSample,
-    order: collected.order(),
+    perSample: totals.perSample,
+    order: { kendall: meanDefined(totals.tau), kendallIgnorePad: meanDefined(totals.tauNoPad) },
   };
+}
+
+export async function runConfig(
+  c: SweepConfig,
+  samples: number,
+  seed: number,
+  backend: DecodeBackend,
+  opts: { batchSize?: number; signal?: AbortSignal; onSamples?: (done: number) => void } = {},
+): Promise<SweepRecord> {
+  validateConfig(c);
+  const started = performance.now();
+  const totals = await runSamples(c, 0, samples, seed, backend, opts);
+  return sweepRecord(c, samples, seed, totals, (performance.now() - started) / 1000, backend.name);
 }
 
 /** Runs every config in order and yields one record per config as soon as it is done. */

@@ -25,7 +25,8 @@ export function setOrtAssetBase(url: string | null): void {
   ortPromise = null;
 }
 
-const isNode = () => typeof process !== 'undefined' && !!process.versions?.node && typeof (globalThis as { window?: unknown }).window === 'undefined' && typeof (globalThis as { importScripts?: unknown }).importScripts === 'undefined';
+// No `document`: bench pages run in Node on Dawn with globalThis as their `window`.
+const isNode = () => typeof process !== 'undefined' && !!process.versions?.node && typeof (globalThis as { document?: unknown }).document === 'undefined' && typeof (globalThis as { importScripts?: unknown }).importScripts === 'undefined';
 
 /** What ort.env.wasm.wasmPaths is set to (null in Node, where ORT finds its own files). */
 export async function ortWasmPaths(): Promise<string | { wasm: string } | null> {
@@ -36,11 +37,44 @@ export async function ortWasmPaths(): Promise<string | { wasm: string } | null> 
   return { wasm: here ? new URL(wasm, here).href : wasm };
 }
 
+let threadsOverride: number | null = null;
+
+/**
+ * Threads for ORT's wasm provider from the next load on (null: the default of ortThreading).
+ * The CLI's pool workers take 1 each: the pool already fills every core.
+ */
+export function setOrtThreads(n: number | null): void {
+  threadsOverride = n;
+  ortPromise = null;
+}
+
+/**
+ * How many threads ORT's wasm runs with here, and why. Threads need SharedArrayBuffer, which a
+ * page has only when cross-origin isolated (COOP/COEP headers, vite.config.ts); then every core
+ * works on a forward pass (ORT's own default would take at most 4). Always with SIMD.
+ */
+export function ortThreading(): { threads: number; simd: true; reason: string } {
+  const g = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
+  const cores = Math.max(1, g.navigator?.hardwareConcurrency ?? 1);
+  if (threadsOverride !== null) return { threads: threadsOverride, simd: true, reason: `${threadsOverride} thread(s) as set by the caller` };
+  if (isNode()) return { threads: 0, simd: true, reason: "Node: ORT's default threads" };
+  if (!g.crossOriginIsolated) {
+    return {
+      threads: 1,
+      simd: true,
+      reason: 'one thread: this page is not cross-origin isolated (the server does not send COOP/COEP headers), so wasm threads are unavailable',
+    };
+  }
+  return { threads: cores, simd: true, reason: 'the page is cross-origin isolated, so one thread per core' };
+}
+
 export async function loadOrt(): Promise<Ort> {
   ortPromise ??= Promise.all([import('onnxruntime-web'), ortWasmPaths()]).then(([ort, paths]) => {
     if (paths) ort.env.wasm.wasmPaths = paths;
     // Threads need cross-origin isolation (SharedArrayBuffer); without it ORT would warn.
-    if (!(globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated && !isNode()) ort.env.wasm.numThreads = 1;
+    const { threads } = ortThreading();
+    if (threads > 0) ort.env.wasm.numThreads = threads;
+    ort.env.wasm.simd = true;
     return ort;
   });
   ortPromise.catch(() => (ortPromise = null));

@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import { cpuBackend, type DecodeBackend } from '../engine/backend';
+import { cpuBackend, type BatchRequest, type DecodeBackend } from '../engine/backend';
 import { decodeBatch, type DecodeTrace } from '../engine/decode';
 import { serialQueue } from '../engine/queue';
 import { runSweep } from '../engine/sweep';
@@ -7,6 +7,8 @@ import { generateSample, type TaskSample } from '../engine/tasks';
 import { tokenText } from '../engine/vocab';
 import { isDeviceLost } from '../gpu/device';
 import { LoadFailure, RUNTIME_TITLES, loadModel, median, modelLabel, pageModelBackend, resolveModel, timed } from './models';
+import { ortThreading } from '../model/ort-engine';
+import { calibrate, taskFamily, type Calibration } from './calibrate';
 import type { BackendInfo, DecodeRequest, FromWorker, ModelRun, NeuralModel, PageRecord, ToWorker, VerifyResult } from './protocol';
 
 /**
@@ -76,6 +78,51 @@ async function backendFor(engine: 'auto' | 'cpu'): Promise<DecodeBackend> {
   const g = await loadGpu();
   return g ? serial(g) : cpuBackend;
 }
+
+// ---- Auto that measures (issue 13): the oracle's engine by a timed calibration ------------
+const calibrations = new Map<string, Promise<Calibration>>();
+const calibrated: Calibration[] = [];
+/** What Auto chose last (the backend panel's "engine in use"). */
+let autoChoice: string | null = null;
+
+/** A few decodes like the ones asked for: samples from `first` on, in the mode they will run in. */
+function probeOf(c: { task: string; n?: number; rho?: number; strategy: string; params: Record<string, number>; temperature: number; block: number; noise: number }, seed: number, first: number, record: 'full' | 'summary'): BatchRequest {
+  const count = record === 'full' ? 1 : 8;
+  return {
+    samples: Array.from({ length: count }, (_, i) => generateSample(c.task, { n: c.n, rho: c.rho }, seed, first + i)),
+    denoiser: { kind: 'oracle', noise: c.noise },
+    strategy: c.strategy,
+    params: c.params,
+    options: { seed, temperature: c.temperature, block: c.block, record, theory: false },
+  };
+}
+
+/**
+ * Auto's engine for a task family: the GPU only where it measured faster than the CPU engine
+ * (src/worker/calibrate.ts; cached per adapter and family). Failures leave the GPU's choice.
+ */
+async function autoBackend(gpuBackend: DecodeBackend, task: string, probe: BatchRequest): Promise<DecodeBackend> {
+  const family = `${taskFamily(task)} (${probe.options.record === 'full' ? 'step-through' : 'sweep'})`;
+  const key = `${adapterName}|${family}`;
+  let c = calibrations.get(key);
+  if (!c) {
+    c = calibrate(adapterName ?? 'unknown adapter', family, [cpuBackend, serial(gpuBackend)], probe).then((r) => {
+      calibrated.push(r);
+      return r;
+    });
+    c.catch(() => calibrations.delete(key));
+    calibrations.set(key, c);
+  }
+  try {
+    const chosen = (await c).choice === cpuBackend.name ? cpuBackend : serial(gpuBackend);
+    autoChoice = chosen.name;
+    return chosen;
+  } catch (e) {
+    post({ type: 'notice', level: 'info', message: `Auto could not measure the engines (${(e as Error).message}); using the GPU.` });
+    return serial(gpuBackend);
+  }
+}
+// ---- end of Auto ------------------------------------------------------------------------------
 
 /**
  * The CPU engine never waits on anything, so a sweep would hold the worker until it ends and a
@@ -156,6 +203,7 @@ async function handleDecode(id: number, req: DecodeRequest): Promise<void> {
     post({ type: 'notice', level: 'info', message: `Strategy ${req.strategy} has no GPU kernel yet: this decode runs on the CPU engine.` });
     backend = cpuBackend;
   }
+  if (req.engine === 'auto' && backend !== cpuBackend && gpu) backend = await autoBackend(gpu, req.task, probeOf(req, req.seed, req.sample, 'full'));
   let result;
   try {
     result = await decodeOne(req, sample, backend);
@@ -184,6 +232,8 @@ async function handleSweep(id: number, msg: Extract<ToWorker, { type: 'sweep' }>
   running.set(id, ac);
   let done = msg.skip;
   let backend = await backendFor(msg.engine);
+  const first = msg.spec.configs[msg.skip];
+  if (msg.engine === 'auto' && backend !== cpuBackend && gpu && first && !first.model) backend = await autoBackend(gpu, first.task, probeOf(first, msg.spec.seed, 0, 'summary'));
   try {
     // Model configs need their model loaded in this tab; say so before anything runs.
     const labels = new Map<string, string>();
@@ -286,10 +336,13 @@ async function info(engine: 'auto' | 'cpu'): Promise<BackendInfo> {
   const g = await loadGpu();
   const backend = engine === 'cpu' ? cpuBackend : (g ?? cpuBackend);
   return {
-    backend: backend.name,
+    backend: engine === 'auto' && g && autoChoice ? autoChoice : backend.name,
     webgpu: 'gpu' in navigator && !!navigator.gpu,
     adapter: adapterName,
     note: engine === 'cpu' ? 'CPU engine chosen in the backend panel.' : gpuNote,
+    calibrations: [...calibrated],
+    isolated: !!(globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated,
+    ortThreads: ortThreading(),
   };
 }
 

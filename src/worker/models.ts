@@ -2,6 +2,7 @@ import type { DecodeBackend } from '../engine/backend';
 import { decodeBatch } from '../engine/decode';
 import type { Denoiser } from '../engine/denoiser';
 import type { ModelDenoiser } from '../model/denoiser';
+import type { WebgpuModelBackend } from '../model/gpu-backend';
 import { denoiserFor, loadBundledModel, loadModelFromBytes, loadModelFromUrls, recommendRuntime, type LoadResult, type ModelHandle } from '../model/load';
 import type { ModelInfo, ModelRef, ModelRuntimeName, ModelSource, NeuralModel, RuntimeChoice } from './protocol';
 
@@ -32,6 +33,8 @@ interface Loaded {
   handle: ModelHandle;
   info: ModelInfo;
   denoisers: Map<ModelRuntimeName, Promise<ModelDenoiser>>;
+  /** Our WGSL engine inside the GPU unmasking core (src/model/gpu-backend.ts), made on first use. */
+  resident?: Promise<WebgpuModelBackend>;
 }
 
 const models = new Map<NeuralModel, Promise<Loaded>>();
@@ -66,6 +69,9 @@ async function disposeLoaded(p: Promise<Loaded> | undefined): Promise<void> {
   if (!m) return;
   const all = [...m.denoisers.values()];
   m.denoisers.clear();
+  const resident = m.resident;
+  m.resident = undefined;
+  await (await resident?.catch(() => null))?.dispose().catch(() => undefined);
   for (const d of all) await (await d.catch(() => null))?.dispose().catch(() => undefined);
 }
 
@@ -200,10 +206,35 @@ export function pageModelBackend(oracle: DecodeBackend, run: <T>(f: () => Promis
     name: oracle.name,
     async decode(r) {
       if (r.denoiser.kind !== 'model') return oracle.decode(r);
+      // Our WGSL engine: the whole decode on the GPU, no read-back per step (same tokens).
+      if (r.denoiser.runtime === 'webgpu' && r.options.record === 'summary') {
+        const g = await residentBackend(r.denoiser.model as NeuralModel);
+        if (g) {
+          gpuResidentBatches++;
+          return run(() => g.decode(r));
+        }
+      }
       const { denoiser: d } = await resolveModel({ model: r.denoiser.model as NeuralModel, runtime: r.denoiser.runtime });
       return run(() => decodeBatch(r.samples, d, r.strategy, r.params, r.options));
     },
   };
+}
+
+/** Batches decoded GPU-resident so far (tests check the path is taken). */
+export let gpuResidentBatches = 0;
+
+/**
+ * The GPU-resident backend of a model, or null where it cannot run (a vocabulary other than the
+ * engine's, no WebGPU): the CPU unmasking loop with the runtime's forward pass is used then.
+ */
+async function residentBackend(which: NeuralModel): Promise<WebgpuModelBackend | null> {
+  const m = await getLoaded(which);
+  if (!m.info.runtimes.includes('webgpu')) return null;
+  if (!m.resident) {
+    m.resident = import('../model/gpu-backend').then(({ createWebgpuModelBackend }) => createWebgpuModelBackend(m.handle));
+    m.resident.catch(() => undefined);
+  }
+  return m.resident.catch(() => null);
 }
 
 /** Label of a model's curve: 'tiny/ort-wasm'. */

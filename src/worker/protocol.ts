@@ -86,6 +86,11 @@ export interface BackendInfo {
   adapter: string | null;
   /** Why the CPU engine is used, when it is. */
   note: string | null;
+  /** The page is cross-origin isolated, and the threads ORT's wasm runs with (and why). */
+  isolated?: boolean;
+  ortThreads?: { threads: number; reason: string };
+  /** Auto's measurements so far (src/worker/calibrate.ts). */
+  calibrations?: import('./calibrate').Calibration[];
 }
 
 export interface VerifyResult {

@@ -1,0 +1,77 @@
+/**
+ * Every core, measured (issue 13):
+ *  (a) the in-browser ParallelBench suite in the CLI with --workers 1 and --workers 2 (one run
+ *      each, here, one after the other): identical JSON records (wall time aside), wall-time ratio;
+ *  (b) a page sweep with 1 vs 2 Web Workers in headless Chromium: the page pool is not built yet,
+ *      so this row says so;
+ *  (c) a model forward pass on ORT wasm at batch 64 with one thread vs every core, in headless
+ *      Chromium on a cross-origin-isolated page (src/cli/headless.ts sends COOP/COEP).
+ * Prints a table; writes bench/results/parallel.json.
+ *
+ *   npm run bench:parallel [-- --samples 100 --batch 64 --reps 5]
+ * (--samples: per suite task; the suite's own size is 100. Smaller runs only check the script.)
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { MODEL_PREBUNDLE, ROOT, openHeadlessPage } from '../src/cli/headless';
+import type { BenchRequest } from './model-page';
+
+const arg = (name: string, def: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : def;
+};
+const samples = arg('samples', '100');
+const batch = Number(arg('batch', '64'));
+const reps = Number(arg('reps', '5'));
+
+// (a) The suite on 1 and 2 worker threads.
+function suite(workers: number): { seconds: number; records: unknown[] } {
+  const t0 = performance.now();
+  const r = spawnSync('npx', ['tsx', 'src/cli/bench.ts', '--suite', 'parallelbench', '--samples', samples, '--json', '--workers', String(workers)], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`suite with --workers ${workers} failed: ${r.stderr}`);
+  const records = (JSON.parse(r.stdout).results as Record<string, unknown>[]).map(({ seconds: _s, ...rest }) => rest);
+  process.stderr.write(`suite, ${workers} worker(s): ${seconds.toFixed(1)} s\n`);
+  return { seconds, records };
+}
+const one = suite(1);
+const two = suite(2);
+const identical = JSON.stringify(one.records) === JSON.stringify(two.records);
+
+// (c) ORT wasm, one thread vs every core, batch `batch`, each in a fresh page.
+async function ortForward(threads: number | null) {
+  const { page, close } = await openHeadlessPage('bench/model-forward.html', { prebundle: MODEL_PREBUNDLE });
+  try {
+    await page.waitForFunction(() => window.__modelReady === true, undefined, { timeout: 120_000 });
+    page.setDefaultTimeout(0);
+    const setting = await page.evaluate((n) => window.__modelSetOrtThreads(n), threads);
+    const req: BenchRequest = { model: null, batches: [batch], runtimes: ['ort-wasm'], budgetMs: 60_000, maxReps: reps, decode: null };
+    const [row] = await page.evaluate((r) => window.__modelForward(r), req);
+    process.stderr.write(`ORT wasm, ${setting.threads} thread(s): ${row.ms.toFixed(1)} ms at batch ${batch}\n`);
+    return { ...setting, ms: row.ms, reps: row.reps };
+  } finally {
+    await close();
+  }
+}
+const single = await ortForward(1);
+const multi = await ortForward(null);
+
+const rows = [
+  ['(a) CLI suite, --workers 1 vs 2', `${one.seconds.toFixed(1)} s`, `${two.seconds.toFixed(1)} s`, `${(one.seconds / two.seconds).toFixed(2)}x`, identical ? `identical (${one.records.length} records)` : 'RECORDS DIFFER'],
+  ['(b) page sweep, 1 vs 2 Web Workers', '-', '-', '-', 'not measured: the page pool (src/worker/pool.ts) is not built yet'],
+  [`(c) ORT wasm forward, batch ${batch}, 1 vs ${multi.threads} threads`, `${single.ms.toFixed(1)} ms`, `${multi.ms.toFixed(1)} ms`, `${(single.ms / multi.ms).toFixed(2)}x`, multi.isolated ? 'cross-origin isolated' : `NOT isolated: ${multi.reason}`],
+];
+const table = ['| what | one | many | speed-up | check |', '|---|---|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+console.log(`CPU: ${cpus()[0]?.model ?? 'unknown'} x${cpus().length}, Node ${process.version}; suite samples per task: ${samples}`);
+console.log(table);
+mkdirSync(resolve(ROOT, 'bench/results'), { recursive: true });
+const out = resolve(ROOT, 'bench/results/parallel.json');
+writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), command: `npm run bench:parallel -- ${process.argv.slice(2).join(' ')}`.trim(), cpu: cpus()[0]?.model, cores: cpus().length, samples, suite: { oneWorkerSeconds: one.seconds, twoWorkersSeconds: two.seconds, identical, records: one.records.length }, ort: { batch, single, multi }, table }, null, 2) + '\n');
+console.log(`wrote ${out}`);
+if (!identical) process.exit(1);

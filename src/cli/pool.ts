@@ -1,0 +1,58 @@
+/**
+ * The CLI's sweep pool: `npm run bench -- --workers N` runs a CPU sweep (the oracle, or a model
+ * on the CPU twin or ORT wasm) on N worker threads (src/cli/pool-worker.ts). Scheduling and the
+ * ordering of records are src/engine/sweep-pool.ts's: the records equal a one-worker run's.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { SweepProgress, SweepRecord } from '../engine/sweep';
+import { runPoolSweep, type ChunkRunner, type PoolSweep } from '../engine/sweep-pool';
+import type { PoolReply, PoolWorkerData } from './pool-worker';
+
+export const defaultWorkers = (): number => availableParallelism();
+
+/** One worker thread as a ChunkRunner; one chunk at a time. */
+function startWorker(data: PoolWorkerData): { run: ChunkRunner; stop: () => Promise<number> } {
+  // Node 20 does not give worker threads the loader hooks of tsx: the worker registers them
+  // itself before it imports the TypeScript entry.
+  const entry = new URL('./pool-worker.ts', import.meta.url).href;
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const worker = new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`, { eval: true, workerData: data });
+  let nextId = 0;
+  const waiting = new Map<number, { resolve: (r: PoolReply) => void; reject: (e: Error) => void }>();
+  worker.on('message', (r: PoolReply) => waiting.get(r.id)?.resolve(r));
+  const failAll = (e: Error) => {
+    for (const w of waiting.values()) w.reject(e);
+    waiting.clear();
+  };
+  worker.on('error', failAll);
+  worker.on('exit', (code) => failAll(new Error(`a sweep worker exited (code ${code})`)));
+  return {
+    run: async (chunk) => {
+      const id = nextId++;
+      const reply = await new Promise<PoolReply>((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        worker.postMessage({ id, chunk });
+      });
+      waiting.delete(id);
+      if (reply.error) throw new Error(`worker: ${reply.error}`);
+      return reply.totals!;
+    },
+    stop: () => worker.terminate(),
+  };
+}
+
+export async function runSweepOnWorkers(
+  sweep: PoolSweep,
+  workers: number,
+  modelBackend: string | null,
+  onRecord: (r: SweepRecord) => void,
+  onProgress: (p: SweepProgress) => void,
+): Promise<void> {
+  const pool = Array.from({ length: workers }, () => startWorker({ modelBackend }));
+  try {
+    await runPoolSweep(sweep, pool.map((w) => w.run), { onRecord: (_, r) => onRecord(r), onProgress });
+  } finally {
+    await Promise.all(pool.map((w) => w.stop()));
+  }
+}

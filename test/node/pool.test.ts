@@ -1,0 +1,98 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { cpuBackend } from '../../src/engine/backend';
+import { runConfig, runSamples, type SweepConfig, type SweepProgress, type SweepRecord } from '../../src/engine/sweep';
+import { runPoolSweep, type ChunkRunner } from '../../src/engine/sweep-pool';
+
+const base = { temperature: 0, block: 0, noise: 0 };
+const CONFIGS: SweepConfig[] = [
+  { task: 'letters/shuffle', n: 6, strategy: 'topk-random', params: { k: 2 }, ...base },
+  { task: 'waiting-line/shuffle', n: 4, strategy: 'threshold', params: { threshold: 0.7 }, ...base, temperature: 1 },
+  { task: 'text/w2s-hard', strategy: 'topk-confidence', params: { k: 2 }, ...base, temperature: 1 },
+  { task: 'letters/reverse', n: 5, strategy: 'eb', params: {}, ...base },
+];
+const SAMPLES = [50, 37, 20, 9];
+const SEED = 11;
+const withoutTime = (r: SweepRecord) => ({ ...r, seconds: 0 });
+
+/** In-process workers that finish out of order (random delays), as real ones do. */
+function workers(n: number, seen: number[][] = []): ChunkRunner[] {
+  return Array.from({ length: n }, (_, w) => async (chunk) => {
+    await new Promise((r) => setTimeout(r, Math.random() * 5));
+    (seen[w] ??= []).push(chunk.configIndex);
+    return runSamples(chunk.config, chunk.start, chunk.count, chunk.seed, cpuBackend, { batchSize: chunk.batchSize });
+  });
+}
+
+async function pool(n: number, opts: { skip?: number; signal?: AbortSignal; batchSize?: number } = {}) {
+  const records: [number, SweepRecord][] = [];
+  const progress: SweepProgress[] = [];
+  await runPoolSweep(
+    { configs: CONFIGS, samples: SAMPLES, seed: SEED, batchSize: opts.batchSize ?? 8, skip: opts.skip, backend: 'cpu' },
+    workers(n),
+    { onRecord: (i, r) => records.push([i, r]), onProgress: (p) => progress.push(p), signal: opts.signal },
+  ).catch((e) => {
+    if (!opts.signal?.aborted) throw e;
+  });
+  return { records, progress };
+}
+
+describe('sweep pool', () => {
+  it('gives one-worker records, in order, whatever the number of workers and the chunk size', async () => {
+    const serial: SweepRecord[] = [];
+    for (let i = 0; i < CONFIGS.length; i++) serial.push(await runConfig(CONFIGS[i], SAMPLES[i], SEED, cpuBackend, { batchSize: 64 }));
+    // Not degenerate: the configs differ and some fail.
+    expect(new Set(serial.map((r) => r.score)).size).toBeGreaterThan(1);
+    for (const n of [1, 2, 5]) {
+      for (const batchSize of [8, 64]) {
+        const { records, progress } = await pool(n, { batchSize });
+        expect(records.map(([i]) => i)).toEqual([0, 1, 2, 3]);
+        expect(records.map(([, r]) => withoutTime(r))).toEqual(serial.map(withoutTime));
+        const dones = progress.map((p) => p.done);
+        expect(dones).toEqual([...dones].sort((a, b) => a - b));
+        expect(dones.at(-1)).toBe(SAMPLES.reduce((a, b) => a + b));
+      }
+    }
+  });
+
+  it('resumes at a config (skip) with the same records, and stops on cancel with an in-order prefix', async () => {
+    const full = (await pool(3)).records;
+    const resumed = (await pool(3, { skip: 2 })).records;
+    expect(resumed.map(([i]) => i)).toEqual([2, 3]);
+    expect(resumed.map(([, r]) => withoutTime(r))).toEqual(full.slice(2).map(([, r]) => withoutTime(r)));
+
+    const ac = new AbortController();
+    const records: number[] = [];
+    const run = runPoolSweep({ configs: CONFIGS, samples: SAMPLES, seed: SEED, batchSize: 4, backend: 'cpu' }, workers(2), {
+      onRecord: (i) => {
+        records.push(i);
+        if (i === 0) ac.abort();
+      },
+      signal: ac.signal,
+    });
+    await expect(run).rejects.toThrow();
+    expect(records[0]).toBe(0);
+    expect(records.length).toBeLessThan(CONFIGS.length);
+  });
+
+  it('a worker error rejects the sweep', async () => {
+    const bad: ChunkRunner = async () => {
+      throw new Error('boom');
+    };
+    await expect(runPoolSweep({ configs: CONFIGS, samples: SAMPLES, seed: SEED, batchSize: 8, backend: 'cpu' }, [...workers(1), bad], { onRecord: () => {} })).rejects.toThrow('boom');
+  });
+});
+
+describe('bench CLI --workers', () => {
+  it('prints the same JSON records with 1 and 3 worker threads (wall time aside)', () => {
+    const args = ['tsx', 'src/cli/bench.ts', '--task', 'letters/shuffle,waiting-line/sort', '--n', '5', '--strategy', 'topk-random,threshold', '--k', '1,3', '--threshold', '0.9,0.6', '--samples', '90', '--seed', '4', '--batch', '16', '--json'];
+    const runWith = (w: string) => {
+      const r = spawnSync('npx', [...args, '--workers', w], { encoding: 'utf8', timeout: 120_000 });
+      if (r.status !== 0) throw new Error(r.stderr);
+      return (JSON.parse(r.stdout).results as SweepRecord[]).map(withoutTime);
+    };
+    const one = runWith('1');
+    expect(one).toHaveLength(8);
+    expect(JSON.stringify(runWith('3'))).toBe(JSON.stringify(one));
+  }, 150_000);
+});
