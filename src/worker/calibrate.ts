@@ -1,5 +1,8 @@
 import { createStore, get, set } from 'idb-keyval';
 import type { BatchRequest, DecodeBackend } from '../engine/backend';
+import type { Calibration } from './protocol';
+
+export type { Calibration };
 
 /**
  * Auto that measures: on first use for an adapter and a task family, a few decodes of the
@@ -8,16 +11,6 @@ import type { BatchRequest, DecodeBackend } from '../engine/backend';
  * adapter (SwiftShader) loses to the CPU engine by an order of magnitude; a real GPU wins at
  * sizes where it pays.
  */
-export interface Calibration {
-  adapter: string;
-  /** The task family ('waiting-line', 'letters', …): engines scale alike within one. */
-  family: string;
-  /** Median milliseconds per decode of the measured request, per engine name. */
-  times: Record<string, number>;
-  choice: string;
-  cached: boolean;
-}
-
 /** Auto never keeps an engine slower than this factor times the fastest it measured. */
 export const AUTO_SLOWER_LIMIT = 1.2;
 

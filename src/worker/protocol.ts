@@ -90,7 +90,7 @@ export interface BackendInfo {
   isolated?: boolean;
   ortThreads?: { threads: number; reason: string };
   /** Auto's measurements so far (src/worker/calibrate.ts). */
-  calibrations?: import('./calibrate').Calibration[];
+  calibrations?: Calibration[];
 }
 
 export interface VerifyResult {
@@ -125,3 +125,14 @@ export type FromWorker =
   | { type: 'info'; id: number; info: BackendInfo }
   | { type: 'verified'; id: number; result: VerifyResult }
   | { type: 'notice'; level: 'warning' | 'info'; message: string };
+
+/** One Auto calibration (src/worker/calibrate.ts): the engines measured for an adapter and task family. */
+export interface Calibration {
+  adapter: string;
+  /** The task family ('waiting-line', 'letters', …): engines scale alike within one. */
+  family: string;
+  /** Median milliseconds per decode of the measured request, per engine name. */
+  times: Record<string, number>;
+  choice: string;
+  cached: boolean;
+}
