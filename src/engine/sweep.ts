@@ -48,6 +48,33 @@ export interface SweepRecord {
   seed: number;
 }
 
+// ---- resumable per-sample progress -----------------------------------------------------------
+/**
+ * The finished samples of a configuration that did not finish (cancel, reload, error). Sample i
+ * always decodes with (seed, i), and every statistic of a record is a sum over samples, so
+ * continuing from `done` gives exactly the record of an uninterrupted run (only `seconds` differs).
+ */
+export interface PartialConfig {
+  /** Which configuration of the spec. */
+  configIndex: number;
+  /** Samples 0..done-1 are finished. */
+  done: number;
+  correct: number;
+  /** Sum of forward passes over the finished samples. */
+  nfeSum: number;
+  canvasLength: number;
+  seconds: number;
+}
+
+/** True when `p` could be the progress of config `configIndex` of a sweep with `samples` samples. */
+export function isPartialOf(p: unknown, configIndex: number, samples: number): p is PartialConfig {
+  const o = p as PartialConfig | null;
+  const whole = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+  return !!o && typeof o === 'object' && o.configIndex === configIndex && whole(o.done) && o.done < samples && whole(o.correct) && o.correct <= o.done
+    && whole(o.nfeSum) && whole(o.canvasLength) && typeof o.seconds === 'number' && Number.isFinite(o.seconds) && o.seconds >= 0;
+}
+// ---- end resumable progress ---------------------------------------------------------------------
+
 export interface SweepProgress {
   configIndex: number;
   configs: number;
@@ -75,17 +102,24 @@ export async function runConfig(
   samples: number,
   seed: number,
   backend: DecodeBackend,
-  opts: { batchSize?: number; signal?: AbortSignal; onSamples?: (done: number) => void } = {},
+  opts: {
+    batchSize?: number;
+    signal?: AbortSignal;
+    onSamples?: (done: number) => void;
+    // resume: start from these finished samples; report the running sums after each batch
+    from?: Omit<PartialConfig, 'configIndex'>;
+    onPartial?: (p: Omit<PartialConfig, 'configIndex'>) => void;
+  } = {},
 ): Promise<SweepRecord> {
   validateConfig(c);
   const task = getTask(c.task);
   const taskParams = resolveTaskParams(task, { n: c.n, rho: c.rho });
   const batchSize = opts.batchSize ?? 64;
-  const started = performance.now();
-  let correct = 0;
-  let nfe = 0;
-  let canvasLength = 0;
-  for (let start = 0; start < samples; start += batchSize) {
+  const started = performance.now() - (opts.from?.seconds ?? 0) * 1000;
+  let correct = opts.from?.correct ?? 0;
+  let nfe = opts.from?.nfeSum ?? 0;
+  let canvasLength = opts.from?.canvasLength ?? 0;
+  for (let start = opts.from?.done ?? 0; start < samples; start += batchSize) {
     opts.signal?.throwIfAborted();
     const batch = Array.from({ length: Math.min(batchSize, samples - start) }, (_, i) =>
       generateSample(c.task, { n: c.n, rho: c.rho }, seed, start + i),
@@ -103,6 +137,7 @@ export async function runConfig(
       nfe += t.nfe;
     }
     opts.onSamples?.(start + batch.length);
+    if (start + batch.length < samples) opts.onPartial?.({ done: start + batch.length, correct, nfeSum: nfe, canvasLength, seconds: (performance.now() - started) / 1000 });
   }
   const meanNfe = nfe / samples;
   const params = { ...resolveParams(getStrategy(c.strategy), c.params), temperature: c.temperature, block: c.block, noise: c.noise };
@@ -129,14 +164,25 @@ export async function runConfig(
 export async function* runSweep(
   spec: SweepSpec,
   backend: DecodeBackend,
-  opts: { signal?: AbortSignal; onProgress?: (p: SweepProgress) => void; skip?: number } = {},
+  opts: {
+    signal?: AbortSignal;
+    onProgress?: (p: SweepProgress) => void;
+    skip?: number;
+    // resume: the finished samples of config `skip` (ignored unless it belongs there)
+    partial?: PartialConfig;
+    onPartial?: (p: PartialConfig) => void;
+  } = {},
 ): AsyncGenerator<SweepRecord> {
   spec.configs.forEach(validateConfig);
   const total = spec.configs.length * spec.samples;
-  for (let i = opts.skip ?? 0; i < spec.configs.length; i++) {
+  const skip = opts.skip ?? 0;
+  for (let i = skip; i < spec.configs.length; i++) {
+    const from = i === skip && isPartialOf(opts.partial, i, spec.samples) ? opts.partial : undefined;
     const record = await runConfig(spec.configs[i], spec.samples, spec.seed, backend, {
       batchSize: spec.batchSize,
       signal: opts.signal,
+      from,
+      onPartial: (p) => opts.onPartial?.({ configIndex: i, ...p }),
       onSamples: (done) => opts.onProgress?.({ configIndex: i, configs: spec.configs.length, done: i * spec.samples + done, total }),
     });
     yield record;

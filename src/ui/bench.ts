@@ -1,5 +1,5 @@
 import { getStrategy, resolveParams } from '../engine/strategies';
-import { grid, validateConfig, type SweepConfig, type SweepRecord, type SweepSpec } from '../engine/sweep';
+import { grid, isPartialOf, validateConfig, type PartialConfig, type SweepConfig, type SweepRecord, type SweepSpec } from '../engine/sweep';
 import { getTask } from '../engine/tasks';
 import type { ModelRuntimeName, PageRecord, RuntimeChoice } from '../worker/protocol';
 
@@ -45,6 +45,15 @@ export interface BenchRun {
   records: SweepRecord[];
   status: RunStatus;
   error?: string;
+  /** The finished samples of configuration `records.length` when the run stopped inside it. */
+  partial?: PartialConfig;
+  /** Opened from a shared link: shown read-only until imported into the user's runs. */
+  shared?: boolean;
+}
+
+/** A results file or link that cannot be read; its message names the problem. */
+export class ImportError extends Error {
+  override name = 'ImportError';
 }
 
 /** Parses "1, 2, 4" into numbers; throws naming the field. */
@@ -131,40 +140,72 @@ export function recordProblem(r: unknown, i: number): string | null {
   for (const k of ['n', 'samples', 'correct', 'score', 'tps'] as const) if (!isNum(o[k])) return `record ${i + 1}: "${k}" must be a number`;
   if (!Array.isArray(o.ci95) || o.ci95.length !== 2 || !o.ci95.every(isNum)) return `record ${i + 1}: "ci95" must be two numbers`;
   if (o.score! < 0 || o.score! > 1) return `record ${i + 1}: "score" must be a fraction in [0, 1]`;
-  if (o.params !== undefined && (typeof o.params !== 'object' || o.params === null)) return `record ${i + 1}: "params" must be an object`;
+  if (o.params !== undefined && (typeof o.params !== 'object' || o.params === null || Array.isArray(o.params) || !Object.values(o.params).every(isNum))) return `record ${i + 1}: "params" must be an object of numbers`;
+  for (const k of ['rho', 'nfe', 'canvasLength', 'seconds', 'seed'] as const) if (o[k] !== undefined && !isNum(o[k])) return `record ${i + 1}: "${k}" must be a number`;
+  if (o.backend !== undefined && typeof o.backend !== 'string') return `record ${i + 1}: "backend" must be a string`;
   if ((o as PageRecord).model !== undefined && typeof (o as PageRecord).model !== 'string') return `record ${i + 1}: "model" must be a string`;
   return null;
 }
 
-/** Accepts our export ({format, runs}), a { records } object or a bare array of records. */
+/** A spec as stored: configs kept only when each names a task and strategy (resume needs them). */
+function specOf(spec: unknown, recs: SweepRecord[]): SweepSpec {
+  const s = spec as Partial<SweepSpec> | null;
+  const fallback: SweepSpec = { configs: [], samples: recs[0]?.samples ?? 0, seed: recs[0]?.seed ?? 0 };
+  if (!s || typeof s !== 'object' || !Array.isArray(s.configs) || !isNum(s.samples) || !isNum(s.seed)) return fallback;
+  const configsOk = s.configs.every((c) => {
+    const o = c as Partial<SweepConfig> | null;
+    return !!o && typeof o === 'object' && typeof o.task === 'string' && typeof o.strategy === 'string' && !!o.params && typeof o.params === 'object'
+      && isNum(o.temperature) && isNum(o.block) && isNum(o.noise);
+  });
+  return configsOk ? { configs: s.configs as SweepConfig[], samples: s.samples, seed: s.seed } : fallback;
+}
+
+/** Accepts our export ({format, runs}), a { records } object or a bare array of records; throws ImportError only. */
 export function parseImport(text: string, name: string): BenchRun[] {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${name} is not JSON (${(e as Error).message}).`, { cause: e });
+    throw new ImportError(`${name} is not JSON (${(e as Error).message}).`, { cause: e });
   }
-  const asRun = (records: unknown, spec: unknown, created: number): BenchRun => {
-    if (!Array.isArray(records)) throw new Error(`${name}: expected a list of records.`);
+  return importData(data, name, 'imported');
+}
+
+/** Checks parsed results (a file, a link or the browser's store); all or nothing, throws ImportError only. */
+export function importData(data: unknown, name: string, status: RunStatus): BenchRun[] {
+  const asRun = (records: unknown, spec: unknown, created: number, extra: Partial<BenchRun> = {}): BenchRun => {
+    if (!Array.isArray(records)) throw new ImportError(`${name}: expected a list of records.`);
     records.forEach((r, i) => {
       const p = recordProblem(r, i);
-      if (p) throw new Error(`${name}: ${p}.`);
+      if (p) throw new ImportError(`${name}: ${p}.`);
     });
     const recs = (records as SweepRecord[]).map((r) => ({ ...r, params: r.params ?? {}, nfe: r.nfe ?? 0, canvasLength: r.canvasLength ?? 0, seconds: r.seconds ?? 0, backend: r.backend ?? '?', seed: r.seed ?? 0 }));
-    const s = (spec as SweepSpec | undefined) ?? { configs: [], samples: recs[0]?.samples ?? 0, seed: recs[0]?.seed ?? 0 };
-    return { id: `import-${created}-${Math.random().toString(36).slice(2, 8)}`, created, spec: s, records: recs, status: 'imported' };
+    const s = specOf(spec, recs);
+    return { id: `import-${created}-${Math.random().toString(36).slice(2, 8)}`, created, spec: s, records: recs, status, ...extra };
   };
   if (Array.isArray(data)) return [asRun(data, undefined, Date.now())];
-  const o = data as { runs?: unknown; records?: unknown; spec?: unknown };
-  if (o && Array.isArray(o.runs)) {
+  const o = data as { runs?: unknown; records?: unknown; spec?: unknown } | null;
+  if (o && typeof o === 'object' && Array.isArray(o.runs)) {
     return o.runs.map((r, i) => {
-      const run = r as Partial<BenchRun>;
-      return asRun(run?.records, run?.spec, (isNum(run?.created) ? run.created : Date.now()) + i);
+      const run = (r && typeof r === 'object' ? r : {}) as Partial<BenchRun>;
+      const created = (isNum(run.created) ? run.created : Date.now()) + i;
+      // The browser's own store keeps ids, statuses and partial progress; files and links do not need them.
+      if (status !== 'imported') {
+        const built = asRun(run.records, run.spec, created);
+        const stored: Partial<BenchRun> = { id: typeof run.id === 'string' ? run.id : built.id, status: isStatus(run.status) ? run.status : 'cancelled' };
+        if (isPartialOf(run.partial, built.records.length, built.spec.samples)) stored.partial = run.partial;
+        if (typeof run.error === 'string') stored.error = run.error;
+        return { ...built, ...stored };
+      }
+      return asRun(run.records, run.spec, created);
     });
   }
-  if (o && Array.isArray(o.records)) return [asRun(o.records, o.spec, Date.now())];
-  throw new Error(`${name}: expected Unmask results (an object with "runs" or "records", or a list of records).`);
+  if (o && typeof o === 'object' && Array.isArray(o.records)) return [asRun(o.records, o.spec, Date.now())];
+  throw new ImportError(`${name}: expected Unmask results (an object with "runs" or "records", or a list of records).`);
 }
+
+const STATUSES: readonly RunStatus[] = ['running', 'done', 'cancelled', 'interrupted', 'imported', 'error'];
+const isStatus = (v: unknown): v is RunStatus => STATUSES.includes(v as RunStatus);
 
 export function exportJson(runs: readonly BenchRun[]): string {
   return JSON.stringify({ format: 'unmask-results', version: 1, runs }, null, 1);

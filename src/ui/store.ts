@@ -260,8 +260,9 @@ export async function verifyAgainstCpu(): Promise<void> {
 
 export async function initRuns(): Promise<void> {
   try {
-    const runs = await loadRuns();
+    const { runs, problems } = await loadRuns();
     useApp.setState((s) => ({ runs: [...runs, ...s.runs.filter((r) => !runs.some((x) => x.id === r.id))], runsLoaded: true }));
+    for (const p of problems) notify('warning', p);
     const cut = runs.filter((r) => r.status === 'interrupted');
     if (cut.length) notify('info', `A sweep was interrupted after ${cut[cut.length - 1].records.length} of ${cut[cut.length - 1].spec.configs.length} configurations; resume it in the benchmark runner.`);
   } catch (e) {
@@ -270,10 +271,14 @@ export async function initRuns(): Promise<void> {
   }
 }
 
-function setRuns(update: (runs: BenchRun[]) => BenchRun[]): void {
+function setRuns(update: (runs: BenchRun[]) => BenchRun[], save = true): void {
   useApp.setState((s) => ({ runs: update(s.runs) }));
-  saveRuns(useApp.getState().runs).catch((e: Error) => notify('warning', `Could not save results: ${e.message}`));
+  if (save) saveRuns(useApp.getState().runs).catch((e: Error) => notify('warning', e.message));
 }
+
+// Partial progress arrives every batch; the store is written at most this often (and on every record).
+const PARTIAL_SAVE_MS = 1000;
+let partialSavedAt = 0;
 
 export function addRuns(runs: BenchRun[]): void {
   setRuns((all) => [...all, ...runs]);
@@ -289,21 +294,28 @@ export function startRun(run: BenchRun): void {
   const skip = run.records.length;
   const sweepId = getEngine().sweep(run.spec, skip, useApp.getState().settings.engine, {
     onRecord: (index, record) =>
-      setRuns((all) => all.map((r) => (r.id === run.id ? { ...r, records: [...r.records.slice(0, index), record] } : r))),
+      setRuns((all) => all.map((r) => (r.id === run.id ? { ...r, records: [...r.records.slice(0, index), record], partial: undefined } : r))),
     onProgress: (progress) => useApp.setState((s) => (s.sweep ? { sweep: { ...s.sweep, progress } } : {})),
+    onPartial: (partial) => {
+      const now = performance.now();
+      const save = now - partialSavedAt > PARTIAL_SAVE_MS;
+      if (save) partialSavedAt = now;
+      setRuns((all) => all.map((r) => (r.id === run.id ? { ...r, partial } : r)), save);
+    },
     onDone: (cancelled) => {
       setRuns((all) => all.map((r) => (r.id === run.id ? { ...r, status: cancelled ? 'cancelled' : 'done' } : r)));
       useApp.setState({ sweep: null });
-      notify('info', cancelled ? 'Sweep cancelled; the finished configurations are kept.' : 'Sweep finished.');
+      const p = useApp.getState().runs.find((r) => r.id === run.id)?.partial;
+      notify('info', cancelled ? `Sweep cancelled; the finished configurations${p ? ` and ${p.done} samples of configuration ${p.configIndex + 1}` : ''} are kept.` : 'Sweep finished.');
     },
     onError: (message) => {
       setRuns((all) => all.map((r) => (r.id === run.id ? { ...r, status: 'error', error: message } : r)));
       useApp.setState({ sweep: null });
       notify('error', `The sweep stopped: ${message}. Finished configurations are kept; you can resume it.`);
     },
-  });
+  }, run.partial);
   useApp.setState({
-    sweep: { runId: run.id, sweepId, progress: null, startedAt: performance.now(), doneAtStart: skip * run.spec.samples },
+    sweep: { runId: run.id, sweepId, progress: null, startedAt: performance.now(), doneAtStart: skip * run.spec.samples + (run.partial?.done ?? 0) },
   });
 }
 

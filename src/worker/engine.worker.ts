@@ -190,6 +190,7 @@ async function handleSweep(id: number, msg: Extract<ToWorker, { type: 'sweep' }>
   const ac = new AbortController();
   running.set(id, ac);
   let done = msg.skip;
+  let partial = msg.partial;
   let backend = await backendFor(msg.engine);
   try {
     // Model configs need their model loaded in this tab; say so before anything runs.
@@ -206,6 +207,11 @@ async function handleSweep(id: number, msg: Extract<ToWorker, { type: 'sweep' }>
         const it = runSweep({ batchSize: 16, ...msg.spec }, yielding(pageModelBackend(backend, serialRun)), {
           signal: ac.signal,
           skip: done,
+          partial,
+          onPartial: (p) => {
+            partial = p;
+            post({ type: 'partial', id, partial: p });
+          },
           onProgress: (progress) => post({ type: 'progress', id, progress }),
         });
         for await (const r of it) {
@@ -214,6 +220,7 @@ async function handleSweep(id: number, msg: Extract<ToWorker, { type: 'sweep' }>
           const record: PageRecord = label ? { ...r, backend: label, model: label } : r;
           post({ type: 'record', id, index: done, record });
           done++;
+          partial = undefined;
         }
         post({ type: 'done', id, cancelled: false });
         return;

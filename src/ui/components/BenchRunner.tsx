@@ -195,7 +195,7 @@ function RunsTable({ runs }: { runs: BenchRun[] }) {
           </summary>
           <div className="buttons">
             {(run.status === 'interrupted' || run.status === 'cancelled' || run.status === 'error') && run.records.length < run.spec.configs.length && (
-              <button type="button" disabled={!!sweep} onClick={() => startRun(run)}>Resume (from configuration {run.records.length + 1})</button>
+              <button type="button" disabled={!!sweep} onClick={() => startRun(run)}>Resume (from configuration {run.records.length + 1}{run.partial ? `, sample ${run.partial.done + 1}` : ''})</button>
             )}
             <button type="button" disabled={sweep?.runId === run.id} onClick={() => deleteRun(run.id)}>Delete this run</button>
           </div>
