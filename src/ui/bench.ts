@@ -1,13 +1,14 @@
 import { getStrategy, resolveParams } from '../engine/strategies';
 import { grid, isPartialOf, validateConfig, type PartialConfig, type SweepConfig, type SweepRecord, type SweepSpec } from '../engine/sweep';
-import { getTask } from '../engine/tasks';
+import { TASKS, generateSample, getTask } from '../engine/tasks';
 import type { ModelRuntimeName, PageRecord, RuntimeChoice } from '../worker/protocol';
 
 /** The benchmark form, turned into a sweep spec, and the runs the page keeps. */
 
 export interface BenchForm {
   tasks: string[];
-  sizes: string;
+  /** Per task family with sizes (letters, waiting-line): a comma-separated list of n. */
+  sizes: Record<string, string>;
   strategies: string[];
   /** Per strategy, per parameter: a comma-separated list of values. */
   grids: Record<string, Record<string, string>>;
@@ -24,7 +25,7 @@ export type BenchModel = 'oracle' | 'noise' | 'tiny' | 'custom';
 
 export const DEFAULT_FORM: BenchForm = {
   tasks: ['waiting-line/shuffle'],
-  sizes: '3',
+  sizes: { letters: '6', 'waiting-line': '3' },
   strategies: ['topk-confidence', 'topk-random'],
   grids: {
     'topk-confidence': { k: '1, 2, 4, 8, 16, 32' },
@@ -74,6 +75,23 @@ export function gridText(strategy: string, param: string, form: BenchForm): stri
 export interface BuiltSpec {
   spec: SweepSpec;
   notes: string[];
+  /** Configurations that would repeat another (k beyond the canvas, a value typed twice), merged away. */
+  merged: number;
+}
+
+/** Task families whose tasks take a size n, with the range every task of the family allows. */
+export const SIZED_FAMILIES: { family: string; min: number; max: number; default: number }[] = [...new Set(TASKS.filter((t) => t.sizes).map((t) => t.family))].map((family) => {
+  const ts = TASKS.filter((t) => t.family === family && t.sizes);
+  return { family, min: Math.max(...ts.map((t) => t.sizes!.min)), max: Math.min(...ts.map((t) => t.sizes!.max)), default: ts[0].sizes!.default };
+});
+
+export function sizesText(form: BenchForm, family: string): string {
+  return form.sizes[family] ?? String(SIZED_FAMILIES.find((f) => f.family === family)?.default ?? '');
+}
+
+/** Canvas length of a task at size n (k beyond it reveals the same tokens as k = canvas). */
+function canvasOf(task: string, n: number | undefined): number {
+  return generateSample(task, { n }, 0, 0).canvasLength;
 }
 
 /** Tasks x sizes x strategies x parameter grids x temperatures x noises; throws on bad input. */
@@ -87,21 +105,25 @@ export function buildSpec(form: BenchForm, runtime: ModelRuntimeName = 'cpu'): B
   if (form.strategies.length === 0) throw new RangeError('Choose at least one strategy.');
   if (!(Number.isInteger(form.samples) && form.samples >= 1 && form.samples <= 100_000)) throw new RangeError('Samples must be a whole number from 1 to 100000.');
   if (!(Number.isInteger(form.seed) && form.seed >= 0 && form.seed <= 0xffffffff)) throw new RangeError('Seed must be a whole number from 0 to 4294967295.');
-  const sizes = parseList('Sizes n', form.sizes);
   const temps = parseList('Temperatures', form.temperatures);
   const noises = neural || bm === 'oracle' ? [0] : parseList('Noise σ', form.noises);
   const configs: SweepConfig[] = [];
+  const seen = new Set<string>();
+  const mergedBy = new Map<string, { canvas: number; ks: Set<number> }>();
+  let merged = 0;
   for (const taskId of form.tasks) {
     const task = getTask(taskId);
     let ns: (number | undefined)[] = [undefined];
     if (task.sizes) {
       const { min, max } = task.sizes;
-      ns = sizes.filter((n) => Number.isInteger(n) && n >= min && n <= max);
+      const sizes = parseList(`Sizes n (${task.family})`, sizesText(form, task.family));
+      ns = [...new Set(sizes)].filter((n) => Number.isInteger(n) && n >= min && n <= max);
       const skipped = sizes.filter((n) => !ns.includes(n));
       if (skipped.length) notes.push(`${taskId}: n = ${skipped.join(', ')} skipped (allowed ${min}–${max}).`);
       if (ns.length === 0) continue;
     }
     for (const n of ns) {
+      const canvas = canvasOf(taskId, n);
       for (const strategy of form.strategies) {
         const def = getStrategy(strategy);
         if (neural && def.oracleOnly) {
@@ -110,11 +132,25 @@ export function buildSpec(form: BenchForm, runtime: ModelRuntimeName = 'cpu'): B
         }
         const lists: Record<string, number[]> = {};
         for (const p of def.params) lists[p.name] = parseList(`${def.title}: ${p.label}`, gridText(strategy, p.name, form));
-        for (const params of grid(lists)) {
+        for (const asked of grid(lists)) {
+          // k beyond the canvas reveals everything in one step, exactly like k = canvas: run it once.
+          const params = 'k' in asked && asked.k > canvas ? { ...asked, k: canvas } : asked;
+          if (params !== asked) {
+            const key = `${taskId}${n !== undefined ? ` n=${n}` : ''}`;
+            const m = mergedBy.get(key) ?? { canvas, ks: new Set<number>() };
+            mergedBy.set(key, m);
+            m.ks.add(asked.k);
+          }
           for (const temperature of temps) {
             for (const noise of noises) {
               if (def.oracleOnly && noise > 0) continue;
               const c: SweepConfig = { task: taskId, n, strategy, params, temperature, block: 0, noise, ...(model ? { model } : {}) };
+              const id = JSON.stringify(c);
+              if (seen.has(id)) {
+                merged++;
+                continue;
+              }
+              seen.add(id);
               validateConfig(c);
               configs.push(c);
             }
@@ -123,10 +159,12 @@ export function buildSpec(form: BenchForm, runtime: ModelRuntimeName = 'cpu'): B
       }
     }
   }
+  for (const [key, m] of mergedBy) notes.push(`${key}: k = ${[...m.ks].sort((a, b) => a - b).join(', ')} ${m.ks.size === 1 ? 'is' : 'are'} beyond its ${m.canvas}-token canvas and run as k = ${m.canvas}.`);
+  if (merged) notes.push(`${merged} repeated configuration${merged === 1 ? '' : 's'} merged.`);
   if (skippedOracleOnly.size) notes.push(`${[...skippedOracleOnly].join(', ')} skipped: it reads the exact oracle, not a model.`);
   if (configs.length === 0) throw new RangeError(skippedOracleOnly.size ? 'Nothing to run: the chosen strategies need the exact oracle.' : 'Nothing to run: no size fits the chosen tasks.');
   if (configs.length > 2000) throw new RangeError(`That is ${configs.length} configurations; keep it under 2000.`);
-  return { spec: { configs, samples: form.samples, seed: form.seed }, notes };
+  return { spec: { configs, samples: form.samples, seed: form.seed }, notes, merged };
 }
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);

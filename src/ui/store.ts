@@ -2,7 +2,8 @@ import { create } from 'zustand';
 import type { SweepProgress } from '../engine/sweep';
 import { getTask } from '../engine/tasks';
 import type { BackendInfo, DecodeRequest, ModelInfo, ModelSource, NeuralModel, VerifyResult } from '../worker/protocol';
-import type { BenchRun } from './bench';
+import type { BenchForm, BenchRun } from './bench';
+import { DEFAULT_BENCH_FORM, DEFAULT_CHART, type ChartView } from './benchUrl';
 import { EngineClient, WorkerError, type Decoded } from './engineClient';
 import { loadRuns, saveRuns } from './persist';
 import { PRESET, cloneSettings, modelOf, runtimeOf, sideProblem, type SideSettings, type ViewSettings } from './settings';
@@ -54,6 +55,8 @@ export interface AppState {
   sweep: ActiveSweep | null;
   theme: 'light' | 'dark';
   models: Record<NeuralModel, ModelSlot>;
+  /** The benchmark form and the chart view (both in the URL, see benchUrl.ts). */
+  bench: { form: BenchForm; chart: ChartView };
 }
 
 const emptySide = (): SideState => ({ status: 'idle', result: null, error: null, key: '' });
@@ -72,6 +75,7 @@ export const useApp = create<AppState>(() => ({
   sweep: null,
   theme: 'light',
   models: { tiny: emptySlot(), custom: emptySlot() },
+  bench: { form: structuredClone(DEFAULT_BENCH_FORM), chart: structuredClone(DEFAULT_CHART) },
 }));
 
 let engine: EngineClient | null = null;
@@ -276,7 +280,8 @@ function setRuns(update: (runs: BenchRun[]) => BenchRun[], save = true): void {
   if (save) saveRuns(useApp.getState().runs).catch((e: Error) => notify('warning', e.message));
 }
 
-// Partial progress arrives every batch; the store is written at most this often (and on every record).
+// Partial progress arrives every batch; the page state and the store take it at most this often,
+// and always when the sweep stops (so a cancel keeps every finished sample).
 const PARTIAL_SAVE_MS = 1000;
 let partialSavedAt = 0;
 
@@ -292,23 +297,33 @@ export function deleteRun(id: string): void {
 export function startRun(run: BenchRun): void {
   setRuns((all) => [...all.filter((r) => r.id !== run.id), { ...run, status: 'running', error: undefined }]);
   const skip = run.records.length;
+  let pending: BenchRun['partial'] | null = null;
+  const flushPartial = () => {
+    if (pending === null) return;
+    const partial = pending;
+    pending = null;
+    partialSavedAt = performance.now();
+    setRuns((all) => all.map((r) => (r.id === run.id ? { ...r, partial } : r)));
+  };
   const sweepId = getEngine().sweep(run.spec, skip, useApp.getState().settings.engine, {
-    onRecord: (index, record) =>
-      setRuns((all) => all.map((r) => (r.id === run.id ? { ...r, records: [...r.records.slice(0, index), record], partial: undefined } : r))),
+    onRecord: (index, record) => {
+      pending = null;
+      setRuns((all) => all.map((r) => (r.id === run.id ? { ...r, records: [...r.records.slice(0, index), record], partial: undefined } : r)));
+    },
     onProgress: (progress) => useApp.setState((s) => (s.sweep ? { sweep: { ...s.sweep, progress } } : {})),
     onPartial: (partial) => {
-      const now = performance.now();
-      const save = now - partialSavedAt > PARTIAL_SAVE_MS;
-      if (save) partialSavedAt = now;
-      setRuns((all) => all.map((r) => (r.id === run.id ? { ...r, partial } : r)), save);
+      pending = partial;
+      if (performance.now() - partialSavedAt > PARTIAL_SAVE_MS) flushPartial();
     },
     onDone: (cancelled) => {
+      flushPartial();
       setRuns((all) => all.map((r) => (r.id === run.id ? { ...r, status: cancelled ? 'cancelled' : 'done' } : r)));
       useApp.setState({ sweep: null });
       const p = useApp.getState().runs.find((r) => r.id === run.id)?.partial;
       notify('info', cancelled ? `Sweep cancelled; the finished configurations${p ? ` and ${p.done} samples of configuration ${p.configIndex + 1}` : ''} are kept.` : 'Sweep finished.');
     },
     onError: (message) => {
+      flushPartial();
       setRuns((all) => all.map((r) => (r.id === run.id ? { ...r, status: 'error', error: message } : r)));
       useApp.setState({ sweep: null });
       notify('error', `The sweep stopped: ${message}. Finished configurations are kept; you can resume it.`);
@@ -322,4 +337,24 @@ export function startRun(run: BenchRun): void {
 export function cancelSweep(): void {
   const s = useApp.getState().sweep;
   if (s) getEngine().cancel(s.sweepId);
+}
+
+// ---- benchmark form, chart view, shared results (bench-ui) ----------------------------------
+
+export function setBenchForm(patch: Partial<BenchForm>): void {
+  useApp.setState((s) => ({ bench: { ...s.bench, form: { ...s.bench.form, ...patch } } }));
+}
+
+export function setChartView(patch: Partial<ChartView>): void {
+  useApp.setState((s) => ({ bench: { ...s.bench, chart: { ...s.bench.chart, ...patch } } }));
+}
+
+/** Results opened from a link: shown read-only beside the user's own runs, never saved until imported. */
+export function showSharedRuns(runs: BenchRun[]): void {
+  setRuns((all) => [...all.filter((r) => !r.shared), ...runs.map((r) => ({ ...r, shared: true }))], false);
+}
+
+/** Makes a shared run one of the user's (saved with the rest). */
+export function importSharedRun(id: string): void {
+  setRuns((all) => all.map((r) => (r.id === id ? { ...r, id: r.id.replace(/^shared-/, ''), shared: undefined } : r)));
 }

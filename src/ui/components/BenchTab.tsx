@@ -1,3 +1,4 @@
+import { BenchResults } from './BenchResults';
 import { BenchRunner } from './BenchRunner';
 import { TradeoffChart } from './TradeoffChart';
 
@@ -7,6 +8,7 @@ export default function BenchTab() {
     <div className="bench-tab">
       <TradeoffChart />
       <BenchRunner />
+      <BenchResults />
     </div>
   );
 }

@@ -25,9 +25,10 @@ export function TradeoffChart() {
   const runs = useApp((s) => s.runs);
   const records = useMemo(() => runs.flatMap((r) => r.records), [runs]);
   const keys = useMemo(() => [...new Set(records.map(taskKey))], [records]);
-  const running = useApp((s) => s.sweep);
+  // The running run's id only: progress updates must not redraw the chart.
+  const running = useApp((s) => s.sweep?.runId ?? null);
   const runningKey = useMemo(() => {
-    const run = running && runs.find((r) => r.id === running.runId);
+    const run = running ? runs.find((r) => r.id === running) : undefined;
     const last = run?.records[run.records.length - 1];
     return last ? taskKey(last) : null;
   }, [running, runs]);
