@@ -1,4 +1,5 @@
 import { STRATEGIES, getStrategy, resolveParams } from '../engine/strategies';
+import { isBenchKey } from './benchUrl';
 import { TASKS, getTask, resolveTaskParams } from '../engine/tasks';
 import { RUNTIME_CHOICES, type RuntimeChoice } from '../worker/protocol';
 
@@ -277,7 +278,7 @@ export function fromQuery(search: string): Parsed {
     else bad('tab', tab, 'must be decode or bench', s.tab);
   }
   for (const key of q.keys()) {
-    if (!used.has(key)) {
+    if (!used.has(key) && !isBenchKey(key)) {
       used.add(key);
       messages.push(`URL parameter "${short(key)}" is not one of ours (or does not apply to this strategy); ignored.`);
     }

@@ -3,6 +3,7 @@ import type { SweepProgress } from '../engine/sweep';
 import { getTask } from '../engine/tasks';
 import type { BackendInfo, DecodeRequest, ModelInfo, ModelSource, NeuralModel, VerifyResult } from '../worker/protocol';
 import type { BenchForm, BenchRun } from './bench';
+import type { PageRecord } from '../worker/protocol';
 import { DEFAULT_BENCH_FORM, DEFAULT_CHART, type ChartView } from './benchUrl';
 import { EngineClient, WorkerError, type Decoded } from './engineClient';
 import { loadRuns, saveRuns } from './persist';
@@ -357,4 +358,23 @@ export function showSharedRuns(runs: BenchRun[]): void {
 /** Makes a shared run one of the user's (saved with the rest). */
 export function importSharedRun(id: string): void {
   setRuns((all) => all.map((r) => (r.id === id ? { ...r, id: r.id.replace(/^shared-/, ''), shared: undefined } : r)));
+}
+
+/** Opens the decode view on a measured configuration, with its first sample (index 0). */
+export function openDecodeOf(r: PageRecord): void {
+  const { temperature = 0, noise = 0, block = 0, ...params } = r.params;
+  const model = r.model?.startsWith('tiny') ? 'tiny' : r.model?.startsWith('custom') ? 'custom' : undefined;
+  useApp.setState((s) => ({
+    settings: {
+      ...s.settings,
+      task: r.task,
+      ...(r.rho !== undefined ? { rho: r.rho } : { n: r.n }),
+      seed: r.seed,
+      sample: 0,
+      step: -1,
+      tab: 'decode',
+      a: { ...s.settings.a, strategy: r.strategy, params, temperature, noise, block, model },
+    },
+  }));
+  notify('info', `Decode A shows ${r.task} ${r.rho !== undefined ? `ρ=${r.rho}` : `n=${r.n}`}, ${r.strategy} ${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ')}, seed ${r.seed}: sample #0, the first of the ${r.samples} measured (score ${(r.score * 100).toFixed(1)}%).`);
 }

@@ -4,7 +4,7 @@ import { recordsToCsv } from '../../engine/sweep';
 import type { PageRecord } from '../../worker/protocol';
 import { exportJson, formatParams, parseImport, type BenchRun } from '../bench';
 import { SHARE_KEY, SHARE_LIMIT, encodeShare } from '../benchUrl';
-import { addRuns, deleteRun, importSharedRun, notify, startRun, useApp } from '../store';
+import { addRuns, deleteRun, importSharedRun, notify, openDecodeOf, startRun, useApp } from '../store';
 import { wilson95 } from '../../engine/metrics';
 
 export function download(name: string, data: string | Blob, type: string): void {
@@ -184,6 +184,7 @@ function RunView({ run, open, filter, sort, setSort }: { run: BenchRun; open: bo
                 </th>
               );
             })}
+            <th scope="col">decode</th>
           </tr>
         </thead>
         <tbody>
@@ -192,6 +193,7 @@ function RunView({ run, open, filter, sort, setSort }: { run: BenchRun; open: bo
               {RESULT_COLUMNS.map((c) => (
                 <td key={c.key} className={c.numeric ? 'num' : undefined} title={c.key === 'strategy' ? safeTitle(r.strategy) : undefined}>{c.text(r)}</td>
               ))}
+              <td><button type="button" className="link" aria-label={`open the first decode of ${r.strategy} ${formatParams(r.params)} on ${r.task}`} onClick={() => openDecodeOf(r)}>open</button></td>
             </tr>
           ))}
           {p && run.spec.configs[p.configIndex] && <PartialRow run={run} />}
@@ -208,7 +210,7 @@ function PartialRow({ run }: { run: BenchRun }) {
   const ci = wilson95(p.correct, p.done);
   return (
     <tr className="partial" data-testid="partial-row">
-      <td colSpan={RESULT_COLUMNS.length}>
+      <td colSpan={RESULT_COLUMNS.length + 1}>
         Configuration {p.configIndex + 1} ({c.task}{c.n !== undefined ? ` n=${c.n}` : ''}, {c.strategy} {formatParams(c.params)}) stopped after {p.done} of {run.spec.samples} samples:
         {' '}score so far {p.done ? pct(p.correct / p.done) : '–'}% (95% CI {pct(ci[0])}–{pct(ci[1])}%). Resume continues from sample {p.done + 1}.
       </td>
