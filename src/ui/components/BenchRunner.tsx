@@ -117,7 +117,7 @@ export function BenchRunner() {
           <fieldset className="bench-settings">
             <legend>Settings</legend>
             {sizedFamilies.map((f) => (
-              <label key={f.family} className="grid-field"><span>{FAMILY_TITLES[f.family] ?? f.family} sizes n ({f.min}–{f.max})</span>
+              <label key={f.family} className="grid-field"><span>{FAMILY_TITLES[f.family] ?? f.family}: sizes n (comma-separated), {f.min}–{f.max}</span>
                 <input type="text" value={sizesText(form, f.family)} onChange={(e) => setForm({ ...form, sizes: { ...form.sizes, [f.family]: e.target.value } })} /></label>
             ))}
             <label className="grid-field"><span>temperatures</span>

@@ -57,7 +57,7 @@ export function TradeoffChart() {
   const box = useRef<HTMLDivElement>(null);
   const fileBase = `unmask-tradeoff-${(key ?? 'chart').replace(/[^a-z0-9]+/gi, '-')}`;
   const exportAs = async (kind: 'svg' | 'png') => {
-    const svg = box.current?.querySelector<SVGSVGElement>('svg.recharts-surface');
+    const svg = box.current?.querySelector<SVGSVGElement>('.recharts-wrapper > svg.recharts-surface');
     if (!svg) return;
     const legend = series.map((s) => ({ name: s.name, colour: s.colour, dash: s.dash }));
     try {
@@ -124,7 +124,7 @@ export function TradeoffChart() {
               label={{ value: 'score', angle: -90, position: 'insideLeft', fill: 'var(--fg)' }} />
             <Tooltip formatter={(v: unknown) => (typeof v === 'number' ? v.toFixed(3) : String(v))} contentStyle={{ background: 'var(--bg)', color: 'var(--fg)' }} />
             {/* Below the axes, outside the plot: it never covers a point or the 100% tick. */}
-            <Legend verticalAlign="bottom" align="center" wrapperStyle={{ fontSize: 12, paddingTop: 18, position: 'relative' }} />
+            <Legend verticalAlign="bottom" align="center" wrapperStyle={{ fontSize: 12, paddingTop: 8 }} />
             {series.map((s) => (
               <Scatter key={s.name} name={s.name} data={s.points} fill={s.colour} fillOpacity={s.kind === 'ours' ? 1 : 0.5} stroke={s.colour}
                 shape={s.shape} line={{ stroke: s.colour, strokeDasharray: s.dash, strokeWidth: s.kind === 'ours' ? 2 : 1.5 }}
