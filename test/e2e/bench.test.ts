@@ -128,9 +128,9 @@ describe('benchmark end to end', () => {
 
   it('a cancelled sweep, resumed, gives exactly the records of an uninterrupted one', async () => {
     // Slow enough to cancel inside the second configuration: the waiting line at one token per step.
-    const slow = FORM.replace('b.tasks=letters/shuffle', 'b.tasks=waiting-line/shuffle').replace('b.n.letters=3', 'b.n.waiting-line=3').replace('b.samples=12', 'b.samples=3000');
+    const slow = FORM.replace('b.tasks=letters/shuffle', 'b.tasks=waiting-line/shuffle').replace('b.n.letters=3', 'b.n.waiting-line=3').replace('b.samples=12', 'b.samples=600');
     await page.goto(`${server.base}?${slow}`);
-    await expect.poll(() => page.getByTestId('bench-preview').innerText(), { timeout: 30_000 }).toContain('3 configurations × 3000 samples');
+    await expect.poll(() => page.getByTestId('bench-preview').innerText(), { timeout: 30_000 }).toContain('3 configurations × 600 samples');
     await page.getByRole('button', { name: 'Run sweep' }).click({ noWaitAfter: true });
     await expect.poll(() => page.locator('div.progress').innerText().catch(() => ''), { timeout: 90_000, interval: 50 }).toMatch(/configuration 2 of 3/);
     await page.getByRole('button', { name: 'Cancel' }).click({ noWaitAfter: true });
@@ -147,5 +147,5 @@ describe('benchmark end to end', () => {
     const whole = await rowCells(page, 0);
     expect(resumed).toEqual(whole);
     expect(pageErrors).toEqual([]);
-  });
+  }, 300_000);
 });
