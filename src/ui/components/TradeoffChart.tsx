@@ -116,10 +116,10 @@ export function TradeoffChart() {
       </p>
       <div className="chart-box" data-testid="chart" ref={box}>
         <ResponsiveContainer width="100%" height={380}>
-          <ScatterChart margin={{ top: 12, right: 20, bottom: 20, left: 10 }}>
+          <ScatterChart margin={{ top: 12, right: 20, bottom: 8, left: 10 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
-            <XAxis type="number" dataKey="tps" name="tokens per step" scale={log ? 'log' : 'linear'} domain={domain} ticks={log ? ticks : undefined} allowDataOverflow
-              label={{ value: `tokens per step (${log ? 'log' : 'linear'} scale)`, position: 'insideBottom', offset: -12, fill: 'var(--fg)' }} stroke="var(--fg-dim)" />
+            <XAxis type="number" dataKey="tps" name="tokens per step" scale={log ? 'log' : 'linear'} domain={domain} ticks={log ? ticks : undefined} allowDataOverflow height={48}
+              label={{ value: `tokens per step (${log ? 'log' : 'linear'} scale)`, position: 'insideBottom', offset: 4, fill: 'var(--fg)' }} stroke="var(--fg-dim)" />
             <YAxis type="number" dataKey="score" name="score" domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} tickFormatter={pct} stroke="var(--fg-dim)"
               label={{ value: 'score', angle: -90, position: 'insideLeft', fill: 'var(--fg)' }} />
             <Tooltip formatter={(v: unknown) => (typeof v === 'number' ? v.toFixed(3) : String(v))} contentStyle={{ background: 'var(--bg)', color: 'var(--fg)' }} />
