@@ -131,9 +131,18 @@ describe('benchmark end to end', () => {
     const slow = FORM.replace('b.tasks=letters/shuffle', 'b.tasks=waiting-line/shuffle').replace('b.n.letters=3', 'b.n.waiting-line=3').replace('b.samples=12', 'b.samples=600');
     await page.goto(`${server.base}?${slow}`);
     await expect.poll(() => page.getByTestId('bench-preview').innerText(), { timeout: 30_000 }).toContain('3 configurations × 600 samples');
+    // Cancel from inside the page the moment configuration 2 starts (a click from here can come too late).
+    const cancelled = page.evaluate(() => new Promise<void>((resolve) => {
+      const obs = new MutationObserver(() => {
+        if (!/configuration 2 of 3/.test(document.querySelector('div.progress')?.textContent ?? '')) return;
+        obs.disconnect();
+        [...document.querySelectorAll('button')].find((b) => b.textContent === 'Cancel')?.click();
+        resolve();
+      });
+      obs.observe(document.body, { subtree: true, childList: true, characterData: true });
+    }));
     await page.getByRole('button', { name: 'Run sweep' }).click({ noWaitAfter: true });
-    await expect.poll(() => page.locator('div.progress').innerText().catch(() => ''), { timeout: 90_000, interval: 50 }).toMatch(/configuration 2 of 3/);
-    await page.getByRole('button', { name: 'Cancel' }).click({ noWaitAfter: true });
+    await cancelled;
     await expect.poll(() => page.getByRole('button', { name: 'Run sweep' }).isEnabled(), { timeout: 30_000 }).toBe(true);
     const cut = page.locator('[data-testid=run]').first();
     expect(await cut.locator('summary').innerText()).toMatch(/cancelled · ([12]) of 3 configurations \+ \d+ samples of configuration [23]/);
