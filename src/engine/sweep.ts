@@ -99,6 +99,36 @@ export function stableRecord(r: SweepRecord): StableRecord {
   return rest;
 }
 
+// ---- resumable per-sample progress -----------------------------------------------------------
+/**
+ * The finished samples of a configuration that did not finish (cancel, reload, error). Sample i
+ * always decodes with (seed, i), and every statistic of a record is a sum over samples, so
+ * continuing from `done` gives exactly the record of an uninterrupted run (only `seconds` differs).
+ */
+export interface PartialConfig {
+  /** Which configuration of the spec. */
+  configIndex: number;
+  /** Samples 0..done-1 are finished. */
+  done: number;
+  /** What samples 0..done-1 added up to. */
+  totals: SampleTotals;
+  seconds: number;
+}
+
+/** True when `p` could be the progress of config `configIndex` of a sweep with `samples` samples. */
+export function isPartialOf(p: unknown, configIndex: number, samples: number): p is PartialConfig {
+  const o = p as PartialConfig | null;
+  const whole = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+  const t = o?.totals;
+  const list = (v: unknown, n: number) => Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'number');
+  return !!o && typeof o === 'object' && o.configIndex === configIndex && whole(o.done) && o.done < samples
+    && typeof o.seconds === 'number' && Number.isFinite(o.seconds) && o.seconds >= 0
+    && !!t && typeof t === 'object' && t.start === 0 && whole(t.correct) && t.correct <= o.done && whole(t.nfe) && whole(t.canvasLength)
+    && (t.extraRows === undefined || whole(t.extraRows))
+    && !!t.perSample && list(t.perSample.correct, o.done) && list(t.perSample.nfe, o.done) && list(t.tau, o.done) && list(t.tauNoPad, o.done);
+}
+// ---- end resumable progress ---------------------------------------------------------------------
+
 export interface SweepProgress {
   configIndex: number;
   configs: number;
@@ -167,7 +197,13 @@ export async function runSamples(
   count: number,
   seed: number,
   backend: DecodeBackend,
-  opts: { batchSize?: number; signal?: AbortSignal; onSamples?: (done: number) => void } = {},
+  opts: {
+    batchSize?: number;
+    signal?: AbortSignal;
+    onSamples?: (done: number) => void;
+    /** After each batch: the totals so far and how many of `count` are done. */
+    onBatch?: (sofar: SampleTotals, done: number) => void;
+  } = {},
 ): Promise<SampleTotals> {
   const task = getTask(c.task);
   const taskParams = resolveTaskParams(task, { ...c.taskParams, n: c.n });
@@ -194,6 +230,7 @@ export async function runSamples(
       for (const st of t.steps) if (st.extraRows !== undefined) totals.extraRows = (totals.extraRows ?? 0) + st.extraRows;
     }
     opts.onSamples?.(from + batch.length);
+    opts.onBatch?.(totals, from + batch.length);
   }
   return totals;
 }
@@ -231,11 +268,32 @@ export async function runConfig(
   samples: number,
   seed: number,
   backend: DecodeBackend,
-  opts: { batchSize?: number; signal?: AbortSignal; onSamples?: (done: number) => void } = {},
+  opts: {
+    batchSize?: number;
+    signal?: AbortSignal;
+    onSamples?: (done: number) => void;
+    // resume: start from these finished samples; report the running sums after each batch
+    from?: Omit<PartialConfig, 'configIndex'>;
+    onPartial?: (p: Omit<PartialConfig, 'configIndex'>) => void;
+  } = {},
 ): Promise<SweepRecord> {
   validateConfig(c);
-  const started = performance.now();
-  const totals = await runSamples(c, 0, samples, seed, backend, opts);
+  const started = performance.now() - (opts.from?.seconds ?? 0) * 1000;
+  const done = opts.from?.done ?? 0;
+  const totals = emptyTotals();
+  if (opts.from) addTotals(totals, opts.from.totals);
+  const part = await runSamples(c, done, samples - done, seed, backend, {
+    ...opts,
+    onSamples: (n) => opts.onSamples?.(done + n),
+    onBatch: (sofar, n) => {
+      if (done + n >= samples || !opts.onPartial) return;
+      const snapshot = emptyTotals();
+      addTotals(snapshot, totals);
+      addTotals(snapshot, sofar);
+      opts.onPartial({ done: done + n, totals: snapshot, seconds: (performance.now() - started) / 1000 });
+    },
+  });
+  addTotals(totals, part);
   return sweepRecord(c, samples, seed, totals, (performance.now() - started) / 1000, backend.name);
 }
 
@@ -243,14 +301,25 @@ export async function runConfig(
 export async function* runSweep(
   spec: SweepSpec,
   backend: DecodeBackend,
-  opts: { signal?: AbortSignal; onProgress?: (p: SweepProgress) => void; skip?: number } = {},
+  opts: {
+    signal?: AbortSignal;
+    onProgress?: (p: SweepProgress) => void;
+    skip?: number;
+    // resume: the finished samples of config `skip` (ignored unless it belongs there)
+    partial?: PartialConfig;
+    onPartial?: (p: PartialConfig) => void;
+  } = {},
 ): AsyncGenerator<SweepRecord> {
   spec.configs.forEach(validateConfig);
   const total = spec.configs.length * spec.samples;
-  for (let i = opts.skip ?? 0; i < spec.configs.length; i++) {
+  const skip = opts.skip ?? 0;
+  for (let i = skip; i < spec.configs.length; i++) {
+    const from = i === skip && isPartialOf(opts.partial, i, spec.samples) ? opts.partial : undefined;
     const record = await runConfig(spec.configs[i], spec.samples, spec.seed, backend, {
       batchSize: spec.batchSize,
       signal: opts.signal,
+      from,
+      onPartial: (p) => opts.onPartial?.({ configIndex: i, ...p }),
       onSamples: (done) => opts.onProgress?.({ configIndex: i, configs: spec.configs.length, done: i * spec.samples + done, total }),
     });
     yield record;

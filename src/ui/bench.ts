@@ -1,13 +1,14 @@
 import { getStrategy, resolveParams } from '../engine/strategies';
-import { grid, stableRecord, validateConfig, type SweepConfig, type SweepRecord, type SweepSpec } from '../engine/sweep';
-import { getTask } from '../engine/tasks';
+import { grid, isPartialOf, stableRecord, validateConfig, type PartialConfig, type SweepConfig, type SweepRecord, type SweepSpec } from '../engine/sweep';
+import { TASKS, generateSample, getTask } from '../engine/tasks';
 import type { ModelRuntimeName, PageRecord, RuntimeChoice } from '../worker/protocol';
 
 /** The benchmark form, turned into a sweep spec, and the runs the page keeps. */
 
 export interface BenchForm {
   tasks: string[];
-  sizes: string;
+  /** Per task family with sizes (letters, waiting-line): a comma-separated list of n. */
+  sizes: Record<string, string>;
   strategies: string[];
   /** Per strategy, per parameter: a comma-separated list of values. */
   grids: Record<string, Record<string, string>>;
@@ -24,7 +25,7 @@ export type BenchModel = 'oracle' | 'noise' | 'tiny' | 'custom';
 
 export const DEFAULT_FORM: BenchForm = {
   tasks: ['waiting-line/shuffle'],
-  sizes: '3',
+  sizes: { letters: '6', 'waiting-line': '3' },
   strategies: ['topk-confidence', 'topk-random'],
   grids: {
     'topk-confidence': { k: '1, 2, 4, 8, 16, 32' },
@@ -45,6 +46,15 @@ export interface BenchRun {
   records: SweepRecord[];
   status: RunStatus;
   error?: string;
+  /** The finished samples of configuration `records.length` when the run stopped inside it. */
+  partial?: PartialConfig;
+  /** Opened from a shared link: shown read-only until imported into the user's runs. */
+  shared?: boolean;
+}
+
+/** A results file or link that cannot be read; its message names the problem. */
+export class ImportError extends Error {
+  override name = 'ImportError';
 }
 
 /** Parses "1, 2, 4" into numbers; throws naming the field. */
@@ -65,6 +75,23 @@ export function gridText(strategy: string, param: string, form: BenchForm): stri
 export interface BuiltSpec {
   spec: SweepSpec;
   notes: string[];
+  /** Configurations that would repeat another (k beyond the canvas, a value typed twice), merged away. */
+  merged: number;
+}
+
+/** Task families whose tasks take a size n, with the range every task of the family allows. */
+export const SIZED_FAMILIES: { family: string; min: number; max: number; default: number }[] = [...new Set(TASKS.filter((t) => t.sizes).map((t) => t.family))].map((family) => {
+  const ts = TASKS.filter((t) => t.family === family && t.sizes);
+  return { family, min: Math.max(...ts.map((t) => t.sizes!.min)), max: Math.min(...ts.map((t) => t.sizes!.max)), default: ts[0].sizes!.default };
+});
+
+export function sizesText(form: BenchForm, family: string): string {
+  return form.sizes[family] ?? String(SIZED_FAMILIES.find((f) => f.family === family)?.default ?? '');
+}
+
+/** Canvas length of a task at size n (k beyond it reveals the same tokens as k = canvas). */
+function canvasOf(task: string, n: number | undefined): number {
+  return generateSample(task, { n }, 0, 0).canvasLength;
 }
 
 /** Tasks x sizes x strategies x parameter grids x temperatures x noises; throws on bad input. */
@@ -78,21 +105,25 @@ export function buildSpec(form: BenchForm, runtime: ModelRuntimeName = 'cpu'): B
   if (form.strategies.length === 0) throw new RangeError('Choose at least one strategy.');
   if (!(Number.isInteger(form.samples) && form.samples >= 1 && form.samples <= 100_000)) throw new RangeError('Samples must be a whole number from 1 to 100000.');
   if (!(Number.isInteger(form.seed) && form.seed >= 0 && form.seed <= 0xffffffff)) throw new RangeError('Seed must be a whole number from 0 to 4294967295.');
-  const sizes = parseList('Sizes n', form.sizes);
   const temps = parseList('Temperatures', form.temperatures);
   const noises = neural || bm === 'oracle' ? [0] : parseList('Noise σ', form.noises);
   const configs: SweepConfig[] = [];
+  const seen = new Set<string>();
+  const mergedBy = new Map<string, { canvas: number; ks: Set<number> }>();
+  let merged = 0;
   for (const taskId of form.tasks) {
     const task = getTask(taskId);
     let ns: (number | undefined)[] = [undefined];
     if (task.sizes) {
       const { min, max } = task.sizes;
-      ns = sizes.filter((n) => Number.isInteger(n) && n >= min && n <= max);
+      const sizes = parseList(`Sizes n (${task.family})`, sizesText(form, task.family));
+      ns = [...new Set(sizes)].filter((n) => Number.isInteger(n) && n >= min && n <= max);
       const skipped = sizes.filter((n) => !ns.includes(n));
       if (skipped.length) notes.push(`${taskId}: n = ${skipped.join(', ')} skipped (allowed ${min}–${max}).`);
       if (ns.length === 0) continue;
     }
     for (const n of ns) {
+      const canvas = canvasOf(taskId, n);
       for (const strategy of form.strategies) {
         const def = getStrategy(strategy);
         if (neural && def.oracleOnly) {
@@ -101,11 +132,25 @@ export function buildSpec(form: BenchForm, runtime: ModelRuntimeName = 'cpu'): B
         }
         const lists: Record<string, number[]> = {};
         for (const p of def.params) lists[p.name] = parseList(`${def.title}: ${p.label}`, gridText(strategy, p.name, form));
-        for (const params of grid(lists)) {
+        for (const asked of grid(lists)) {
+          // k beyond the canvas reveals everything in one step, exactly like k = canvas: run it once.
+          const params = 'k' in asked && asked.k > canvas ? { ...asked, k: canvas } : asked;
+          if (params !== asked) {
+            const key = `${taskId}${n !== undefined ? ` n=${n}` : ''}`;
+            const m = mergedBy.get(key) ?? { canvas, ks: new Set<number>() };
+            mergedBy.set(key, m);
+            m.ks.add(asked.k);
+          }
           for (const temperature of temps) {
             for (const noise of noises) {
               if (def.oracleOnly && noise > 0) continue;
               const c: SweepConfig = { task: taskId, n, strategy, params, temperature, block: 0, noise, ...(model ? { model } : {}) };
+              const id = JSON.stringify(c);
+              if (seen.has(id)) {
+                merged++;
+                continue;
+              }
+              seen.add(id);
               validateConfig(c);
               configs.push(c);
             }
@@ -114,10 +159,12 @@ export function buildSpec(form: BenchForm, runtime: ModelRuntimeName = 'cpu'): B
       }
     }
   }
+  for (const [key, m] of mergedBy) notes.push(`${key}: k = ${[...m.ks].sort((a, b) => a - b).join(', ')} ${m.ks.size === 1 ? 'is' : 'are'} beyond its ${m.canvas}-token canvas and run as k = ${m.canvas}.`);
+  if (merged) notes.push(`${merged} repeated configuration${merged === 1 ? '' : 's'} merged.`);
   if (skippedOracleOnly.size) notes.push(`${[...skippedOracleOnly].join(', ')} skipped: it reads the exact oracle, not a model.`);
   if (configs.length === 0) throw new RangeError(skippedOracleOnly.size ? 'Nothing to run: the chosen strategies need the exact oracle.' : 'Nothing to run: no size fits the chosen tasks.');
   if (configs.length > 2000) throw new RangeError(`That is ${configs.length} configurations; keep it under 2000.`);
-  return { spec: { configs, samples: form.samples, seed: form.seed }, notes };
+  return { spec: { configs, samples: form.samples, seed: form.seed }, notes, merged };
 }
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -132,42 +179,75 @@ export function recordProblem(r: unknown, i: number): string | null {
   if (o.n !== null && !isNum(o.n)) return `record ${i + 1}: "n" must be a number (null for a fixed-size task)`;
   if (!Array.isArray(o.ci95) || o.ci95.length !== 2 || !o.ci95.every(isNum)) return `record ${i + 1}: "ci95" must be two numbers`;
   if (o.score! < 0 || o.score! > 1) return `record ${i + 1}: "score" must be a fraction in [0, 1]`;
-  if (o.params !== undefined && (typeof o.params !== 'object' || o.params === null)) return `record ${i + 1}: "params" must be an object`;
+  if (o.params !== undefined && (typeof o.params !== 'object' || o.params === null || Array.isArray(o.params) || !Object.values(o.params).every(isNum))) return `record ${i + 1}: "params" must be an object of numbers`;
+  for (const k of ['nfe', 'canvasLength', 'seconds', 'seed'] as const) if (o[k] !== undefined && !isNum(o[k])) return `record ${i + 1}: "${k}" must be a number`;
+  if (o.taskParams !== undefined && (typeof o.taskParams !== 'object' || o.taskParams === null || Array.isArray(o.taskParams) || !Object.values(o.taskParams).every(isNum))) return `record ${i + 1}: "taskParams" must be an object of numbers`;
+  if (o.backend !== undefined && typeof o.backend !== 'string') return `record ${i + 1}: "backend" must be a string`;
   if ((o as PageRecord).model !== undefined && typeof (o as PageRecord).model !== 'string') return `record ${i + 1}: "model" must be a string`;
   return null;
 }
 
-/** Accepts our export ({format, runs}), a { records } object or a bare array of records. */
+/** A spec as stored: configs kept only when each names a task and strategy (resume needs them). */
+function specOf(spec: unknown, recs: SweepRecord[]): SweepSpec {
+  const s = spec as Partial<SweepSpec> | null;
+  const fallback: SweepSpec = { configs: [], samples: recs[0]?.samples ?? 0, seed: recs[0]?.seed ?? 0 };
+  if (!s || typeof s !== 'object' || !Array.isArray(s.configs) || !isNum(s.samples) || !isNum(s.seed)) return fallback;
+  const configsOk = s.configs.every((c) => {
+    const o = c as Partial<SweepConfig> | null;
+    return !!o && typeof o === 'object' && typeof o.task === 'string' && typeof o.strategy === 'string' && !!o.params && typeof o.params === 'object'
+      && isNum(o.temperature) && isNum(o.block) && isNum(o.noise);
+  });
+  return configsOk ? { configs: s.configs as SweepConfig[], samples: s.samples, seed: s.seed } : fallback;
+}
+
+/** Accepts our export ({format, runs}), a { records } object or a bare array of records; throws ImportError only. */
 export function parseImport(text: string, name: string): BenchRun[] {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${name} is not JSON (${(e as Error).message}).`, { cause: e });
+    throw new ImportError(`${name} is not JSON (${(e as Error).message}).`, { cause: e });
   }
-  const asRun = (records: unknown, spec: unknown, created: number): BenchRun => {
-    if (!Array.isArray(records)) throw new Error(`${name}: expected a list of records.`);
+  return importData(data, name, 'imported');
+}
+
+/** Checks parsed results (a file, a link or the browser's store); all or nothing, throws ImportError only. */
+export function importData(data: unknown, name: string, status: RunStatus): BenchRun[] {
+  const asRun = (records: unknown, spec: unknown, created: number, extra: Partial<BenchRun> = {}): BenchRun => {
+    if (!Array.isArray(records)) throw new ImportError(`${name}: expected a list of records.`);
     records.forEach((r, i) => {
       const p = recordProblem(r, i);
-      if (p) throw new Error(`${name}: ${p}.`);
+      if (p) throw new ImportError(`${name}: ${p}.`);
     });
     const recs = (records as SweepRecord[]).map((r) => ({ ...r, params: r.params ?? {}, nfe: r.nfe ?? 0, canvasLength: r.canvasLength ?? 0, seconds: r.seconds ?? 0, backend: r.backend ?? '?', seed: r.seed ?? 0 }));
-    const s = (spec as SweepSpec | undefined) ?? { configs: [], samples: recs[0]?.samples ?? 0, seed: recs[0]?.seed ?? 0 };
-    return { id: `import-${created}-${Math.random().toString(36).slice(2, 8)}`, created, spec: s, records: recs, status: 'imported' };
+    const s = specOf(spec, recs);
+    return { id: `import-${created}-${Math.random().toString(36).slice(2, 8)}`, created, spec: s, records: recs, status, ...extra };
   };
   if (Array.isArray(data)) return [asRun(data, undefined, Date.now())];
-  const o = data as { runs?: unknown; records?: unknown; results?: unknown; spec?: unknown };
-  if (o && Array.isArray(o.runs)) {
+  const o = data as { runs?: unknown; records?: unknown; results?: unknown; spec?: unknown } | null;
+  if (o && typeof o === 'object' && Array.isArray(o.runs)) {
     return o.runs.map((r, i) => {
-      const run = r as Partial<BenchRun>;
-      return asRun(run?.records, run?.spec, (isNum(run?.created) ? run.created : Date.now()) + i);
+      const run = (r && typeof r === 'object' ? r : {}) as Partial<BenchRun>;
+      const created = (isNum(run.created) ? run.created : Date.now()) + i;
+      // The browser's own store keeps ids, statuses and partial progress; files and links do not need them.
+      if (status !== 'imported') {
+        const built = asRun(run.records, run.spec, created);
+        const stored: Partial<BenchRun> = { id: typeof run.id === 'string' ? run.id : built.id, status: isStatus(run.status) ? run.status : 'cancelled' };
+        if (isPartialOf(run.partial, built.records.length, built.spec.samples)) stored.partial = run.partial;
+        if (typeof run.error === 'string') stored.error = run.error;
+        return { ...built, ...stored };
+      }
+      return asRun(run.records, run.spec, created);
     });
   }
-  if (o && Array.isArray(o.records)) return [asRun(o.records, o.spec, Date.now())];
+  if (o && typeof o === 'object' && Array.isArray(o.records)) return [asRun(o.records, o.spec, Date.now())];
   // `npm run bench -- --json` output ({ results, suite?, taskMap? }).
-  if (o && Array.isArray(o.results)) return [asRun(o.results, undefined, Date.now())];
-  throw new Error(`${name}: expected Unmask results (an object with "runs", "records" or "results", or a list of records).`);
+  if (o && typeof o === 'object' && Array.isArray(o.results)) return [asRun(o.results, undefined, Date.now())];
+  throw new ImportError(`${name}: expected Unmask results (an object with "runs", "records" or "results", or a list of records).`);
 }
+
+const STATUSES: readonly RunStatus[] = ['running', 'done', 'cancelled', 'interrupted', 'imported', 'error'];
+const isStatus = (v: unknown): v is RunStatus => STATUSES.includes(v as RunStatus);
 
 /** Byte-stable for identical runs: no run ids, creation times or wall-clock seconds. */
 export function exportJson(runs: readonly BenchRun[]): string {

@@ -1,5 +1,6 @@
+import { benchFromQuery, benchToQuery, decodeShare, shareFromHash } from './benchUrl';
 import { fromQuery, toQuery } from './settings';
-import { initRuns, notify, refreshBackend, syncDecodes, useApp } from './store';
+import { initRuns, notify, refreshBackend, showSharedRuns, syncDecodes, useApp } from './store';
 
 /**
  * Wires the store to the URL (every setting, the seed and the step, replaced as they change) and
@@ -10,6 +11,20 @@ export function boot(): () => void {
   const stored = safeStorage('unmask-theme');
   const theme = stored === 'dark' || stored === 'light' ? stored : matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
   useApp.setState({ settings, theme });
+  // Bench form and chart view (b.* and c.* keys), and results shared in the fragment (#r=…).
+  const bench = benchFromQuery(window.location.search);
+  if (bench.present) useApp.setState({ bench: { form: bench.form, chart: bench.chart } });
+  messages.push(...bench.messages);
+  const shared = shareFromHash(window.location.hash);
+  if (shared !== null) {
+    decodeShare(shared).then(
+      (runs) => {
+        showSharedRuns(runs);
+        notify('info', `This link holds ${runs.reduce((a, r) => a + r.records.length, 0)} shared results, shown read-only beside your own runs; "Import into my runs" keeps them.`);
+      },
+      (e: Error) => notify('error', `The shared results in this link cannot be read: ${e.message}.`),
+    );
+  }
   if (messages.length === 1) notify('warning', messages[0]);
   else if (messages.length > 1) notify('warning', `This link had ${messages.length} problems; the page uses defaults for them:`, messages);
   const custom = (['a', 'b'] as const).filter((k) => settings[k].model === 'custom');
@@ -21,13 +36,14 @@ export function boot(): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const unsub = useApp.subscribe((s, prev) => {
     if (s.theme !== prev.theme) safeStorage('unmask-theme', s.theme);
-    if (s.settings === prev.settings) return;
+    if (s.settings === prev.settings && s.bench === prev.bench) return;
     clearTimeout(timer);
     timer = setTimeout(() => {
-      const q = toQuery(useApp.getState().settings);
-      if (window.location.search.slice(1) !== q) history.replaceState(null, '', `${window.location.pathname}?${q}`);
+      const now = useApp.getState();
+      const q = `${toQuery(now.settings)}&${benchToQuery(now.bench.form, now.bench.chart)}`;
+      if (window.location.search.slice(1) !== q) history.replaceState(null, '', `${window.location.pathname}?${q}${window.location.hash}`);
     }, 80);
-    syncDecodes();
+    if (s.settings !== prev.settings) syncDecodes();
   });
   syncDecodes();
   void refreshBackend();

@@ -1,5 +1,5 @@
 import type { DecodeTrace } from '../engine/decode';
-import type { SweepProgress, SweepRecord, SweepSpec } from '../engine/sweep';
+import type { PartialConfig, SweepProgress, SweepRecord, SweepSpec } from '../engine/sweep';
 import type { BackendInfo, DecodeRequest, FromWorker, ModelInfo, ModelRun, ModelSource, NeuralModel, SampleInfo, ToWorker, VerifyResult } from '../worker/protocol';
 
 /** The page's handle on the engine worker: promises for decodes, callbacks for sweeps. */
@@ -26,6 +26,8 @@ export class WorkerError extends Error {
 export interface SweepHandlers {
   onRecord(index: number, record: SweepRecord): void;
   onProgress(p: SweepProgress): void;
+  /** The finished samples of the configuration in progress (kept on cancel). */
+  onPartial?(p: PartialConfig): void;
   onDone(cancelled: boolean): void;
   onError(message: string): void;
 }
@@ -62,6 +64,7 @@ export class EngineClient {
     if ('sweep' in p) {
       if (m.type === 'record') p.sweep.onRecord(m.index, m.record);
       else if (m.type === 'progress') p.sweep.onProgress(m.progress);
+      else if (m.type === 'partial') p.sweep.onPartial?.(m.partial);
       else if (m.type === 'done') {
         this.pending.delete(m.id);
         p.sweep.onDone(m.cancelled);
@@ -103,11 +106,11 @@ export class EngineClient {
     return this.request({ type: 'verify', id: this.nextId++, req });
   }
 
-  /** Starts a sweep at config `skip`; returns its id (for cancel). */
-  sweep(spec: SweepSpec, skip: number, engine: 'auto' | 'cpu', handlers: SweepHandlers): number {
+  /** Starts a sweep at config `skip` (from its finished samples `partial`, if any); returns its id (for cancel). */
+  sweep(spec: SweepSpec, skip: number, engine: 'auto' | 'cpu', handlers: SweepHandlers, partial?: PartialConfig): number {
     const id = this.nextId++;
     this.pending.set(id, { sweep: handlers });
-    this.worker.postMessage({ type: 'sweep', id, spec, skip, engine } satisfies ToWorker);
+    this.worker.postMessage({ type: 'sweep', id, spec, skip, engine, ...(partial ? { partial } : {}) } satisfies ToWorker);
     return id;
   }
 

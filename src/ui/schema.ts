@@ -77,7 +77,8 @@ export function formatQuery<S>(schema: Schema<S>, s: S): string {
  * base's value; a bad one keeps it too and adds a message naming the key; an unknown one is
  * reported and ignored. Never throws.
  */
-export function parseQuery<S>(schema: Schema<S>, base: S, search: string): { state: S; messages: string[] } {
+/** `others`: keys that another schema of the same query reads (not reported as unknown). */
+export function parseQuery<S>(schema: Schema<S>, base: S, search: string, others: (key: string) => boolean = () => false): { state: S; messages: string[] } {
   const q = new URLSearchParams(search);
   const messages: string[] = [];
   const used = new Set<string>();
@@ -102,7 +103,7 @@ export function parseQuery<S>(schema: Schema<S>, base: S, search: string): { sta
     }
   }
   for (const key of new Set(q.keys())) {
-    if (!used.has(key)) messages.push(`URL parameter "${short(key)}" is not one of ours (or does not apply to these settings); ignored.`);
+    if (!used.has(key) && !others(key)) messages.push(`URL parameter "${short(key)}" is not one of ours (or does not apply to these settings); ignored.`);
   }
   return { state: base, messages };
 }

@@ -1,5 +1,6 @@
 import { STRATEGIES, getStrategy, resolveParams } from '../engine/strategies';
 import type { ParamSpec, StrategyDefinition } from '../engine/strategies/types';
+import { isBenchKey } from './benchUrl';
 import { TASKS, getTask, resolveTaskParams } from '../engine/tasks';
 import type { TaskDefinition } from '../engine/tasks/types';
 import { RUNTIME_CHOICES, type RuntimeChoice } from '../worker/protocol';
@@ -243,6 +244,7 @@ export interface Parsed {
 
 /** Parses a query string into settings; every bad or unknown parameter becomes a message. Never throws. */
 export function fromQuery(search: string): Parsed {
-  const { state, messages } = parseQuery(SETTINGS_SCHEMA, cloneSettings(PRESET), search);
+  // The benchmark form and chart keys (b.*, c.*) are read by their own schema (./benchUrl.ts).
+  const { state, messages } = parseQuery(SETTINGS_SCHEMA, cloneSettings(PRESET), search, isBenchKey);
   return { settings: state, messages };
 }

@@ -2,7 +2,9 @@ import { create } from 'zustand';
 import type { SweepProgress } from '../engine/sweep';
 import { getTask } from '../engine/tasks';
 import type { BackendInfo, DecodeRequest, ModelInfo, ModelSource, NeuralModel, VerifyResult } from '../worker/protocol';
-import type { BenchRun } from './bench';
+import { taskKey, type BenchForm, type BenchRun } from './bench';
+import type { PageRecord } from '../worker/protocol';
+import { DEFAULT_BENCH_FORM, DEFAULT_CHART, type ChartView } from './benchUrl';
 import { EngineClient, WorkerError, type Decoded } from './engineClient';
 import { loadRuns, saveRuns } from './persist';
 import { PRESET, cloneSettings, modelOf, runtimeOf, sideProblem, type SideSettings, type ViewSettings } from './settings';
@@ -54,6 +56,8 @@ export interface AppState {
   sweep: ActiveSweep | null;
   theme: 'light' | 'dark';
   models: Record<NeuralModel, ModelSlot>;
+  /** The benchmark form and the chart view (both in the URL, see benchUrl.ts). */
+  bench: { form: BenchForm; chart: ChartView };
 }
 
 const emptySide = (): SideState => ({ status: 'idle', result: null, error: null, key: '' });
@@ -72,6 +76,7 @@ export const useApp = create<AppState>(() => ({
   sweep: null,
   theme: 'light',
   models: { tiny: emptySlot(), custom: emptySlot() },
+  bench: { form: structuredClone(DEFAULT_BENCH_FORM), chart: structuredClone(DEFAULT_CHART) },
 }));
 
 let engine: EngineClient | null = null;
@@ -260,8 +265,9 @@ export async function verifyAgainstCpu(): Promise<void> {
 
 export async function initRuns(): Promise<void> {
   try {
-    const runs = await loadRuns();
+    const { runs, problems } = await loadRuns();
     useApp.setState((s) => ({ runs: [...runs, ...s.runs.filter((r) => !runs.some((x) => x.id === r.id))], runsLoaded: true }));
+    for (const p of problems) notify('warning', p);
     const cut = runs.filter((r) => r.status === 'interrupted');
     if (cut.length) notify('info', `A sweep was interrupted after ${cut[cut.length - 1].records.length} of ${cut[cut.length - 1].spec.configs.length} configurations; resume it in the benchmark runner.`);
   } catch (e) {
@@ -270,10 +276,15 @@ export async function initRuns(): Promise<void> {
   }
 }
 
-function setRuns(update: (runs: BenchRun[]) => BenchRun[]): void {
+function setRuns(update: (runs: BenchRun[]) => BenchRun[], save = true): void {
   useApp.setState((s) => ({ runs: update(s.runs) }));
-  saveRuns(useApp.getState().runs).catch((e: Error) => notify('warning', `Could not save results: ${e.message}`));
+  if (save) saveRuns(useApp.getState().runs).catch((e: Error) => notify('warning', e.message));
 }
+
+// Partial progress arrives every batch; the page state and the store take it at most this often,
+// and always when the sweep stops (so a cancel keeps every finished sample).
+const PARTIAL_SAVE_MS = 1000;
+let partialSavedAt = 0;
 
 export function addRuns(runs: BenchRun[]): void {
   setRuns((all) => [...all, ...runs]);
@@ -287,27 +298,84 @@ export function deleteRun(id: string): void {
 export function startRun(run: BenchRun): void {
   setRuns((all) => [...all.filter((r) => r.id !== run.id), { ...run, status: 'running', error: undefined }]);
   const skip = run.records.length;
+  let pending: BenchRun['partial'] | null = null;
+  const flushPartial = () => {
+    if (pending === null) return;
+    const partial = pending;
+    pending = null;
+    partialSavedAt = performance.now();
+    setRuns((all) => all.map((r) => (r.id === run.id ? { ...r, partial } : r)));
+  };
   const sweepId = getEngine().sweep(run.spec, skip, useApp.getState().settings.engine, {
-    onRecord: (index, record) =>
-      setRuns((all) => all.map((r) => (r.id === run.id ? { ...r, records: [...r.records.slice(0, index), record] } : r))),
+    onRecord: (index, record) => {
+      pending = null;
+      setRuns((all) => all.map((r) => (r.id === run.id ? { ...r, records: [...r.records.slice(0, index), record], partial: undefined } : r)));
+    },
     onProgress: (progress) => useApp.setState((s) => (s.sweep ? { sweep: { ...s.sweep, progress } } : {})),
+    onPartial: (partial) => {
+      pending = partial;
+      if (performance.now() - partialSavedAt > PARTIAL_SAVE_MS) flushPartial();
+    },
     onDone: (cancelled) => {
+      flushPartial();
       setRuns((all) => all.map((r) => (r.id === run.id ? { ...r, status: cancelled ? 'cancelled' : 'done' } : r)));
       useApp.setState({ sweep: null });
-      notify('info', cancelled ? 'Sweep cancelled; the finished configurations are kept.' : 'Sweep finished.');
+      const p = useApp.getState().runs.find((r) => r.id === run.id)?.partial;
+      notify('info', cancelled ? `Sweep cancelled; the finished configurations${p ? ` and ${p.done} samples of configuration ${p.configIndex + 1}` : ''} are kept.` : 'Sweep finished.');
     },
     onError: (message) => {
+      flushPartial();
       setRuns((all) => all.map((r) => (r.id === run.id ? { ...r, status: 'error', error: message } : r)));
       useApp.setState({ sweep: null });
       notify('error', `The sweep stopped: ${message}. Finished configurations are kept; you can resume it.`);
     },
-  });
+  }, run.partial);
   useApp.setState({
-    sweep: { runId: run.id, sweepId, progress: null, startedAt: performance.now(), doneAtStart: skip * run.spec.samples },
+    sweep: { runId: run.id, sweepId, progress: null, startedAt: performance.now(), doneAtStart: skip * run.spec.samples + (run.partial?.done ?? 0) },
   });
 }
 
 export function cancelSweep(): void {
   const s = useApp.getState().sweep;
   if (s) getEngine().cancel(s.sweepId);
+}
+
+// ---- benchmark form, chart view, shared results (bench-ui) ----------------------------------
+
+export function setBenchForm(patch: Partial<BenchForm>): void {
+  useApp.setState((s) => ({ bench: { ...s.bench, form: { ...s.bench.form, ...patch } } }));
+}
+
+export function setChartView(patch: Partial<ChartView>): void {
+  useApp.setState((s) => ({ bench: { ...s.bench, chart: { ...s.bench.chart, ...patch } } }));
+}
+
+/** Results opened from a link: shown read-only beside the user's own runs, never saved until imported. */
+export function showSharedRuns(runs: BenchRun[]): void {
+  setRuns((all) => [...all.filter((r) => !r.shared), ...runs.map((r) => ({ ...r, shared: true }))], false);
+}
+
+/** Makes a shared run one of the user's (saved with the rest). */
+export function importSharedRun(id: string): void {
+  setRuns((all) => all.map((r) => (r.id === id ? { ...r, id: r.id.replace(/^shared-/, ''), shared: undefined } : r)));
+}
+
+/** Opens the decode view on a measured configuration, with its first sample (index 0). */
+export function openDecodeOf(r: PageRecord): void {
+  const { temperature = 0, noise = 0, block = 0, ...params } = r.params;
+  const model = r.model?.startsWith('tiny') ? 'tiny' : r.model?.startsWith('custom') ? 'custom' : undefined;
+  useApp.setState((s) => ({
+    settings: {
+      ...s.settings,
+      task: r.task,
+      ...(r.taskParams?.rho !== undefined ? { rho: r.taskParams.rho } : {}),
+      ...(r.n !== null ? { n: r.n } : {}),
+      seed: r.seed,
+      sample: 0,
+      step: -1,
+      tab: 'decode',
+      a: { ...s.settings.a, strategy: r.strategy, params, temperature, noise, block, model },
+    },
+  }));
+  notify('info', `Decode A shows ${r.task} ${taskKey(r).slice(r.task.length + 1)}, ${r.strategy} ${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ')}, seed ${r.seed}: sample #0, the first of the ${r.samples} measured (score ${(r.score * 100).toFixed(1)}%).`);
 }

@@ -231,6 +231,7 @@ async function handleSweep(id: number, msg: Extract<ToWorker, { type: 'sweep' }>
   const ac = new AbortController();
   running.set(id, ac);
   let done = msg.skip;
+  let partial = msg.partial;
   let backend = await backendFor(msg.engine);
   const first = msg.spec.configs[msg.skip];
   if (msg.engine === 'auto' && backend !== cpuBackend && gpu && first && !first.model) backend = await autoBackend(gpu, first.task, probeOf(first, msg.spec.seed, 0, 'summary'));
@@ -249,6 +250,11 @@ async function handleSweep(id: number, msg: Extract<ToWorker, { type: 'sweep' }>
         const it = runSweep({ batchSize: 16, ...msg.spec }, yielding(pageModelBackend(backend, serialRun)), {
           signal: ac.signal,
           skip: done,
+          partial,
+          onPartial: (p) => {
+            partial = p;
+            post({ type: 'partial', id, partial: p });
+          },
           onProgress: (progress) => post({ type: 'progress', id, progress }),
         });
         for await (const r of it) {
@@ -257,6 +263,7 @@ async function handleSweep(id: number, msg: Extract<ToWorker, { type: 'sweep' }>
           const record: PageRecord = label ? { ...r, backend: label, model: label } : r;
           post({ type: 'record', id, index: done, record });
           done++;
+          partial = undefined;
         }
         post({ type: 'done', id, cancelled: false });
         return;

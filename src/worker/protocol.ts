@@ -1,5 +1,5 @@
 import type { DecodeTrace } from '../engine/decode';
-import type { SweepProgress, SweepRecord, SweepSpec } from '../engine/sweep';
+import type { PartialConfig, SweepProgress, SweepRecord, SweepSpec } from '../engine/sweep';
 import type { ModelRuntimeName } from '../model/runtime';
 
 export type { ModelRuntimeName };
@@ -109,7 +109,7 @@ export interface VerifyResult {
 
 export type ToWorker =
   | { type: 'decode'; id: number; req: DecodeRequest }
-  | { type: 'sweep'; id: number; spec: SweepSpec; skip: number; engine: 'auto' | 'cpu' }
+  | { type: 'sweep'; id: number; spec: SweepSpec; skip: number; engine: 'auto' | 'cpu'; partial?: PartialConfig }
   | { type: 'cancel'; id: number }
   | { type: 'info'; id: number; engine: 'auto' | 'cpu' }
   | { type: 'verify'; id: number; req: DecodeRequest }
@@ -119,6 +119,7 @@ export type FromWorker =
   | { type: 'decoded'; id: number; trace: DecodeTrace; sample: SampleInfo; ms: number; backend: string; model?: ModelRun }
   | { type: 'record'; id: number; index: number; record: PageRecord }
   | { type: 'progress'; id: number; progress: SweepProgress }
+  | { type: 'partial'; id: number; partial: PartialConfig }
   | { type: 'done'; id: number; cancelled: boolean }
   | { type: 'error'; id: number; message: string; code?: string }
   | { type: 'modelLoaded'; id: number; info: ModelInfo }

@@ -59,7 +59,7 @@ describe('benchmark form', () => {
   });
 
   it('skips sizes a task does not allow, and explains', () => {
-    const { spec, notes } = buildSpec({ ...DEFAULT_FORM, sizes: '3, 9' });
+    const { spec, notes } = buildSpec({ ...DEFAULT_FORM, sizes: { 'waiting-line': '3, 9' } });
     expect(spec.configs.every((c) => c.n === 3)).toBe(true);
     expect(notes.join(' ')).toMatch(/n = 9 skipped/);
   });

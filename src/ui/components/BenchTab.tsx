@@ -1,3 +1,4 @@
+import { BenchResults } from './BenchResults';
 import { BenchRunner } from './BenchRunner';
 import { Leaderboard } from './Leaderboard';
 import { TaskMap } from './TaskMap';
@@ -9,6 +10,7 @@ export default function BenchTab() {
     <div className="bench-tab">
       <TradeoffChart />
       <BenchRunner />
+      <BenchResults />
       <Leaderboard />
       <TaskMap />
     </div>

@@ -1,48 +1,73 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useRef } from 'react';
 import { CartesianGrid, ErrorBar, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { MAX_TPS_LEVELS, aup, maxTpsAt, type CurvePoint } from '../../engine/metrics';
 import type { SweepRecord } from '../../engine/sweep';
-import { curveKey, taskKey } from '../bench';
+import type { PageRecord } from '../../worker/protocol';
+import { curveKey, taskKey, type BenchRun } from '../bench';
 import { closedFormCurves } from '../closedForms';
 import { SERIES, SHAPES } from '../colors';
 import { oracleStarPoints } from '../oracleStar';
 import { MODEL_NAMES, PAPER_STRATEGY, paperCurves, paperTask } from '../paperCurves';
-import { useApp } from '../store';
+import { notify, openDecodeOf, setChartView, useApp } from '../store';
+import { chartPng, chartSvg } from '../chartExport';
+import { download } from './BenchResults';
 
 interface Series {
   name: string;
   kind: 'ours' | 'paper' | 'theory' | 'oracle-star';
   colour: string;
   shape: (typeof SHAPES)[number];
-  points: (CurvePoint & { err?: [number, number]; samples?: number })[];
+  points: (CurvePoint & { err?: [number, number]; samples?: number; record?: PageRecord })[];
   dash?: string;
 }
 
 const pct = (v: number) => `${Math.round(v * 100)}%`;
+const runLabel = (r: BenchRun, i: number) => `run ${i + 1}${r.shared ? ' (shared)' : ''}`;
 
 /** Score against tokens per step: one curve per strategy, drawn as records arrive, with overlays. */
 export function TradeoffChart() {
   const runs = useApp((s) => s.runs);
-  const records = useMemo(() => runs.flatMap((r) => r.records), [runs]);
+  const view = useApp((s) => s.bench.chart);
+  // Compare mode: the chosen runs, each with its own curves; otherwise every run's records together.
+  const compared = useMemo(() => runs.filter((r) => view.runs.includes(r.id)), [runs, view.runs]);
+  const records = useMemo(
+    () => (compared.length ? compared.flatMap((r) => r.records.map((x) => ({ ...x, run: compared.length > 1 ? runLabel(r, runs.indexOf(r)) : undefined }))) : runs.flatMap((r) => r.records.map((x) => ({ ...x, run: undefined })))),
+    [runs, compared],
+  );
   const keys = useMemo(() => [...new Set(records.map(taskKey))], [records]);
-  const running = useApp((s) => s.sweep);
+  // The running run's id only: progress updates must not redraw the chart.
+  const running = useApp((s) => s.sweep?.runId ?? null);
   const runningKey = useMemo(() => {
-    const run = running && runs.find((r) => r.id === running.runId);
+    const run = running ? runs.find((r) => r.id === running) : undefined;
     const last = run?.records[run.records.length - 1];
     return last ? taskKey(last) : null;
   }, [running, runs]);
-  const [picked, setPicked] = useState<string | null>(null);
-  const [showPaper, setShowPaper] = useState({ llada15: true, dream: false });
-  const [showTheory, setShowTheory] = useState(true);
+  const picked = view.task;
   // Follow the sweep's current task unless the user picked one.
   const key = picked && keys.includes(picked) ? picked : (runningKey ?? keys[0] ?? null);
-  const mine = records.filter((r) => key !== null && taskKey(r) === key);
-  const series = useMemo(() => buildSeries(mine, showPaper, showTheory), [mine, showPaper, showTheory]);
+  const mine = useMemo(() => records.filter((r) => key !== null && taskKey(r) === key), [records, key]);
+  const series = useMemo(() => buildSeries(mine, view.paper, view.theory), [mine, view.paper, view.theory]);
   const all = series.flatMap((s) => s.points.map((p) => p.tps)).filter((x) => x > 0);
   const lo = all.length ? Math.min(...all) : 1;
   const hi = all.length ? Math.max(...all) : 32;
+  const log = view.x === 'log';
   const ticks = [0.25, 0.5, 1, 2, 4, 8, 16, 32, 64, 128].filter((t) => t >= lo / 1.5 && t <= hi * 1.5);
+  const domain: [number, number] = log ? [Math.min(lo, ticks[0] ?? lo), Math.max(hi, ticks[ticks.length - 1] ?? hi)] : [0, Math.max(hi, ticks[ticks.length - 1] ?? hi)];
   const measured = series.filter((s) => s.kind === 'ours').reduce((a, s) => a + s.points.length, 0);
+  const box = useRef<HTMLDivElement>(null);
+  const fileBase = `unmask-tradeoff-${(key ?? 'chart').replace(/[^a-z0-9]+/gi, '-')}`;
+  const exportAs = async (kind: 'svg' | 'png') => {
+    const svg = box.current?.querySelector<SVGSVGElement>('.recharts-wrapper > svg.recharts-surface');
+    if (!svg) return;
+    const legend = series.map((s) => ({ name: s.name, colour: s.colour, dash: s.dash }));
+    try {
+      const text = chartSvg(svg, legend, `Score vs tokens per step: ${key ?? ''}`);
+      if (kind === 'svg') download(`${fileBase}.svg`, text, 'image/svg+xml');
+      else download(`${fileBase}.png`, await chartPng(text), 'image/png');
+    } catch (e) {
+      notify('error', `Could not export the chart: ${(e as Error).message}. Export CSV/JSON still works.`);
+    }
+  };
 
   return (
     <section className="panel chart" aria-labelledby="chart-title">
@@ -50,56 +75,81 @@ export function TradeoffChart() {
       <div className="chart-controls">
         <label>
           task{' '}
-          <select value={key ?? ''} onChange={(e) => setPicked(e.target.value)} disabled={keys.length === 0}>
+          <select value={key ?? ''} onChange={(e) => setChartView({ task: e.target.value })} disabled={keys.length === 0}>
             {keys.length === 0 && <option value="">no results yet</option>}
             {keys.map((k) => (
               <option key={k} value={k}>{k}</option>
             ))}
           </select>
         </label>
+        <label>
+          x axis{' '}
+          <select value={view.x} onChange={(e) => setChartView({ x: e.target.value === 'linear' ? 'linear' : 'log' })}>
+            <option value="log">log</option>
+            <option value="linear">linear</option>
+          </select>
+        </label>
         {(['llada15', 'dream'] as const).map((m) => (
           <label key={m} className="check">
-            <input type="checkbox" checked={showPaper[m]} onChange={(e) => setShowPaper({ ...showPaper, [m]: e.target.checked })} /> paper: {MODEL_NAMES[m]}
+            <input type="checkbox" checked={view.paper[m]} onChange={(e) => setChartView({ paper: { ...view.paper, [m]: e.target.checked } })} /> paper: {MODEL_NAMES[m]}
           </label>
         ))}
         <label className="check">
-          <input type="checkbox" checked={showTheory} onChange={(e) => setShowTheory(e.target.checked)} /> closed form
+          <input type="checkbox" checked={view.theory} onChange={(e) => setChartView({ theory: e.target.checked })} /> closed form
         </label>
       </div>
+      {runs.length > 1 && (
+        <fieldset className="compare-runs">
+          <legend>Compare runs (tick two or more to overlay their curves; none = all results together)</legend>
+          {runs.map((r, i) => (
+            <label key={r.id} className="check">
+              <input type="checkbox" checked={view.runs.includes(r.id)}
+                onChange={(e) => setChartView({ runs: e.target.checked ? [...view.runs, r.id] : view.runs.filter((x) => x !== r.id) })} />
+              {runLabel(r, i)}: {new Date(r.created).toLocaleString()}, {r.records.length} results
+            </label>
+          ))}
+        </fieldset>
+      )}
       <p className="hint" data-testid="chart-count">
         {measured} measured point{measured === 1 ? '' : 's'}
-        {key ? ` for ${key}` : ''}; error bars are 95% Wilson intervals. Paper curves are dashed, closed forms dotted.
+        {key ? ` for ${key}` : ''}; error bars are 95% Wilson intervals. Paper curves are dashed, closed forms dotted. Click a measured point to open its first decode.
       </p>
-      <div className="chart-box" data-testid="chart">
-        <ResponsiveContainer width="100%" height={340}>
-          <ScatterChart margin={{ top: 10, right: 20, bottom: 30, left: 10 }}>
+      <div className="chart-box" data-testid="chart" ref={box}>
+        <ResponsiveContainer width="100%" height={380}>
+          <ScatterChart margin={{ top: 12, right: 20, bottom: 8, left: 10 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
-            <XAxis type="number" dataKey="tps" name="tokens per step" scale="log" domain={[Math.min(lo, ticks[0] ?? lo), Math.max(hi, ticks[ticks.length - 1] ?? hi)]} ticks={ticks} allowDataOverflow
-              label={{ value: 'tokens per step (log scale)', position: 'insideBottom', offset: -18, fill: 'var(--fg)' }} stroke="var(--fg-dim)" />
+            <XAxis type="number" dataKey="tps" name="tokens per step" scale={log ? 'log' : 'linear'} domain={domain} ticks={log ? ticks : undefined} allowDataOverflow height={48}
+              label={{ value: `tokens per step (${log ? 'log' : 'linear'} scale)`, position: 'insideBottom', offset: 4, fill: 'var(--fg)' }} stroke="var(--fg-dim)" />
             <YAxis type="number" dataKey="score" name="score" domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} tickFormatter={pct} stroke="var(--fg-dim)"
               label={{ value: 'score', angle: -90, position: 'insideLeft', fill: 'var(--fg)' }} />
             <Tooltip formatter={(v: unknown) => (typeof v === 'number' ? v.toFixed(3) : String(v))} contentStyle={{ background: 'var(--bg)', color: 'var(--fg)' }} />
-            <Legend verticalAlign="top" wrapperStyle={{ fontSize: 12 }} />
+            {/* Below the axes, outside the plot: it never covers a point or the 100% tick. */}
+            <Legend verticalAlign="bottom" align="center" wrapperStyle={{ fontSize: 12, paddingTop: 8 }} />
             {series.map((s) => (
               <Scatter key={s.name} name={s.name} data={s.points} fill={s.colour} fillOpacity={s.kind === 'ours' ? 1 : 0.5} stroke={s.colour}
                 shape={s.shape} line={{ stroke: s.colour, strokeDasharray: s.dash, strokeWidth: s.kind === 'ours' ? 2 : 1.5 }}
-                isAnimationActive={false} legendType={s.shape}>
+                isAnimationActive={false} legendType={s.shape}
+                {...(s.kind === 'ours' ? { onClick: (p: { payload?: { record?: PageRecord } }) => p?.payload?.record && openDecodeOf(p.payload.record), cursor: 'pointer', className: 'measured' } : {})}>
                 {s.kind === 'ours' && <ErrorBar dataKey="err" direction="y" width={4} stroke={s.colour} isAnimationActive={false} />}
               </Scatter>
             ))}
           </ScatterChart>
         </ResponsiveContainer>
       </div>
+      <div className="buttons">
+        <button type="button" disabled={measured === 0} onClick={() => void exportAs('png')}>Export PNG</button>
+        <button type="button" disabled={measured === 0} onClick={() => void exportAs('svg')}>Export SVG</button>
+      </div>
       <PbxTable series={series} />
     </section>
   );
 }
 
-function buildSeries(records: SweepRecord[], showPaper: { llada15: boolean; dream: boolean }, showTheory: boolean): Series[] {
+function buildSeries(records: (SweepRecord & { run?: string })[], showPaper: { llada15: boolean; dream: boolean }, showTheory: boolean): Series[] {
   const out: Series[] = [];
   const groups = new Map<string, SweepRecord[]>();
   for (const r of records) {
-    const k = curveKey(r);
+    const k = r.run ? `${curveKey(r)} · ${r.run}` : curveKey(r);
     groups.set(k, [...(groups.get(k) ?? []), r]);
   }
   let i = 0;
@@ -113,7 +163,7 @@ function buildSeries(records: SweepRecord[], showPaper: { llada15: boolean; drea
       colour,
       shape: SHAPES[i % SHAPES.length],
       points: rs
-        .map((r) => ({ tps: r.tps, score: r.score, err: [r.score - r.ci95[0], r.ci95[1] - r.score] as [number, number], samples: r.samples }))
+        .map((r) => ({ tps: r.tps, score: r.score, err: [r.score - r.ci95[0], r.ci95[1] - r.score] as [number, number], samples: r.samples, record: r }))
         .sort((a, b) => a.tps - b.tps),
     });
     i++;
