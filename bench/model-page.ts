@@ -10,7 +10,7 @@ import { createWebgpuModelBackend } from '../src/model/gpu-backend';
 import { generateSample } from '../src/engine/tasks';
 import { vocabularyJson } from '../src/engine/vocab';
 import { acquireDevice } from '../src/gpu/device';
-import { GpuModelRuntime } from '../src/gpu/nn/engine';
+import { GpuModelRuntime } from '../src/model/nn/engine';
 import { tinyTransformerOnnx } from '../src/model/build';
 import { ModelDenoiser } from '../src/model/denoiser';
 import { loadBundledModel, loadModelFromBytes, loadModelFromUrls, runtimeFor, type ModelHandle } from '../src/model/load';
@@ -60,7 +60,7 @@ declare global {
     __modelDecode: (req: BenchRequest) => Promise<DecodeRow[]>;
     __modelProfile: (batch: number) => Promise<{ label: string; ms: number }[]>;
     __modelLog?: (line: string) => Promise<void>;
-    /** Runs a sweep whose configs carry a model spec (src/model/browser-runner.ts). */
+    /** Runs a sweep whose configs carry a model spec (src/cli/browser-runner.ts). */
     __modelSweep: (spec: SweepSpec) => Promise<void>;
     __modelRecord?: (r: SweepRecord) => Promise<void>;
     __modelProgress?: (p: SweepProgress) => Promise<void>;

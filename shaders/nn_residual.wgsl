@@ -15,10 +15,12 @@ fn apply(op: u32, x: f32, y: f32) -> f32 {
     case 1u: { return x - y; }
     case 2u: { return x * y; }
     case 3u: { return x / y; }
-    default: {
+    case 4u: {
       if (y == 2.0) { return x * x; }
       return pow(x, y);
     }
+    // Unreachable from the host (opCode in src/model/program.ts); a quiet NaN, never a guessed op.
+    default: { return bitcast<f32>(0x7fc00000u | (P.total & 0u)); }
   }
 }
 

@@ -1,5 +1,6 @@
-// Unary elementwise ops of less common graphs (twin: cpu-kernels.ts unary):
-// op: 0 erf, 1 sqrt, 2 tanh, 3 relu, 4 sigmoid, 5 neg, 6 exp, 7 reciprocal, 8 abs, 9 gelu.
+// Unary elementwise ops, GELU included when it is not fused into nn_linear (twin: cpu-kernels.ts unary):
+// op: 0 erf, 1 sqrt, 2 tanh, 3 relu, 4 sigmoid, 5 neg, 6 exp, 7 reciprocal, 8 abs, 9 gelu
+// (UNARY_CODE in src/model/program.ts; the host rejects any other op before dispatch).
 override WG: u32 = 256u;
 struct UnaryParams { total: u32, op: u32, p2: u32, p3: u32 }
 @group(0) @binding(0) var<storage, read> x: array<f32>;
@@ -22,7 +23,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     case 6u: { y = exp(v); }
     case 7u: { y = 1.0 / v; }
     case 8u: { y = abs(v); }
-    default: { y = nn_gelu(v); }
+    case 9u: { y = nn_gelu(v); }
+    // Unreachable from the host (opCode); a quiet NaN, never a guessed op. Built from a runtime
+    // value (P.total & 0u), as a NaN constant expression is a shader-creation error.
+    default: { y = bitcast<f32>(0x7fc00000u | (P.total & 0u)); }
   }
   out[i] = y;
 }

@@ -61,7 +61,7 @@ function positiveInt(flag: string, value: unknown, min = 1): number {
 
 async function backendNamed(name: string, model: ModelSpec | null): Promise<DecodeBackend | 'browser' | 'model-browser'> {
   if (model) {
-    // Browser-only runtimes run in headless Chromium (src/model/browser-runner.ts).
+    // Browser-only runtimes run in headless Chromium (src/cli/browser-runner.ts).
     if (name === 'webgpu' || name === 'ort-webgpu') return 'model-browser';
     const { createModelBackend } = await import('../model/backend');
     return createModelBackend(name);
@@ -106,7 +106,7 @@ async function run(plan: Plan, seed: number, batchSize: number, backendName: str
     const runInBrowser =
       backend === 'browser'
         ? (await import('./webgpu-runner')).runSweepInBrowser
-        : (await import('../model/browser-runner')).runModelSweepInBrowser;
+        : (await import('./browser-runner')).runModelSweepInBrowser;
     // A browser sweep takes one sample count; group configs by their count.
     const groups = new Map<number, SweepConfig[]>();
     plan.configs.forEach((c, i) => groups.set(plan.samples[i], [...(groups.get(plan.samples[i]) ?? []), c]));

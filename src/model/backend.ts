@@ -1,7 +1,8 @@
 import { cpuBackend, type DecodeBackend, type DenoiserSpec } from '../engine/backend';
 import { decodeBatch } from '../engine/decode';
 import type { ModelDenoiser } from './denoiser';
-import { denoiserFor, loadBundledModel, loadModelFromUrls, ModelError, type LoadResult, type ModelHandle } from './load';
+import { ModelError } from './errors';
+import { denoiserFor, loadBundledModel, loadModelFromUrls, type LoadResult, type ModelHandle } from './load';
 
 type ModelSpec = Extract<DenoiserSpec, { kind: 'model' }>;
 

@@ -1,5 +1,6 @@
 import { MODEL_INPUT_NAME, MODEL_OUTPUT_NAME, MODEL_SEQUENCE_LENGTH } from '../engine/model-format';
-import { attrFloat, attrInt, attrInts, BATCH, ModelError, type ConstTensor, type GraphNode, type OnnxGraph } from './graph';
+import { ModelError } from './errors';
+import { attrFloat, attrInt, attrInts, BATCH, type ConstTensor, type GraphNode, type OnnxGraph } from './graph';
 import { DT, DT_NAMES } from './onnx-proto';
 import type { BinaryKind, Op, Program, UnaryKind, ValueSpec } from './program';
 

@@ -6,7 +6,7 @@
  */
 import type { BinaryKind, UnaryKind } from './program';
 
-/** erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), as nn_elementwise.wgsl computes it. */
+/** erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), as nn_common.wgsl computes it. */
 export function erf(x: number): number {
   const s = x < 0 ? -1 : 1;
   const a = Math.abs(x);
@@ -136,7 +136,7 @@ export function applyBinary(op: BinaryKind, a: number, b: number): number {
   }
 }
 
-/** nn_elementwise.wgsl (binary): b repeats with period `period` (its length). */
+/** nn_residual.wgsl (binary): b repeats with period `period` (its length). */
 export function binary(op: BinaryKind, a: Float32Array, b: Float32Array, period: number, swap: boolean, out: Float32Array): void {
   for (let i = 0; i < a.length; i++) {
     const bv = b[i % period];
@@ -159,7 +159,7 @@ export function applyUnary(op: UnaryKind, x: number): number {
   }
 }
 
-/** nn_elementwise.wgsl (unary). */
+/** nn_unary.wgsl. */
 export function unary(op: UnaryKind, x: Float32Array, out: Float32Array): void {
   for (let i = 0; i < x.length; i++) out[i] = applyUnary(op, x[i]);
 }

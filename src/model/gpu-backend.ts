@@ -2,8 +2,9 @@ import type { DecodeBackend } from '../engine/backend';
 import { VOCAB_SIZE } from '../engine/vocab';
 import { GpuContext } from '../gpu/device';
 import { GpuDecoder, type GpuLogitsModel, type GpuTimings } from '../gpu/decoder';
-import { GpuModelRuntime } from '../gpu/nn/engine';
-import { ModelError, type ModelHandle } from './load';
+import { GpuModelRuntime } from './nn/engine';
+import { ModelError } from './errors';
+import type { ModelHandle } from './load';
 
 /**
  * Decodes with our WGSL transformer as the denoiser, fully on the GPU: every step the model's

@@ -1,3 +1,4 @@
+import { ModelError } from './errors';
 import { DT, DT_NAMES, decodeModelProto, toNum, type AttributeMsg, type ModelMsg, type NodeMsg, type TensorMsg, type ValueInfoMsg } from './onnx-proto';
 
 /**
@@ -6,19 +7,6 @@ import { DT, DT_NAMES, decodeModelProto, toNum, type AttributeMsg, type ModelMsg
  * Runtime shapes write the batch axis (dynamic) as -1, so a folded Shape -> Gather -> Concat
  * chain produces a Reshape target such as [-1, 64, 4, 32] that Reshape reads as "infer".
  */
-
-/** Why a model file cannot be used: the message is meant for people (the page shows it). */
-export class ModelError extends Error {
-  override name = 'ModelError';
-  constructor(
-    message: string,
-    readonly code: 'not-onnx' | 'io' | 'dims' | 'operator' | 'vocab' | 'weights' | 'runtime',
-    /** Unsupported operator types, for code 'operator'. */
-    readonly operators: string[] = [],
-  ) {
-    super(message);
-  }
-}
 
 export interface ConstTensor {
   dims: number[];

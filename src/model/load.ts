@@ -1,7 +1,8 @@
 import { compile, checkInterface } from './compile';
 import { CpuModelRuntime } from './cpu-engine';
 import { ModelDenoiser } from './denoiser';
-import { ModelError, parseOnnx } from './graph';
+import { ModelError } from './errors';
+import { parseOnnx } from './graph';
 import type { Program } from './program';
 import { MODEL_RUNTIMES, type ModelRuntime, type ModelRuntimeName, type RowSelection } from './runtime';
 import { parseModelVocab, type ModelVocab } from './vocab-map';
@@ -132,7 +133,7 @@ export async function runtimeFor(handle: ModelHandle, runtime: ModelRuntimeName,
     case 'webgpu': {
       if (!handle.program) throw new ModelError(handle.engineError ?? 'the model did not compile for our engine', 'operator');
       if (runtime === 'cpu') return new CpuModelRuntime(handle.program, rows);
-      const { GpuModelRuntime } = await import('../gpu/nn/engine');
+      const { GpuModelRuntime } = await import('./nn/engine');
       return GpuModelRuntime.create(handle.program, rows);
     }
     case 'ort-wasm':
@@ -170,5 +171,5 @@ export async function recommendRuntime(handle: ModelHandle): Promise<ModelRuntim
   }
 }
 
-export { ModelError, MODEL_RUNTIMES };
+export { MODEL_RUNTIMES };
 export type { ModelRuntimeName };

@@ -1,5 +1,5 @@
 import { MODEL_INPUT_NAME, MODEL_OUTPUT_NAME, MODEL_SEQUENCE_LENGTH } from '../engine/model-format';
-import { ModelError } from './graph';
+import { ModelError } from './errors';
 import { checkIds, rowRange, sliceRows, type ModelRuntime, type RowSelection } from './runtime';
 
 /**

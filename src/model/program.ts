@@ -1,6 +1,8 @@
+import { ModelError } from './errors';
+
 /**
  * The engine's own program: what an ONNX graph compiles to (src/model/compile.ts), and what both
- * the TypeScript twin (src/model/cpu-engine.ts) and the WGSL engine (src/gpu/nn/engine.ts)
+ * the TypeScript twin (src/model/cpu-engine.ts) and the WGSL engine (src/model/nn/engine.ts)
  * execute. Every runtime value is a [batch, ...dims] float32 tensor stored contiguously; `size`
  * is the per-sample element count. Weights are float32 constants by name.
  */
@@ -8,9 +10,21 @@
 export type BinaryKind = 'add' | 'sub' | 'mul' | 'div' | 'pow';
 export type UnaryKind = 'erf' | 'sqrt' | 'tanh' | 'relu' | 'sigmoid' | 'neg' | 'exp' | 'recip' | 'abs' | 'gelu';
 
-/** Unary kinds as numbered in shaders/nn_elementwise.wgsl. */
+/** Unary kinds as numbered in shaders/nn_unary.wgsl. */
 export const UNARY_CODE: Record<UnaryKind, number> = { erf: 0, sqrt: 1, tanh: 2, relu: 3, sigmoid: 4, neg: 5, exp: 6, recip: 7, abs: 8, gelu: 9 };
+/** Binary kinds as numbered in shaders/nn_residual.wgsl. */
 export const BINARY_CODE: Record<BinaryKind, number> = { add: 0, sub: 1, mul: 2, div: 3, pow: 4 };
+
+/**
+ * The WGSL code of an elementwise op, or a ModelError naming it. The kernels write NaN for a code
+ * they do not know (never a guess such as GELU), so an op is rejected here, when the engine
+ * translates the program, before anything runs.
+ */
+export function opCode(table: 'unary' | 'binary', op: string): number {
+  const codes: Record<string, number> = table === 'unary' ? UNARY_CODE : BINARY_CODE;
+  if (!Object.hasOwn(codes, op)) throw new ModelError(`the WGSL engine has no ${table} kernel for "${op}" (it has ${Object.keys(codes).join(', ')})`, 'operator', [op]);
+  return codes[op];
+}
 
 export type Op =
   /** out[b, s, :] = table[ids[b, s], :] */

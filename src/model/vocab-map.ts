@@ -1,5 +1,5 @@
 import { ALL_TOKENS, EOS_ID, MASK_ID, VOCAB_SIZE } from '../engine/vocab';
-import { ModelError } from './graph';
+import { ModelError } from './errors';
 
 /**
  * A model's vocabulary JSON, checked against the model and mapped onto the engine's vocabulary

@@ -1,16 +1,22 @@
 import { STRATEGIES, getStrategy, resolveParams } from '../engine/strategies';
+import type { ParamSpec, StrategyDefinition } from '../engine/strategies/types';
 import { TASKS, getTask, resolveTaskParams } from '../engine/tasks';
+import type { TaskDefinition } from '../engine/tasks/types';
 import { RUNTIME_CHOICES, type RuntimeChoice } from '../worker/protocol';
+import { anyNumber, field, flag, formatQuery, numberIn, oneOf, parseQuery, problems, wholeOr, type Entry, type Schema } from './schema';
 
 /**
- * Every setting of the page, and its URL form. Parsing never throws: each bad parameter becomes
- * a message naming it and its default, so a mangled link still opens a working page.
+ * Every setting of the page, and its URL form, from one schema (SETTINGS_SCHEMA below; the
+ * machinery is in ./schema.ts). Parsing never throws: each bad parameter becomes a message
+ * naming it and its default, so a mangled link still opens a working page.
  */
 
 export type Heat = 'confidence' | 'margin' | 'entropy';
 export const HEATS: readonly Heat[] = ['confidence', 'margin', 'entropy'];
 export type EngineChoice = 'auto' | 'cpu';
+const ENGINES: readonly EngineChoice[] = ['auto', 'cpu'];
 export type Tab = 'decode' | 'bench';
+const TABS: readonly Tab[] = ['decode', 'bench'];
 
 /** What differs between the two decodes (A and B share the prompt: task, size, seed, sample). */
 export interface SideSettings {
@@ -52,6 +58,10 @@ export interface ViewSettings {
 export const MAX_SEED = 0xffffffff;
 export const MAX_TEMPERATURE = 10;
 export const MAX_NOISE = 10;
+const MAX_SAMPLE = 1_000_000;
+const MAX_BLOCK = 4096;
+/** Largest step and canvas position a link may name (a decode clamps to its own length). */
+const MAX_STEP = 100_000;
 
 /** The first screen: one token per step beside three, same seed; the second breaks a person apart. */
 export const PRESET: ViewSettings = {
@@ -78,58 +88,152 @@ export function cloneSettings(s: ViewSettings): ViewSettings {
   return { ...s, a: { ...s.a, params: { ...s.a.params } }, b: { ...s.b, params: { ...s.b.params } } };
 }
 
-/** Checks one side against its strategy; returns the first problem or null. */
-export function sideProblem(side: SideSettings): string | null {
-  let def;
+// ---- the URL schema ------------------------------------------------------------------------
+//
+// One entry per URL key, in reading order (a key after those it depends on). To add a setting:
+// add its field to ViewSettings and its default to PRESET, then one entry below, e.g.
+//   field({ key: 'lesson', codec: numberIn(0, 20, true), get: (s) => s.lesson, set: (s, v) => (s.lesson = v) }),
+// Parsing, serialising, validation and the property tests (test/node/settings-schema.test.ts)
+// all follow from it.
+
+/**
+ * A task's parameters as the page sees them. The one place that reads today's task table:
+ * tasks have `sizes` and the dial a correlation rho. When tasks carry their own parameter
+ * schema (src/engine/tasks), this returns it and `taskValue` reads it; nothing else changes.
+ */
+export function taskParamSpecs(task: TaskDefinition): ParamSpec[] {
+  const out: ParamSpec[] = [];
+  if (task.sizes) out.push({ name: 'n', label: 'size', default: task.sizes.default, min: task.sizes.min, max: task.sizes.max, integer: true, help: 'length of the answer' });
+  if (task.id === 'dial') out.push({ name: 'rho', label: 'correlation ρ', default: resolveTaskParams(task, {}).rho!, min: -1, max: 1, help: 'correlation between the two tokens' });
+  return out;
+}
+type TaskParamName = 'n' | 'rho';
+const taskValue = (s: ViewSettings, name: string) => s[name as TaskParamName];
+const setTaskValue = (s: ViewSettings, name: string, v: number) => (s[name as TaskParamName] = v);
+/** The task's parameters of `s` as the engine takes them (validated there: resolveTaskParams). */
+const taskValues = (s: ViewSettings) => Object.fromEntries(taskParamSpecs(getTask(s.task)).map((p) => [p.name, taskValue(s, p.name)]));
+
+const check = (f: () => unknown): string | null => {
   try {
-    def = getStrategy(side.strategy);
+    f();
+    return null;
   } catch (e) {
     return (e as Error).message;
   }
-  try {
-    resolveParams(def, side.params);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  if (!(Number.isInteger(side.block) && side.block >= 0)) return `block length must be a whole number ≥ 0, got ${side.block}`;
-  if (side.block > 0 && !def.blocks) return `${def.title} does not use semi-AR blocks: set block length to 0`;
-  if (!(side.temperature >= 0 && side.temperature <= MAX_TEMPERATURE)) return `temperature must be in [0, ${MAX_TEMPERATURE}], got ${side.temperature}`;
-  if (!(side.noise >= 0 && side.noise <= MAX_NOISE)) return `noise σ must be in [0, ${MAX_NOISE}], got ${side.noise}`;
-  if (def.oracleOnly && side.noise > 0) return `${def.title} reads the exact oracle: set noise σ to 0`;
-  if (modelOf(side) !== 'oracle') {
-    if (def.oracleOnly) return `${def.title} reads the exact oracle; it cannot run with a neural model: choose another strategy or the oracle`;
-    if (side.noise > 0) return 'noise σ applies to the oracle only: set it to 0 for a neural model';
-  }
-  return null;
+};
+
+// Decode options: the strategy's parameters are checked by the engine's resolveParams; the
+// cross-field rules below (blocks, oracle-only strategies, noise with a model) are what the
+// engine's decode checks too, and go to resolveDecode (src/engine/options.ts) when it lands.
+function sideFields(k: 'a' | 'b'): Entry<ViewSettings>[] {
+  // The side's strategy; the strategy field reports an unknown one, the rules below skip it.
+  const strategy = (s: ViewSettings): StrategyDefinition => getStrategy(s[k].strategy);
+  const known = (s: ViewSettings) => STRATEGIES.some((d) => d.id === s[k].strategy);
+  const params = (s: ViewSettings) => check(() => resolveParams(strategy(s), s[k].params));
+  return [
+    field<ViewSettings, string>({
+      key: k,
+      codec: oneOf(STRATEGIES.map((d) => d.id), 'strategy'),
+      get: (s) => s[k].strategy,
+      set: (s, v) => {
+        if (v === s[k].strategy) return;
+        s[k].strategy = v;
+        s[k].params = defaultParams(v);
+      },
+      rule: params,
+    }),
+    (s) =>
+      (known(s) ? strategy(s).params : []).map((spec) =>
+        field<ViewSettings, number>({
+          key: `${k}.${spec.name}`,
+          codec: anyNumber(spec),
+          get: (st) => st[k].params[spec.name] ?? spec.default,
+          set: (st, v) => (st[k].params[spec.name] = v),
+          rule: params,
+        }),
+      ),
+    field<ViewSettings, number>({
+      key: `${k}.block`,
+      codec: numberIn(0, MAX_BLOCK, true),
+      get: (s) => s[k].block,
+      set: (s, v) => (s[k].block = v),
+      rule: (s) => (s[k].block > 0 && known(s) && !strategy(s).blocks ? `${strategy(s).title} does not use semi-AR blocks: set block length to 0` : null),
+    }),
+    field<ViewSettings, number>({ key: `${k}.temp`, codec: numberIn(0, MAX_TEMPERATURE), get: (s) => s[k].temperature, set: (s, v) => (s[k].temperature = v) }),
+    field<ViewSettings, ModelChoice>({
+      key: `${k}.model`,
+      codec: oneOf(MODEL_CHOICES),
+      get: (s) => modelOf(s[k]),
+      set: (s, v) => {
+        if (v === 'oracle') delete s[k].model;
+        else s[k].model = v;
+      },
+      rule: (s) => (modelOf(s[k]) !== 'oracle' && known(s) && strategy(s).oracleOnly ? `${strategy(s).title} reads the exact oracle; it cannot run with a neural model: choose another strategy or the oracle` : null),
+    }),
+    field<ViewSettings, RuntimeChoice>({
+      key: `${k}.runtime`,
+      codec: oneOf(RUNTIME_CHOICES),
+      get: (s) => runtimeOf(s[k]),
+      set: (s, v) => (s[k].runtime = v),
+      applies: (s) => modelOf(s[k]) !== 'oracle',
+    }),
+    field<ViewSettings, number>({
+      key: `${k}.sigma`,
+      codec: numberIn(0, MAX_NOISE),
+      get: (s) => s[k].noise,
+      set: (s, v) => (s[k].noise = v),
+      rule: (s) =>
+        s[k].noise === 0 ? null
+        : known(s) && strategy(s).oracleOnly ? `${strategy(s).title} reads the exact oracle: noise σ must be 0`
+        : modelOf(s[k]) !== 'oracle' ? `noise applies to the oracle only, not to ${k}.model=${modelOf(s[k])}: set it to 0`
+        : null,
+    }),
+  ];
 }
 
-const SIDE_KEYS = ['a', 'b'] as const;
+export const SETTINGS_SCHEMA: Schema<ViewSettings> = [
+  field<ViewSettings, string>({
+    key: 'task',
+    codec: oneOf(TASKS.map((t) => t.id), 'task'),
+    get: (s) => s.task,
+    set: (s, v) => {
+      if (v === s.task) return;
+      s.task = v;
+      // A new task starts from its own defaults (a size it allows).
+      for (const p of taskParamSpecs(getTask(v))) setTaskValue(s, p.name, p.default);
+    },
+  }),
+  (s) =>
+    taskParamSpecs(getTask(s.task)).map((spec) =>
+      field<ViewSettings, number>({
+        key: spec.name,
+        codec: anyNumber(spec),
+        get: (st) => taskValue(st, spec.name),
+        set: (st, v) => setTaskValue(st, spec.name, v),
+        rule: (st) => check(() => resolveTaskParams(getTask(st.task), taskValues(st))),
+      }),
+    ),
+  field<ViewSettings, number>({ key: 'seed', codec: numberIn(0, MAX_SEED, true), get: (s) => s.seed, set: (s, v) => (s.seed = v) }),
+  field<ViewSettings, number>({ key: 'sample', codec: numberIn(0, MAX_SAMPLE, true), get: (s) => s.sample, set: (s, v) => (s.sample = v) }),
+  ...sideFields('a'),
+  ...sideFields('b'),
+  field<ViewSettings, boolean>({ key: 'compare', codec: flag, get: (s) => s.compare, set: (s, v) => (s.compare = v) }),
+  field<ViewSettings, number>({ key: 'step', codec: wholeOr('end', MAX_STEP), get: (s) => s.step, set: (s, v) => (s.step = v) }),
+  field<ViewSettings, Heat>({ key: 'heat', codec: oneOf(HEATS), get: (s) => s.heat, set: (s, v) => (s.heat = v) }),
+  field<ViewSettings, number>({ key: 'pos', codec: numberIn(-1, MAX_STEP, true), get: (s) => s.pos, set: (s, v) => (s.pos = v) }),
+  field<ViewSettings, EngineChoice>({ key: 'engine', codec: oneOf(ENGINES), get: (s) => s.engine, set: (s, v) => (s.engine = v) }),
+  field<ViewSettings, Tab>({ key: 'tab', codec: oneOf(TABS), get: (s) => s.tab, set: (s, v) => (s.tab = v) }),
+];
+
+/** Checks one side against its strategy and the page's limits; returns the first problem or null. */
+export function sideProblem(side: SideSettings): string | null {
+  const s: ViewSettings = { ...cloneSettings(PRESET), a: side };
+  return problems(sideFields('a'), s)[0]?.message ?? null;
+}
 
 /** Serialises every setting (all of them, so that a link never depends on our defaults). */
 export function toQuery(s: ViewSettings): string {
-  const q = new URLSearchParams();
-  q.set('task', s.task);
-  if (getTask(s.task).sizes) q.set('n', String(s.n));
-  if (s.task === 'dial') q.set('rho', String(s.rho));
-  q.set('seed', String(s.seed));
-  q.set('sample', String(s.sample));
-  for (const k of SIDE_KEYS) {
-    const side = s[k];
-    q.set(k, side.strategy);
-    for (const [name, v] of Object.entries(side.params)) q.set(`${k}.${name}`, String(v));
-    q.set(`${k}.block`, String(side.block));
-    q.set(`${k}.temp`, String(side.temperature));
-    q.set(`${k}.sigma`, String(side.noise));
-    q.set(`${k}.model`, modelOf(side));
-    if (modelOf(side) !== 'oracle') q.set(`${k}.runtime`, runtimeOf(side));
-  }
-  q.set('compare', s.compare ? '1' : '0');
-  q.set('step', s.step < 0 ? 'end' : String(s.step));
-  q.set('heat', s.heat);
-  q.set('pos', String(s.pos));
-  q.set('engine', s.engine);
-  q.set('tab', s.tab);
-  return q.toString();
+  return formatQuery(SETTINGS_SCHEMA, s);
 }
 
 export interface Parsed {
@@ -137,154 +241,8 @@ export interface Parsed {
   messages: string[];
 }
 
-/** Parses a query string into settings; every bad or unknown parameter becomes a message. */
+/** Parses a query string into settings; every bad or unknown parameter becomes a message. Never throws. */
 export function fromQuery(search: string): Parsed {
-  const q = new URLSearchParams(search);
-  const messages: string[] = [];
-  const s = cloneSettings(PRESET);
-  if ([...q.keys()].length === 0) return { settings: s, messages };
-  const used = new Set<string>();
-  const get = (key: string): string | null => {
-    used.add(key);
-    return q.get(key);
-  };
-  const bad = (key: string, value: string, why: string, fallback: unknown) =>
-    messages.push(`URL parameter "${key}=${short(value)}": ${why}; using ${String(fallback)}.`);
-  const num = (key: string, value: string): number | null => {
-    const t = value.trim();
-    if (t === '' || !/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t)) return null;
-    return Number(t);
-  };
-
-  const task = get('task');
-  if (task !== null) {
-    if (TASKS.some((t) => t.id === task)) s.task = task;
-    else bad('task', task, 'no such task', s.task);
-  }
-  const def = getTask(s.task);
-  // A task change without n takes the task's default size, not the preset's.
-  s.n = def.sizes?.default ?? 0;
-  const n = get('n');
-  if (n !== null) {
-    const v = num('n', n);
-    if (!def.sizes) bad('n', n, `${def.id} has a fixed size`, 'its size');
-    else if (v === null) bad('n', n, 'not a number', s.n);
-    else {
-      try {
-        s.n = resolveTaskParams(def, { n: v }).n;
-      } catch (e) {
-        bad('n', n, (e as Error).message, s.n);
-      }
-    }
-  }
-  const rho = get('rho');
-  if (rho !== null) {
-    const v = num('rho', rho);
-    if (v === null || !(v >= -1 && v <= 1)) bad('rho', rho, 'must be a number in [-1, 1]', s.rho);
-    else s.rho = v;
-  }
-  const intIn = (key: string, lo: number, hi: number, set: (v: number) => void, fallback: number) => {
-    const raw = get(key);
-    if (raw === null) return;
-    const v = num(key, raw);
-    if (v === null || !Number.isInteger(v) || v < lo || v > hi) bad(key, raw, `must be a whole number in [${lo}, ${hi}]`, fallback);
-    else set(v);
-  };
-  intIn('seed', 0, MAX_SEED, (v) => (s.seed = v), s.seed);
-  intIn('sample', 0, 1_000_000, (v) => (s.sample = v), s.sample);
-
-  for (const k of SIDE_KEYS) {
-    const side = s[k];
-    const strat = get(k);
-    if (strat !== null) {
-      if (STRATEGIES.some((d) => d.id === strat)) {
-        if (strat !== side.strategy) {
-          side.strategy = strat;
-          side.params = defaultParams(strat);
-        }
-      } else bad(k, strat, 'no such strategy', side.strategy);
-    }
-    const sdef = getStrategy(side.strategy);
-    for (const spec of sdef.params) {
-      const key = `${k}.${spec.name}`;
-      const raw = get(key);
-      if (raw === null) continue;
-      const v = num(key, raw);
-      const ok = v !== null && (!spec.integer || Number.isInteger(v)) && v >= spec.min && v <= spec.max;
-      if (ok) side.params[spec.name] = v;
-      else bad(key, raw, `${spec.label} must be ${spec.integer ? 'a whole number' : 'a number'} in [${spec.min}, ${spec.max}]`, side.params[spec.name]);
-    }
-    intIn(`${k}.block`, 0, 4096, (v) => (side.block = v), side.block);
-    if (side.block > 0 && !sdef.blocks) {
-      messages.push(`URL parameter "${k}.block": ${sdef.title} does not use blocks; using 0.`);
-      side.block = 0;
-    }
-    const real = (key: string, hi: number, set: (v: number) => void, fallback: number) => {
-      const raw = get(key);
-      if (raw === null) return;
-      const v = num(key, raw);
-      if (v === null || !(v >= 0 && v <= hi)) bad(key, raw, `must be a number in [0, ${hi}]`, fallback);
-      else set(v);
-    };
-    real(`${k}.temp`, MAX_TEMPERATURE, (v) => (side.temperature = v), side.temperature);
-    real(`${k}.sigma`, MAX_NOISE, (v) => (side.noise = v), side.noise);
-    if (sdef.oracleOnly && side.noise > 0) {
-      messages.push(`URL parameter "${k}.sigma": ${sdef.title} needs the exact oracle; using 0.`);
-      side.noise = 0;
-    }
-    const model = get(`${k}.model`);
-    if (model !== null) {
-      if (!(MODEL_CHOICES as readonly string[]).includes(model)) bad(`${k}.model`, model, `must be one of ${MODEL_CHOICES.join(', ')}`, 'oracle');
-      else if (model !== 'oracle' && sdef.oracleOnly) messages.push(`URL parameter "${k}.model=${model}": ${sdef.title} needs the exact oracle; using the oracle.`);
-      else if (model !== 'oracle') side.model = model as ModelChoice;
-    }
-    const runtime = get(`${k}.runtime`);
-    if (runtime !== null) {
-      if (!(RUNTIME_CHOICES as readonly string[]).includes(runtime)) bad(`${k}.runtime`, runtime, `must be one of ${RUNTIME_CHOICES.join(', ')}`, 'auto');
-      else side.runtime = runtime as RuntimeChoice;
-    }
-    if (modelOf(side) !== 'oracle' && side.noise > 0) {
-      messages.push(`URL parameter "${k}.sigma": noise applies to the oracle only, not to ${k}.model=${modelOf(side)}; using 0.`);
-      side.noise = 0;
-    }
-  }
-  const compare = get('compare');
-  if (compare !== null) {
-    if (compare === '1' || compare === '0') s.compare = compare === '1';
-    else bad('compare', compare, 'must be 0 or 1', s.compare ? 1 : 0);
-  }
-  const step = get('step');
-  if (step !== null) {
-    const v = num('step', step);
-    if (step === 'end') s.step = -1;
-    else if (v === null || !Number.isInteger(v) || v < 0 || v > 100_000) bad('step', step, 'must be a whole number ≥ 0 or "end"', 'the last step');
-    else s.step = v;
-  }
-  const heat = get('heat');
-  if (heat !== null) {
-    if ((HEATS as readonly string[]).includes(heat)) s.heat = heat as Heat;
-    else bad('heat', heat, `must be one of ${HEATS.join(', ')}`, s.heat);
-  }
-  intIn('pos', -1, 100_000, (v) => (s.pos = v), s.pos);
-  const engine = get('engine');
-  if (engine !== null) {
-    if (engine === 'auto' || engine === 'cpu') s.engine = engine;
-    else bad('engine', engine, 'must be auto or cpu', s.engine);
-  }
-  const tab = get('tab');
-  if (tab !== null) {
-    if (tab === 'decode' || tab === 'bench') s.tab = tab;
-    else bad('tab', tab, 'must be decode or bench', s.tab);
-  }
-  for (const key of q.keys()) {
-    if (!used.has(key)) {
-      used.add(key);
-      messages.push(`URL parameter "${short(key)}" is not one of ours (or does not apply to this strategy); ignored.`);
-    }
-  }
-  return { settings: s, messages };
-}
-
-function short(v: string): string {
-  return v.length > 40 ? `${v.slice(0, 40)}…` : v;
+  const { state, messages } = parseQuery(SETTINGS_SCHEMA, cloneSettings(PRESET), search);
+  return { settings: state, messages };
 }

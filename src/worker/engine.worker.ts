@@ -10,12 +10,10 @@ import { LoadFailure, RUNTIME_TITLES, loadModel, median, modelLabel, pageModelBa
 import type { BackendInfo, DecodeRequest, FromWorker, ModelRun, NeuralModel, PageRecord, ToWorker, VerifyResult } from './protocol';
 
 /**
- * All decoding happens here, off the main thread. The GPU backend is picked up when the build
- * contains src/gpu/backend.ts (import.meta.glob is empty otherwise, so this file builds before
- * that module exists) and the worker has navigator.gpu; the CPU engine is the fallback.
+ * All decoding happens here, off the main thread. The GPU backend (src/gpu/backend.ts, loaded on
+ * first use so a page without WebGPU never fetches it) runs when the worker has navigator.gpu
+ * and an adapter; the CPU engine is the fallback.
  */
-const gpuModules = import.meta.glob<{ webgpuBackend?: DecodeBackend }>('../gpu/backend.ts');
-const gpuLoader = Object.values(gpuModules)[0] as (() => Promise<{ webgpuBackend?: DecodeBackend }>) | undefined;
 
 const post = (m: FromWorker) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(m);
 
@@ -47,14 +45,8 @@ async function loadGpuOnce(): Promise<DecodeBackend | null> {
     gpuNote = `Could not query the WebGPU adapter (${(e as Error).message}): decodes run on the CPU engine.`;
     return null;
   }
-  if (!gpuLoader) {
-    gpuNote = 'The WebGPU backend is not part of this build yet: decodes run on the CPU engine.';
-    return null;
-  }
   try {
-    const mod = await gpuLoader();
-    gpu = mod.webgpuBackend ?? null;
-    if (!gpu) gpuNote = 'The GPU module exports no webgpuBackend: decodes run on the CPU engine.';
+    gpu = (await import('../gpu/backend')).webgpuBackend;
   } catch (e) {
     gpuNote = `The WebGPU backend failed to load (${(e as Error).message}): decodes run on the CPU engine.`;
   }
@@ -288,7 +280,6 @@ async function info(engine: 'auto' | 'cpu'): Promise<BackendInfo> {
   return {
     backend: backend.name,
     webgpu: 'gpu' in navigator && !!navigator.gpu,
-    gpuModule: !!gpuLoader,
     adapter: adapterName,
     note: engine === 'cpu' ? 'CPU engine chosen in the backend panel.' : gpuNote,
   };

@@ -83,8 +83,6 @@ export interface BackendInfo {
   backend: string;
   /** navigator.gpu exists in the worker. */
   webgpu: boolean;
-  /** The GPU backend module is part of this build. */
-  gpuModule: boolean;
   adapter: string | null;
   /** Why the CPU engine is used, when it is. */
   note: string | null;

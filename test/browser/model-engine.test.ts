@@ -3,7 +3,7 @@ import { decodeBatch } from '../../src/engine/decode';
 import { generateSample } from '../../src/engine/tasks';
 import { VOCAB_SIZE, vocabularyJson } from '../../src/engine/vocab';
 import { cachedPipelineCount } from '../../src/gpu/device';
-import { GpuModelRuntime } from '../../src/gpu/nn/engine';
+import { GpuModelRuntime } from '../../src/model/nn/engine';
 import { tinyTransformerOnnx } from '../../src/model/build';
 import { CpuModelRuntime } from '../../src/model/cpu-engine';
 import { ModelDenoiser } from '../../src/model/denoiser';

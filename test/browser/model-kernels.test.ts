@@ -1,8 +1,9 @@
 import { describe, expect } from 'vitest';
 import { readBuffer, type Kernel } from '../../src/gpu/device';
-import { grid, nnKernels, pack } from '../../src/gpu/nn/kernels';
+import { grid, nnKernels, pack } from '../../src/model/nn/kernels';
 import * as K from '../../src/model/cpu-kernels';
-import { BINARY_CODE, UNARY_CODE, type BinaryKind, type UnaryKind } from '../../src/model/program';
+import { ModelError } from '../../src/model/errors';
+import { BINARY_CODE, UNARY_CODE, opCode, type BinaryKind, type UnaryKind } from '../../src/model/program';
 import { gpuTest } from './gpu-fixture';
 
 // Every WGSL transformer kernel against its TypeScript twin on random inputs.
@@ -126,17 +127,26 @@ describe('WGSL transformer kernels vs their TypeScript twins', () => {
     }
   });
 
-  gpuTest('nn_gelu and nn_unary: every unary op', async ({ gpu: { device } }) => {
+  gpuTest('nn_unary: every unary op (GELU included)', async ({ gpu: { device } }) => {
     const x = rand(1000, 12, 4);
     const twin = new Float32Array(1000);
-    K.unary('gelu', x, twin);
-    expectClose(await run(device, nnKernels.gelu(), [x, 4000], 1, pack.gelu(1000), grid.elementwise(1000)), twin);
     const pos = x.map(Math.abs).map((v) => v + 0.1);
     for (const op of Object.keys(UNARY_CODE) as UnaryKind[]) {
       const input = op === 'sqrt' || op === 'recip' ? pos : x;
       K.unary(op, input, twin);
       expectClose(await run(device, nnKernels.unary(), [input, 4000], 1, pack.unary(1000, UNARY_CODE[op]), grid.elementwise(1000)), twin);
     }
+  });
+
+  gpuTest('an op code the kernels do not know gives NaN, never a guessed op; the host rejects it first', async ({ gpu: { device } }) => {
+    const x = rand(256, 16, 1);
+    const unknownUnary = await run(device, nnKernels.unary(), [x, 1024], 1, pack.unary(256, 99), grid.elementwise(256));
+    expect(unknownUnary.every(Number.isNaN)).toBe(true);
+    const unknownBinary = await run(device, nnKernels.binary(), [x, x, 1024], 2, pack.binary(256, 256, 99, false), grid.elementwise(256));
+    expect(unknownBinary.every(Number.isNaN)).toBe(true);
+    expect(() => opCode('unary', 'softplus')).toThrow(/no unary kernel for "softplus"/);
+    expect(() => opCode('binary', 'toString')).toThrow(ModelError);
+    expect(opCode('unary', 'gelu')).toBe(UNARY_CODE.gelu);
   });
 
   gpuTest('nn_residual: residual add, broadcast constants, swapped operands', async ({ gpu: { device } }) => {

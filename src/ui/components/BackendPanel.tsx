@@ -22,7 +22,6 @@ export function BackendPanel() {
         <div><dt>engine in use</dt><dd>{info?.backend ?? 'starting…'}</dd></div>
         <div><dt>WebGPU in this browser</dt><dd>{info ? (info.webgpu ? 'yes' : 'no') : '…'}</dd></div>
         <div><dt>adapter</dt><dd>{info?.adapter ?? 'none'}</dd></div>
-        <div><dt>GPU backend in this build</dt><dd>{info ? (info.gpuModule ? 'yes' : 'not yet') : '…'}</dd></div>
         {m && <div><dt>model of decode A</dt><dd data-testid="model-runtime">{m.name} on {RUNTIME_LABELS[m.runtime]}{m.asked === 'auto' ? ' (chosen by Auto)' : ''}</dd></div>}
         {m && <div><dt>ms per forward</dt><dd data-testid="ms-per-forward">{m.msPerForward.toFixed(2)} ms ({m.forwards} forwards)</dd></div>}
         {a && <div><dt>decode A</dt><dd>{a.ms.toFixed(1)} ms for {a.trace.nfe} steps ({(a.ms / Math.max(1, a.trace.nfe)).toFixed(2)} ms/step) on {a.backend}</dd></div>}

@@ -3,12 +3,11 @@ import embedWgsl from '../../../shaders/nn_embed.wgsl?raw';
 import layernormWgsl from '../../../shaders/nn_layernorm.wgsl?raw';
 import linearWgsl from '../../../shaders/nn_linear.wgsl?raw';
 import attentionWgsl from '../../../shaders/nn_attention.wgsl?raw';
-import geluWgsl from '../../../shaders/nn_gelu.wgsl?raw';
 import residualWgsl from '../../../shaders/nn_residual.wgsl?raw';
 import unaryWgsl from '../../../shaders/nn_unary.wgsl?raw';
 import composeWgsl from '../../../shaders/nn_compose.wgsl?raw';
-import { Kernel, dispatch1d } from '../device';
-import { UniformStruct, type WgslScalar } from '../program';
+import { Kernel, dispatch1d } from '../../gpu/device';
+import { UniformStruct, type WgslScalar } from '../../gpu/program';
 
 /**
  * The transformer kernels (shaders/nn_*.wgsl, each with its TypeScript twin in
@@ -29,7 +28,6 @@ export const nnKernels = {
   mean: () => new Kernel('nn_layernorm', withCommon(layernormWgsl), { WG: 64, MODE: 1 }),
   linear: (act: 0 | 1, residual: 0 | 1) => new Kernel('nn_linear', withCommon(linearWgsl), { ACT: act, RESIDUAL: residual }),
   attention: (headDim: number) => new Kernel('nn_attention', withCommon(attentionWgsl), { HEAD_DIM: headDim }),
-  gelu: () => new Kernel('nn_gelu', withCommon(geluWgsl), { WG: NN_WG }),
   binary: () => new Kernel('nn_residual', withCommon(residualWgsl), { WG: NN_WG }),
   unary: () => new Kernel('nn_unary', withCommon(unaryWgsl), { WG: NN_WG }),
   compose: () => new Kernel('nn_compose', withCommon(composeWgsl), { WG: NN_WG }),
@@ -45,14 +43,13 @@ export const NN_PARAMS = {
   norm: struct('NormParams', [['rows', 'u32'], ['width', 'u32'], ['has_beta', 'u32'], ['eps', 'f32']]),
   linear: struct('LinearParams', [['M', 'u32'], ['N', 'u32'], ['K', 'u32'], ['rows_in', 'u32'], ['row_start', 'u32'], ['rows_out', 'u32'], ['has_bias', 'u32'], ['pad', 'u32']]),
   attention: struct('AttnParams', [['batch', 'u32'], ['seq', 'u32'], ['heads', 'u32'], ['scale', 'f32']]),
-  gelu: struct('GeluParams', [['total', 'u32'], ['p1', 'u32'], ['p2', 'u32'], ['p3', 'u32']]),
   binary: struct('BinaryParams', [['total', 'u32'], ['period', 'u32'], ['op', 'u32'], ['swap', 'u32']]),
   unary: struct('UnaryParams', [['total', 'u32'], ['op', 'u32'], ['p2', 'u32'], ['p3', 'u32']]),
   compose: struct('ComposeParams', [['batch', 'u32'], ['canvas_length', 'u32'], ['pad_id', 'u32'], ['prompt_length', 'u32']]),
 };
 for (const [s, src] of [
   [NN_PARAMS.embed, embedWgsl], [NN_PARAMS.norm, layernormWgsl], [NN_PARAMS.linear, linearWgsl], [NN_PARAMS.attention, attentionWgsl],
-  [NN_PARAMS.gelu, geluWgsl], [NN_PARAMS.binary, residualWgsl], [NN_PARAMS.unary, unaryWgsl], [NN_PARAMS.compose, composeWgsl],
+  [NN_PARAMS.binary, residualWgsl], [NN_PARAMS.unary, unaryWgsl], [NN_PARAMS.compose, composeWgsl],
 ] as const) s.check(src);
 
 export const pack = {
@@ -61,7 +58,6 @@ export const pack = {
   linear: (M: number, N: number, K: number, rowsIn: number, rowStart: number, rowsOut: number, hasBias: boolean) =>
     NN_PARAMS.linear.pack({ M, N, K, rows_in: rowsIn, row_start: rowStart, rows_out: rowsOut, has_bias: hasBias ? 1 : 0, pad: 0 }),
   attention: (batch: number, seq: number, heads: number, scale: number) => NN_PARAMS.attention.pack({ batch, seq, heads, scale }),
-  gelu: (total: number) => NN_PARAMS.gelu.pack({ total, p1: 0, p2: 0, p3: 0 }),
   binary: (total: number, period: number, op: number, swap: boolean) => NN_PARAMS.binary.pack({ total, period, op, swap: swap ? 1 : 0 }),
   unary: (total: number, op: number) => NN_PARAMS.unary.pack({ total, op, p2: 0, p3: 0 }),
   compose: (batch: number, canvasLength: number, padId: number, promptLength: number) =>

@@ -1,7 +1,7 @@
-import { GpuContext, type Kernel } from '../device';
-import { BINARY_CODE, UNARY_CODE, withOutputRows, type Program } from '../../model/program';
-import { checkIds, rowRange, sliceRows, type ModelRuntime, type RowSelection } from '../../model/runtime';
-import { ModelError } from '../../model/graph';
+import { GpuContext, type Kernel } from '../../gpu/device';
+import { opCode, withOutputRows, type Program } from '../program';
+import { checkIds, rowRange, sliceRows, type ModelRuntime, type RowSelection } from '../runtime';
+import { ModelError } from '../errors';
 import { grid, MAX_HEAD_DIM, nnKernels, pack } from './kernels';
 
 /**
@@ -130,10 +130,11 @@ export function planSteps(p: Program): { steps: GpuStep[]; uses: Map<number, num
       case 'binary': {
         const o = op;
         const period = typeof o.b === 'string' ? o.period : size(o.b);
+        const code = opCode('binary', o.op);
         steps.push({
           kernel: nnKernels.binary(),
           bindings: [`v${o.a}`, typeof o.b === 'string' ? `w:${o.b}` : `v${o.b}`, `v${o.out}`],
-          params: (B) => pack.binary(B * size(o.out), typeof o.b === 'string' ? period : B * period, BINARY_CODE[o.op], o.swap),
+          params: (B) => pack.binary(B * size(o.out), typeof o.b === 'string' ? period : B * period, code, o.swap),
           grid: (B) => grid.elementwise(B * size(o.out)),
           label: `binary:${o.op}`,
         });
@@ -141,11 +142,8 @@ export function planSteps(p: Program): { steps: GpuStep[]; uses: Map<number, num
       }
       case 'unary': {
         const o = op;
-        steps.push(
-          o.op === 'gelu'
-            ? { kernel: nnKernels.gelu(), bindings: [`v${o.x}`, `v${o.out}`], params: (B) => pack.gelu(B * size(o.out)), grid: (B) => grid.elementwise(B * size(o.out)), label: 'gelu' }
-            : { kernel: nnKernels.unary(), bindings: [`v${o.x}`, `v${o.out}`], params: (B) => pack.unary(B * size(o.out), UNARY_CODE[o.op]), grid: (B) => grid.elementwise(B * size(o.out)), label: `unary:${o.op}` },
-        );
+        const code = opCode('unary', o.op);
+        steps.push({ kernel: nnKernels.unary(), bindings: [`v${o.x}`, `v${o.out}`], params: (B) => pack.unary(B * size(o.out), code), grid: (B) => grid.elementwise(B * size(o.out)), label: `unary:${o.op}` });
         break;
       }
     }

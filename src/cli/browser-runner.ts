@@ -9,7 +9,7 @@
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SweepProgress, SweepRecord, SweepSpec } from '../engine/sweep';
-import { MODEL_PREBUNDLE, ROOT, openHeadlessPage } from '../cli/headless';
+import { MODEL_PREBUNDLE, ROOT, openHeadlessPage } from './headless';
 
 
 export async function withModelPage<T>(fn: (page: import('playwright-core').Page, base: string) => Promise<T>): Promise<T> {

@@ -1,0 +1,146 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { STRATEGIES } from '../../src/engine/strategies';
+import { TASKS } from '../../src/engine/tasks';
+import { applies, applyingFields, fieldProblem, fields, problems, type AnyField, type Domain } from '../../src/ui/schema';
+import { cloneSettings, fromQuery, PRESET, SETTINGS_SCHEMA, sideProblem, toQuery, type ViewSettings } from '../../src/ui/settings';
+
+// Properties of the page's URL schema (src/ui/settings.ts over src/ui/schema.ts):
+// (a) any string as a query gives a valid state plus messages, never an exception;
+// (b) serialise then parse is the identity on valid states, drawn from the schema itself;
+// (c) a bad value gives the key's default and one message naming the key.
+
+const RUNS = 300;
+
+/** A text of a value in the domain, drawn by fast-check. */
+function drawText(g: fc.GeneratorValue, d: Domain): string {
+  if (d.kind === 'choice') return g(fc.constantFrom, ...d.options);
+  if (d.kind === 'int') return String(g(fc.integer, { min: d.min, max: d.max }));
+  return String(g(fc.double, { min: d.min, max: d.max, noNaN: true }) + 0);
+}
+
+/**
+ * A valid state drawn from the schema: every applying field, in schema order, takes a random value
+ * of its domain, or keeps its default when that value breaks a rule (a non-zero noise beside a
+ * model). Defaults are valid, so the result is.
+ */
+function validState(g: fc.GeneratorValue): ViewSettings {
+  const s = cloneSettings(PRESET);
+  for (const f of fields(SETTINGS_SCHEMA, s)) {
+    if (!applies(f, s)) continue;
+    const before = f.get(s);
+    const value = f.codec.decode(drawText(g, f.codec.domain));
+    if (value === null) throw new Error(`${f.key}: the codec does not read a value of its own domain`);
+    f.set(s, value);
+    if (fieldProblem(f, s) !== null) f.set(s, before);
+  }
+  return s;
+}
+
+const KEYS = applyingFields(SETTINGS_SCHEMA, PRESET).map((f) => f.key);
+const STRATEGY_PARAM_KEYS = STRATEGIES.flatMap((d) => d.params.flatMap((p) => [`a.${p.name}`, `b.${p.name}`]));
+const VALUES = ['', 'end', '-1', '0', '1', '3', '1.5', '1e999', 'NaN', '-0', ' 2 ', '0x10', 'tiny', 'custom', 'oracle', 'auto', 'cpu', 'bench', ...TASKS.map((t) => t.id), ...STRATEGIES.map((d) => d.id)];
+
+/** Queries that reach the parser's branches: known keys with odd values, unknown keys, raw junk. */
+const query = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 200 }),
+  fc
+    .array(
+      fc.tuple(
+        fc.oneof(fc.constantFrom(...KEYS, ...STRATEGY_PARAM_KEYS, 'n', 'rho', 'a.runtime', 'b.runtime'), fc.string({ maxLength: 8 })),
+        fc.oneof(fc.constantFrom(...VALUES), fc.string({ maxLength: 12 }), fc.double().map(String), fc.integer({ min: -5, max: 70 }).map(String)),
+      ),
+      { maxLength: 24 },
+    )
+    .map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')),
+);
+
+describe('URL schema properties', () => {
+  it('(a) any string gives a valid state and messages, never an exception; the result is stable', () => {
+    fc.assert(
+      fc.property(fc.oneof(query, query.map((q) => `?${q}`)), (search) => {
+        const { settings, messages } = fromQuery(search);
+        expect(problems(SETTINGS_SCHEMA, settings)).toEqual([]);
+        expect(messages.every((m) => typeof m === 'string' && m.length > 0)).toBe(true);
+        const again = fromQuery(toQuery(settings));
+        expect(again.messages).toEqual([]);
+        expect(again.settings).toStrictEqual(settings);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('(b) serialise then parse is the identity on valid states drawn from the schema', () => {
+    const seen = new Set<string>();
+    fc.assert(
+      fc.property(fc.gen(), (g) => {
+        const s = validState(g);
+        seen.add(s.task).add(s.a.strategy);
+        expect(problems(SETTINGS_SCHEMA, s)).toEqual([]);
+        const back = fromQuery(toQuery(s));
+        expect(back.messages).toEqual([]);
+        expect(back.settings).toStrictEqual(s);
+      }),
+      { numRuns: RUNS },
+    );
+    // The generator reaches the tables, not only the preset.
+    expect(seen.size).toBeGreaterThan(10);
+  });
+
+  it('(c) a bad value gives the key its default and a message naming the key', () => {
+    const bad = (f: AnyField<ViewSettings>) => {
+      const d = f.codec.domain;
+      return d.kind === 'choice'
+        ? fc.string({ maxLength: 10 }).filter((t) => !d.options.includes(t))
+        : fc.oneof(
+            fc.constantFrom('x', 'NaN', 'Infinity', '1e999', '', '--1', String(d.max + 1), String(d.min - 1)),
+            ...(d.kind === 'int' ? [fc.double({ min: d.min, max: d.max, noNaN: true }).filter((v) => !Number.isInteger(v)).map(String)] : []),
+          );
+    };
+    const presetFields = applyingFields(SETTINGS_SCHEMA, PRESET).filter((f) => f.key !== 'step');
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...presetFields).chain((f) => fc.tuple(fc.constant(f), bad(f))),
+        ([f, text]) => {
+          const { settings, messages } = fromQuery(`${encodeURIComponent(f.key)}=${encodeURIComponent(text)}`);
+          expect(settings).toStrictEqual(PRESET);
+          expect(messages).toHaveLength(1);
+          expect(messages[0]).toContain(`"${f.key}=`);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+describe('URL schema', () => {
+  it('lists every strategy parameter of the side’s strategy and every task parameter, from the tables', () => {
+    for (const d of STRATEGIES) {
+      const s = fromQuery(`a=${d.id}`).settings;
+      const keys = applyingFields(SETTINGS_SCHEMA, s).map((f) => f.key);
+      for (const p of d.params) expect(keys).toContain(`a.${p.name}`);
+    }
+    for (const t of TASKS) {
+      const keys = applyingFields(SETTINGS_SCHEMA, fromQuery(`task=${encodeURIComponent(t.id)}`).settings).map((f) => f.key);
+      expect(keys.includes('n')).toBe(t.sizes !== null);
+      expect(keys.includes('rho')).toBe(t.id === 'dial');
+    }
+  });
+
+  it('checks strategy parameters with the engine’s own rule (resolveParams), not a copy', () => {
+    // 'k' of top-k: the engine's message names the parameter and its range.
+    const { messages } = fromQuery('a.k=0');
+    expect(messages[0]).toMatch(/^URL parameter "a\.k=0": k must be in \[\d+, \d+\], got 0; using 1\.$/);
+    expect(sideProblem({ ...PRESET.a, params: { k: 1, steps: 0, bogus: 2 } })).toMatch(/no parameter "bogus"/);
+    expect(sideProblem({ ...PRESET.a, strategy: 'nope' })).toMatch(/no such strategy/);
+  });
+
+  it('keeps links written before the schema readable', () => {
+    const old = 'task=letters%2Fshuffle&n=6&seed=3&sample=0&a=topk-confidence&a.k=1&a.steps=0&a.block=0&a.temp=0&a.sigma=0&a.model=oracle&b=topk-random&b.k=2&b.steps=0&b.block=0&b.temp=0&b.sigma=0&b.model=oracle&compare=1&step=end&heat=confidence&pos=-1&engine=auto&tab=decode';
+    const { settings, messages } = fromQuery(old);
+    expect(messages).toEqual([]);
+    expect(settings).toMatchObject({ task: 'letters/shuffle', n: 6, seed: 3, step: -1, pos: -1, b: { strategy: 'topk-random', params: { k: 2 } } });
+    // Same keys, same values (only the order of a side's model and noise keys changed).
+    expect(new Set(toQuery(settings).split('&'))).toEqual(new Set(old.split('&')));
+  });
+});
