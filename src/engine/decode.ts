@@ -1,4 +1,4 @@
-import type { Conditional } from './distribution';
+import { leaveOneOutCanvas, type Conditional } from './distribution';
 import type { Denoiser, Predictions } from './denoiser';
 import { randomU32, type Purpose } from './rng';
 import { allocStats, computeStats, rowProbabilities, temperedProbabilities, type PositionStats } from './stats';
@@ -47,6 +47,18 @@ export interface StepTrace {
   probabilities: number[];
   remasked: number[];
   scores: number[];
+  /** Token-to-token edits: revealed positions rewritten this step (strategies that edit). */
+  edited?: number[];
+  /** The tokens the edited positions received. */
+  editedTokens?: number[];
+  /** Revealed positions verified this step by their leave-one-out conditional, and that probability of their token. */
+  checked?: number[];
+  checkedProbabilities?: number[];
+  /**
+   * Input rows beyond the canvas row this step used (leave-one-out rows, APD's verifier rows).
+   * NFE counts forward calls, as the papers count WINO; these rows are reported beside it.
+   */
+  extraRows?: number;
   /** Block in force: [start, end). */
   block: [number, number];
   /** record 'full': canvas before the step and per-position statistics (masked positions). */
@@ -129,35 +141,60 @@ export async function decodeBatch(
     blockStep: 0,
     blockMaskedAtStart: 0,
     bound: 0,
-    strategy: def.create(params, { canvasLength: L, blockLength }),
+    strategy: def.create(params, { canvasLength: L, blockLength, sample }),
   }));
   const stats: PositionStats = allocStats(L);
 
   for (;;) {
     const active = states.filter((s) => !s.done);
     if (active.length === 0) break;
-    const canvases = new Int32Array(active.length * L);
+    // Leave-one-out rows ride in the same forward call, after the canvas rows (one per revealed
+    // position of the current block, that position masked).
+    const looRows = active.map((s) => (def.verify === 'loo' ? looPositions(s) : []));
+    const rows = active.length + looRows.reduce((n, r) => n + r.length, 0);
+    const canvases = new Int32Array(rows * L);
+    const rowSamples = active.map((s) => s.sample);
+    const rowSteps = active.map((s) => s.step);
     active.forEach((s, b) => canvases.set(s.canvas, b * L));
-    const pred = await denoiser.forward({
-      samples: active.map((s) => s.sample),
-      canvases,
-      canvasLength: L,
-      steps: active.map((s) => s.step),
+    const looIndex = active.map((s, b) => {
+      const index = new Map<number, number>();
+      for (const p of looRows[b]) {
+        index.set(p, rowSamples.length);
+        canvases.set(leaveOneOutCanvas(s.canvas, p), rowSamples.length * L);
+        rowSamples.push(s.sample);
+        rowSteps.push(s.step);
+      }
+      return index;
     });
-    active.forEach((s, b) => stepSequence(s, b, pred));
+    const pred = await denoiser.forward({ samples: rowSamples, canvases, canvasLength: L, steps: rowSteps });
+    for (let b = 0; b < active.length; b++) await stepSequence(active[b], b, pred, looIndex[b]);
   }
 
-  function stepSequence(s: SeqState, b: number, pred: Predictions): void {
+  /** Moves a sequence to the first block that still has a masked position (remasking strategies
+   * may step a canvas with none masked: the block then stays); returns its masked positions. */
+  function advanceBlock(s: SeqState): number[] {
     const masked: number[] = [];
     for (let i = 0; i < L; i++) if (s.canvas[i] === MASK_ID) masked.push(i);
-    // Advance to the first block that still has a masked position (remasking strategies may
-    // step a canvas with none masked: the block then stays).
     const firstBlock = masked.length > 0 ? Math.floor(masked[0] / blockLength) : Math.max(0, s.blockIndex);
     if (firstBlock !== s.blockIndex) {
       s.blockIndex = firstBlock;
       s.blockStep = 0;
       s.blockMaskedAtStart = masked.filter((p) => Math.floor(p / blockLength) === firstBlock).length;
     }
+    return masked;
+  }
+
+  /** Revealed positions of the current block: the ones a 'loo' strategy verifies. */
+  function looPositions(s: SeqState): number[] {
+    advanceBlock(s);
+    const start = s.blockIndex * blockLength;
+    const out: number[] = [];
+    for (let i = start; i < Math.min(L, start + blockLength); i++) if (s.canvas[i] !== MASK_ID) out.push(i);
+    return out;
+  }
+
+  async function stepSequence(s: SeqState, b: number, pred: Predictions, looIndex: Map<number, number>): Promise<void> {
+    const masked = advanceBlock(s);
     const start = s.blockIndex * blockLength;
     const end = Math.min(L, start + blockLength);
     const candidates = masked.filter((p) => p >= start && p < end);
@@ -169,6 +206,8 @@ export async function decodeBatch(
       return cond;
     };
     const rowCache = new Map<number, Float32Array>();
+    const looCache = new Map<number, Float32Array>();
+    let verifierRows: Float32Array[] = [];
     const view: StepView = {
       step: s.step,
       canvasLength: L,
@@ -189,7 +228,40 @@ export async function decodeBatch(
         return row;
       },
       truth,
+      temperature,
+      loo: (position: number) => {
+        let row = looCache.get(position);
+        if (!row) {
+          const r = looIndex.get(position);
+          if (r === undefined) throw new Error(`strategy ${def.id} asked for the leave-one-out row of position ${position}, which it did not verify`);
+          row = new Float32Array(V);
+          rowProbabilities(pred, r * L + position, row);
+          looCache.set(position, row);
+        }
+        return row;
+      },
+      verifier: (k: number) => {
+        if (!(k >= 0 && k < verifierRows.length)) throw new Error(`strategy ${def.id} read verifier row ${k} of ${verifierRows.length}`);
+        return verifierRows[k];
+      },
     };
+    // APD-style verification: rows that depend on this step's draft take one further call.
+    const extra = s.strategy.verifyRows?.(view) ?? [];
+    if (extra.length > 0) {
+      const canv = new Int32Array(extra.length * L);
+      extra.forEach((r, k) => canv.set(r.canvas, k * L));
+      const vp = await denoiser.forward({
+        samples: extra.map(() => s.sample),
+        canvases: canv,
+        canvasLength: L,
+        steps: extra.map(() => s.step),
+      });
+      verifierRows = extra.map((r, k) => {
+        const row = new Float32Array(V);
+        rowProbabilities(vp, k * L + r.position, row);
+        return row;
+      });
+    }
     const sel = s.strategy.select(view);
     const candidateSet = new Set(candidates);
     const seen = new Set<number>();
@@ -200,6 +272,12 @@ export async function decodeBatch(
     const remask = sel.remask ?? [];
     for (const p of remask) {
       if (s.canvas[p] === MASK_ID || seen.has(p)) throw new Error(`strategy ${def.id} remasked position ${p}, which is not revealed`);
+    }
+    const edits = sel.edit ?? [];
+    for (const e of edits) {
+      if (s.canvas[e.position] === MASK_ID || remask.includes(e.position) || !(e.token >= 0 && e.token < V && e.token !== MASK_ID)) {
+        throw new Error(`strategy ${def.id} edited position ${e.position}, which is not a revealed position`);
+      }
     }
 
     const trace: StepTrace = {
@@ -212,6 +290,15 @@ export async function decodeBatch(
       scores: sel.scores ? Array.from(sel.scores, Math.fround) : [],
       block: [start, end],
     };
+    if (edits.length > 0 || sel.edit) {
+      trace.edited = edits.map((e) => e.position);
+      trace.editedTokens = edits.map((e) => e.token);
+    }
+    if (def.verify === 'loo' || s.strategy.verifyRows) {
+      trace.checked = [...looIndex.keys()];
+      trace.checkedProbabilities = trace.checked.map((p) => view.loo!(p)[s.canvas[p]]);
+      trace.extraRows = looIndex.size + extra.length;
+    }
     if (record === 'full') {
       recordStepDetail(trace, s.canvas, masked, (p) => ({ x0: stats.x0[p], confidence: stats.confidence[p], margin: stats.margin[p], entropy: stats.entropy[p] }), view.probabilities, temperature);
     }
@@ -227,6 +314,10 @@ export async function decodeBatch(
     for (const p of remask) {
       s.canvas[p] = MASK_ID;
       s.revealStep[p] = -1;
+    }
+    for (const e of edits) {
+      s.canvas[e.position] = e.token;
+      s.revealStep[e.position] = s.step;
     }
     s.steps.push(trace);
     s.step++;

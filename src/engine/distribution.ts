@@ -345,3 +345,27 @@ class PermutationConditional implements Conditional {
 }
 
 export { VOCAB_SIZE };
+
+// ---------------------------------------------------------------------------------------------
+// Leave-one-out conditionals (verification of revealed tokens)
+
+/** The canvas with `position` masked again: the input row of a leave-one-out query. */
+export function leaveOneOutCanvas(canvas: ArrayLike<number>, position: number): Int32Array {
+  const row = Int32Array.from(canvas);
+  row[position] = MASK_ID;
+  return row;
+}
+
+/**
+ * Exact leave-one-out conditional p(x_i = v | prompt, every other revealed token): the support
+ * filtered by every revealed token except the one at `position` (nearest outputs when none agrees,
+ * as `condition` does). Returns a VOCAB_SIZE probability row.
+ */
+export function leaveOneOut(dist: TrueDistribution, canvas: ArrayLike<number>, position: number): Float64Array {
+  const cond = dist.condition(leaveOneOutCanvas(canvas, position));
+  const w = new Float32Array(VOCAB_SIZE);
+  cond.weightsAt(position, w, 0);
+  const out = new Float64Array(VOCAB_SIZE);
+  for (let v = 0; v < VOCAB_SIZE; v++) out[v] = w[v] / cond.total;
+  return out;
+}

@@ -8,6 +8,15 @@ import { TC_BOUND } from './tc-bound';
 import { THRESHOLD } from './threshold';
 import { TOPK_STRATEGIES } from './topk';
 import type { StrategyDefinition, StrategyParams } from './types';
+import { WINO } from './wino';
+import { APD } from './apd';
+import { DUS } from './dus';
+import { RCR } from './rcr';
+import { DINFER_HIERARCHY } from './dinfer-hierarchy';
+import { JOINT_THRESHOLD } from './joint-threshold';
+import { SLOWFAST } from './slowfast';
+import { PC_SAMPLER } from './pc-sampler';
+import { PROPHET } from './prophet';
 
 /**
  * Every unmasking strategy, by its fixed id: the one registry line a new strategy adds. Each
@@ -24,6 +33,15 @@ export const STRATEGIES: readonly StrategyDefinition[] = [
   TC_BOUND,
   KLASS,
   ...REMDM_STRATEGIES,
+  WINO,
+  APD,
+  DUS,
+  RCR,
+  DINFER_HIERARCHY,
+  JOINT_THRESHOLD,
+  SLOWFAST,
+  PC_SAMPLER,
+  PROPHET,
 ];
 
 const BY_ID = new Map(STRATEGIES.map((s) => [s.id, s]));

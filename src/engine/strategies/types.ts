@@ -1,6 +1,7 @@
 import type { Conditional } from '../distribution';
 import type { Purpose } from '../rng';
 import type { PositionStats } from '../stats';
+import type { TaskSample } from '../tasks/types';
 
 /** A numeric strategy parameter: its range is checked before any decode starts. */
 export interface ParamSpec {
@@ -36,6 +37,22 @@ export interface StepView {
   probabilities(position: number): Float32Array;
   /** The exact conditional of the true distribution given the canvas (oracle decodes only). */
   truth(): Conditional | null;
+  /** Sampling temperature of the decode (0 = greedy). */
+  temperature?: number;
+  /**
+   * Leave-one-out row of a revealed position: p(x_i | prompt, every other revealed token), from
+   * one extra input row with only that position masked (strategies with `verify: 'loo'`; the
+   * positions are the revealed ones of the current block).
+   */
+  loo?(position: number): Float32Array;
+  /** Probability row k of the rows the instance asked for with `verifyRows` (APD's verifier). */
+  verifier?(k: number): Float32Array;
+}
+
+/** An extra input row: the model's prediction at `position` given `canvas`. */
+export interface VerifyRow {
+  canvas: Int32Array;
+  position: number;
 }
 
 export interface Selection {
@@ -45,12 +62,19 @@ export interface Selection {
   remask?: number[];
   /** Score of each revealed position, as the strategy ranked it (for the trace). */
   scores?: number[];
+  /** Revealed positions rewritten to another token (token-to-token edits). */
+  edit?: { position: number; token: number }[];
 }
 
 export interface StrategyInstance {
   select(view: StepView): Selection;
   /** Remasking strategies decode for a fixed number of steps; others stop when nothing is masked. */
   finished?(view: { step: number; maskedCount: number }): boolean;
+  /**
+   * Extra rows this step needs after seeing the step's predictions (one further forward call,
+   * not counted in NFE: it is reported beside it). Read back with view.verifier(k).
+   */
+  verifyRows?(view: StepView): VerifyRow[];
 }
 
 export type StrategyFamily = 'fixed' | 'adaptive' | 'schedule' | 'remask' | 'oracle';
@@ -66,7 +90,10 @@ export interface StrategyDefinition {
   blocks: boolean;
   /** Needs the exact oracle (reads the true conditional). */
   oracleOnly?: boolean;
-  create(params: StrategyParams, ctx: { canvasLength: number; blockLength: number }): StrategyInstance;
+  /** 'loo': the step's forward call also carries one row per revealed position of the block, that position masked. */
+  verify?: 'loo';
+  /** `sample`: the batch's first sample (its task and size), for rules that read task statistics. */
+  create(params: StrategyParams, ctx: { canvasLength: number; blockLength: number; sample?: TaskSample }): StrategyInstance;
   /** How it runs on the GPU; without one, the GPU backend refuses it (GpuUnsupportedError). */
   gpu?: GpuStrategy;
 }

@@ -1,0 +1,59 @@
+import { STEP_BUDGET_PARAM, lladaCount, stepBudget, topK } from './common';
+import type { ParamSpec, StrategyDefinition } from './types';
+
+/**
+ * Prophet (pixeli99/Prophet, generate_earlyexit.py): decode by top-k confidence and commit every
+ * remaining mask at once as soon as the model's top-1/top-2 logit gap is large enough for the
+ * stage of the decode.
+ */
+
+/** A position's top-1 minus top-2 log-probability (= logit) gap, capped: the oracle's second choice may have probability 0. */
+export const GAP_CAP = 30;
+
+export function logitGap(pmax: number, margin: number): number {
+  const p2 = pmax - margin;
+  if (!(p2 > 0)) return GAP_CAP;
+  return Math.min(GAP_CAP, Math.log(pmax) - Math.log(p2));
+}
+
+const gapParam = (name: string, label: string, def: number, when: string): ParamSpec => ({
+  name, label, default: def, min: 0, max: 100, help: `Mean logit gap that commits everything ${when}.`,
+});
+
+export const PROPHET: StrategyDefinition = {
+  id: 'prophet',
+  title: 'Prophet (early commit)',
+  family: 'adaptive',
+  rule:
+    'Top-k by confidence on LLaDA’s schedule (the masks spread evenly over the step budget); before each step’s reveal, the mean over ' +
+    'the masked positions of the top-1 minus top-2 logit gap is compared with the gap schedule at progress = (step + 1) / steps: ' +
+    '7.5 below 0.33, 5.0 below 0.67, 2.5 after (Prophet’s code); when reached, every remaining mask is committed at its argmax (or sample) ' +
+    'in that step. Choices: Prophet averages a 5-token answer window; our tasks’ whole output is the answer, so all masks count; a position ' +
+    'whose second choice has probability 0 (common with the oracle) counts a gap of 30 nats; the whole canvas is one block (the commit ' +
+    'reaches every mask).',
+  params: [
+    STEP_BUDGET_PARAM,
+    gapParam('gapEarly', 'gap, early (< 1/3)', 7.5, 'in the first third'),
+    gapParam('gapMid', 'gap, middle (< 2/3)', 5, 'in the middle third'),
+    gapParam('gapLate', 'gap, late', 2.5, 'in the last third'),
+  ],
+  blocks: false,
+  create(params, ctx) {
+    const S = stepBudget(params, ctx.canvasLength);
+    return {
+      select(view) {
+        const { pmax, margin, confidence } = view.stats;
+        const progress = (view.step + 1) / S;
+        const need = progress < 0.33 ? params.gapEarly : progress < 0.67 ? params.gapMid : params.gapLate;
+        let sum = 0;
+        for (const p of view.masked) sum += logitGap(pmax[p], margin[p]);
+        const gap = sum / view.masked.length;
+        const reveal =
+          gap >= need
+            ? view.candidates.slice()
+            : topK(view.candidates, (p) => confidence[p], lladaCount(view.block.maskedAtStart, S, view.block.step));
+        return { reveal, scores: reveal.map((p) => confidence[p]) };
+      },
+    };
+  },
+};
