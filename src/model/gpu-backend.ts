@@ -1,4 +1,5 @@
 import type { DecodeBackend } from '../engine/backend';
+import { serialQueue } from '../engine/queue';
 import { VOCAB_SIZE } from '../engine/vocab';
 import { GpuContext } from '../gpu/device';
 import { GpuDecoder, type GpuLogitsModel, type GpuTimings } from '../gpu/decoder';
@@ -46,7 +47,7 @@ export async function createWebgpuModelBackend(handle: ModelHandle, opts: { devi
   const decoder = new GpuDecoder(device, hasTimestamps);
   const model: GpuLogitsModel = { id: `model:${handle.name}@webgpu`, gpuForward: (o) => runtime.gpuForward(o) };
   // One decode at a time: the decoder's and the runtime's buffers are shared.
-  let queue: Promise<unknown> = Promise.resolve();
+  const queue = serialQueue();
   return {
     name: 'webgpu-model',
     runtime,
@@ -54,12 +55,10 @@ export async function createWebgpuModelBackend(handle: ModelHandle, opts: { devi
       return decoder.lastTimings;
     },
     decode(request) {
-      const run = queue.then(() => decoder.decode(request, request.denoiser.kind === 'model' ? model : null));
-      queue = run.catch(() => undefined);
-      return run;
+      return queue.run(() => decoder.decode(request, request.denoiser.kind === 'model' ? model : null));
     },
     async dispose() {
-      await queue;
+      await queue.idle();
       decoder.destroy();
       await runtime.dispose();
       await context?.destroy();

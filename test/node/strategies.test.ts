@@ -1,9 +1,11 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodeBatch, type DecodeOptions, type DecodeTrace } from '../../src/engine/decode';
 import { OracleDenoiser } from '../../src/engine/denoiser';
 import { randomU32 } from '../../src/engine/rng';
 import { allocStats } from '../../src/engine/stats';
-import { getStrategy, resolveParams, strategyIds } from '../../src/engine/strategies';
+import { STRATEGIES, getStrategy, resolveParams, strategyIds } from '../../src/engine/strategies';
 import { klDivergence } from '../../src/engine/strategies/klass';
 import { remdmConfSigmas, remdmSchedule, remdmUnmaskProbability } from '../../src/engine/strategies/remdm';
 import type { StepView } from '../../src/engine/strategies/types';
@@ -354,6 +356,51 @@ describe('ReMDM decodes with the oracle', () => {
       const c = await oracleTraces('letters/shuffle', 6, id, params, { samples: 40, temperature: 1, seed: 22 });
       expect(strip(b)).toEqual(strip(a));
       expect(strip(c)).not.toEqual(strip(a));
+    }
+  });
+});
+
+describe('GPU descriptors (checked without a GPU; the browser tests run them)', () => {
+  const dir = fileURLToPath(new URL('../../shaders/strategies/', import.meta.url));
+  const files = new Set(readdirSync(dir).filter((f) => f.endsWith('.wgsl')).map((f) => f.replace(/\.wgsl$/, '')));
+  const ctx = { batch: 3, canvasLength: 10, blockLength: 10, blockCount: 1, totalMembers: 7 };
+
+  it('every descriptor names an existing WGSL file that defines both hooks and declares no bindings by hand', () => {
+    for (const s of STRATEGIES.filter((d) => d.gpu)) {
+      const gpu = s.gpu!;
+      expect(files.has(gpu.shader), `${s.id}: shaders/strategies/${gpu.shader}.wgsl`).toBe(true);
+      const src = readFileSync(`${dir}${gpu.shader}.wgsl`, 'utf8');
+      expect(src, s.id).toMatch(/fn strategy_score\s*\(/);
+      expect(src, s.id).toMatch(/fn strategy_rule\s*\(/);
+      for (const name of [gpu.shader, ...(gpu.prepass ? [gpu.prepass.shader] : [])]) {
+        expect(files.has(name), `${s.id}: ${name}.wgsl`).toBe(true);
+        expect(readFileSync(`${dir}${name}.wgsl`, 'utf8'), name).not.toMatch(/@binding\s*\(/);
+      }
+      for (const [name] of Object.entries(gpu.constants ?? {})) expect(src, `${s.id}: override ${name}`).toMatch(new RegExp(`override ${name}\\b`));
+    }
+  });
+
+  it('no orphan WGSL file: each one belongs to some strategy', () => {
+    const used = new Set(STRATEGIES.flatMap((s) => (s.gpu ? [s.gpu.shader, ...(s.gpu.prepass ? [s.gpu.prepass.shader] : [])] : [])));
+    expect([...files].filter((f) => !used.has(f))).toEqual([]);
+  });
+
+  it('uniform values cover exactly the declared fields; schedules have two numbers per step', () => {
+    for (const s of STRATEGIES.filter((d) => d.gpu)) {
+      const gpu = s.gpu!;
+      const params = resolveParams(s, s.params.some((p) => p.name === 'steps') ? { steps: 5 } : {});
+      if (gpu.uniforms) {
+        const values = gpu.uniformValues!(params, ctx);
+        expect(Object.keys(values).sort(), s.id).toEqual(gpu.uniforms.map(([n]) => n).sort());
+        for (const v of Object.values(values)) expect(Number.isFinite(v), s.id).toBe(true);
+      } else {
+        expect(gpu.uniformValues, s.id).toBeUndefined();
+      }
+      if (gpu.schedule) {
+        const sched = gpu.schedule(params, ctx);
+        expect(sched.steps, s.id).toBe(5);
+        expect(sched.table.length, s.id).toBe(2 * sched.steps);
+      }
     }
   });
 });
