@@ -2,26 +2,13 @@ import { leaveOneOutCanvas, type Conditional } from './distribution';
 import type { Denoiser, Predictions } from './denoiser';
 import { randomU32, type Purpose } from './rng';
 import { allocStats, computeStats, rowProbabilities, temperedProbabilities, type PositionStats } from './stats';
-import { resolveDecode } from './options';
+import { resolveDecode, type DecodeOptions } from './options';
 import type { StrategyParams } from './strategies';
 import type { StepView, StrategyInstance } from './strategies/types';
 import { getTask, type ScoreResult, type TaskSample } from './tasks';
 import { MASK_ID, VOCAB_SIZE } from './vocab';
 
-export interface DecodeOptions {
-  /** Keys every random draw of the decode (with the sample's index). */
-  seed: number;
-  /** 0 = greedy argmax; > 0 = Gumbel-max sampling at this temperature. */
-  temperature?: number;
-  /** Semi-AR block length; 0 or undefined = the whole canvas is one block. */
-  block?: number;
-  /** 'full' keeps per-position statistics and candidates for every step (step-through). */
-  record?: 'summary' | 'full';
-  /** Compute exact theory per step (oracle only). Defaults to record === 'full'. */
-  theory?: boolean;
-  /** Safety stop for strategies that may reveal nothing in a step. */
-  maxSteps?: number;
-}
+export type { DecodeOptions } from './options';
 
 /** Exact information quantities of one step of an oracle decode. */
 export interface StepTheory {

@@ -1,5 +1,20 @@
-import type { DecodeOptions } from './decode';
 import { getStrategy, resolveParams, type StrategyDefinition, type StrategyParams } from './strategies';
+
+/** A decode's settings as a caller gives them (here, below decode.ts, so that the two do not import each other). */
+export interface DecodeOptions {
+  /** Keys every random draw of the decode (with the sample's index). */
+  seed: number;
+  /** 0 = greedy argmax; > 0 = Gumbel-max sampling at this temperature. */
+  temperature?: number;
+  /** Semi-AR block length; 0 or undefined = the whole canvas is one block. */
+  block?: number;
+  /** 'full' keeps per-position statistics and candidates for every step (step-through). */
+  record?: 'summary' | 'full';
+  /** Compute exact theory per step (oracle only). Defaults to record === 'full'. */
+  theory?: boolean;
+  /** Safety stop for strategies that may reveal nothing in a step. */
+  maxSteps?: number;
+}
 
 /** Everything a decode needs to know about its settings, checked once. */
 export interface ResolvedDecode {
