@@ -23,7 +23,7 @@ const FAMILIES: [string, number | undefined][] = [
 ];
 
 /** Issue 10's strategies that still run on the CPU engine only (their modules declare no GPU descriptor). */
-const CPU_ONLY = ['wino', 'apd', 'rcr', 'joint-threshold', 'slowfast', 'pc-sampler', 'prophet', 'dus'];
+const CPU_ONLY = ['wino', 'apd', 'rcr', 'joint-threshold', 'slowfast', 'pc-sampler', 'prophet'];
 
 const STRATEGY_PARAMS: Record<string, Record<string, number>> = {
   'topk-random': { k: 2 },
@@ -44,6 +44,7 @@ const STRATEGY_PARAMS: Record<string, Record<string, number>> = {
   'remdm-rescale': { steps: 6, eta: 0.3 },
   'remdm-conf': { steps: 6, eta: 0.3 },
   'dinfer-hierarchy': { threshold: 0.6, thresholdLow: 0.2 },
+  dus: { base: 2 },
 };
 
 function request(task: string, n: number | undefined, strategy: string, extra: Partial<BatchRequest['options']> = {}, noise = 0, count = 4): BatchRequest {
