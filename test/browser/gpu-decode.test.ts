@@ -23,7 +23,7 @@ const FAMILIES: [string, number | undefined][] = [
 ];
 
 /** Issue 10's strategies that still run on the CPU engine only (their modules declare no GPU descriptor). */
-const CPU_ONLY = ['wino', 'apd', 'rcr', 'joint-threshold', 'slowfast', 'pc-sampler', 'prophet'];
+const CPU_ONLY = ['wino', 'apd', 'rcr', 'joint-threshold', 'slowfast', 'pc-sampler'];
 
 const STRATEGY_PARAMS: Record<string, Record<string, number>> = {
   'topk-random': { k: 2 },
@@ -45,6 +45,7 @@ const STRATEGY_PARAMS: Record<string, Record<string, number>> = {
   'remdm-conf': { steps: 6, eta: 0.3 },
   'dinfer-hierarchy': { threshold: 0.6, thresholdLow: 0.2 },
   dus: { base: 2 },
+  prophet: { steps: 4, gapEarly: 12, gapMid: 8, gapLate: 1 },
 };
 
 function request(task: string, n: number | undefined, strategy: string, extra: Partial<BatchRequest['options']> = {}, noise = 0, count = 4): BatchRequest {
