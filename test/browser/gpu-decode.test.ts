@@ -23,7 +23,7 @@ const FAMILIES: [string, number | undefined][] = [
 ];
 
 /** Issue 10's strategies that still run on the CPU engine only (their modules declare no GPU descriptor). */
-const CPU_ONLY = ['wino', 'apd', 'rcr', 'joint-threshold', 'slowfast', 'pc-sampler'];
+const CPU_ONLY = ['wino', 'apd', 'rcr', 'joint-threshold', 'slowfast'];
 
 const STRATEGY_PARAMS: Record<string, Record<string, number>> = {
   'topk-random': { k: 2 },
@@ -46,6 +46,7 @@ const STRATEGY_PARAMS: Record<string, Record<string, number>> = {
   'dinfer-hierarchy': { threshold: 0.6, thresholdLow: 0.2 },
   dus: { base: 2 },
   prophet: { steps: 4, gapEarly: 12, gapMid: 8, gapLate: 1 },
+  'pc-sampler': { k: 2, lambda: 0.5, alpha: 3 },
 };
 
 function request(task: string, n: number | undefined, strategy: string, extra: Partial<BatchRequest['options']> = {}, noise = 0, count = 4): BatchRequest {

@@ -118,7 +118,7 @@ describe('GPU kernels vs their TypeScript twins', () => {
       'dream-origin': { steps: 6 }, 'dream-confidence': { steps: 5 }, 'dream-margin': { steps: 5, algTemp: 1 }, 'dream-entropy': { steps: 5 },
       'maskgit-cosine': { steps: 5 }, klass: { k: 2 },
       'remdm-cap': { steps: 6, eta: 0.5 }, 'remdm-rescale': { steps: 6, eta: 0.5 }, 'remdm-conf': { steps: 6, eta: 0.5 },
-      'dinfer-hierarchy': { threshold: 0.5, thresholdLow: 0.25 }, dus: { base: 3 }, prophet: { steps: 6, gapEarly: 12 },
+      'dinfer-hierarchy': { threshold: 0.5, thresholdLow: 0.25 }, dus: { base: 3 }, prophet: { steps: 6, gapEarly: 12 }, 'pc-sampler': { k: 2, lambda: 0.3, steps: 6 },
     };
     for (const strategy of gpuStrategies().filter((s) => !s.oracleOnly).map((s) => s.id)) {
       const def = getStrategy(strategy);
