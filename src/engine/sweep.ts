@@ -43,6 +43,8 @@ export interface SweepRecord {
   tps: number;
   /** Mean forward passes per decode. */
   nfe: number;
+  /** Mean extra input rows per decode beside NFE (leave-one-out and verifier rows); only for strategies that verify. */
+  extraRows?: number;
   canvasLength: number;
   seconds: number;
   backend: string;
@@ -83,6 +85,7 @@ export async function runConfig(
   const started = performance.now();
   let correct = 0;
   let nfe = 0;
+  let extraRows: number | undefined;
   let canvasLength = 0;
   for (let start = 0; start < samples; start += batchSize) {
     opts.signal?.throwIfAborted();
@@ -100,6 +103,7 @@ export async function runConfig(
     for (const t of traces) {
       if (t.score.ok) correct++;
       nfe += t.nfe;
+      for (const st of t.steps) if (st.extraRows !== undefined) extraRows = (extraRows ?? 0) + st.extraRows;
     }
     opts.onSamples?.(start + batch.length);
   }
@@ -117,6 +121,7 @@ export async function runConfig(
     ci95: wilson95(correct, samples),
     tps: canvasLength / meanNfe,
     nfe: meanNfe,
+    ...(extraRows !== undefined ? { extraRows: extraRows / samples } : {}),
     canvasLength,
     seconds: (performance.now() - started) / 1000,
     backend: backend.name,

@@ -1,6 +1,7 @@
 import { cpuBackend, type BatchRequest, type DecodeBackend } from '../engine/backend';
 import type { DecodeTrace } from '../engine/decode';
 import { serialQueue } from '../engine/queue';
+import { gpuStrategies } from '../engine/strategies';
 import { GpuContext, GpuUnavailableError, isDeviceLost } from './device';
 import { GpuDecoder, GpuUnsupportedError, type GpuPlan, type GpuTimings } from './decoder';
 
@@ -119,5 +120,10 @@ export const webgpuBackend: DecodeBackend = {
     return shared.decode(request);
   },
 };
+
+/** Whether a strategy has a GPU selection kernel; the others run on the CPU engine (a fallback). */
+export function hasGpuKernel(id: string): boolean {
+  return gpuStrategies().some((s) => s.id === id);
+}
 
 export { GpuUnavailableError, GpuUnsupportedError };

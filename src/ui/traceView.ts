@@ -6,7 +6,7 @@ import { MASK_ID } from '../engine/vocab';
  * the canvas after step t, with the statistics the model had when it chose step t's reveals.
  * Everything is derived from the recorded trace: scrubbing never re-runs the model.
  */
-export type CellState = 'masked' | 'new' | 'earlier' | 'remasked';
+export type CellState = 'masked' | 'new' | 'earlier' | 'remasked' | 'edited';
 
 export interface FrameView {
   frame: number;
@@ -20,6 +20,8 @@ export interface FrameView {
   /** Positions revealed in this frame's step. */
   revealed: number[];
   remasked: number[];
+  /** Revealed positions rewritten to another token in this frame's step (token-to-token edits). */
+  edited: number[];
   final: boolean;
 }
 
@@ -46,14 +48,19 @@ export function frameView(trace: DecodeTrace, frame: number): FrameView {
       order[p] = 0;
       remaskedEver.add(p);
     }
+    (s.edited ?? []).forEach((p, i) => {
+      tokens[p] = s.editedTokens![i];
+      order[p] = t + 1;
+    });
   }
   const cur = f > 0 ? trace.steps[f - 1] : null;
   const now = new Set(cur?.revealed ?? []);
   const remaskedNow = new Set(cur?.remasked ?? []);
+  const editedNow = new Set(cur?.edited ?? []);
   const states: CellState[] = [];
   for (let p = 0; p < L; p++) {
     if (tokens[p] === MASK_ID) states.push(remaskedNow.has(p) || remaskedEver.has(p) ? 'remasked' : 'masked');
-    else states.push(now.has(p) ? 'new' : 'earlier');
+    else states.push(now.has(p) ? 'new' : editedNow.has(p) ? 'edited' : 'earlier');
   }
   return {
     frame: f,
@@ -64,6 +71,7 @@ export function frameView(trace: DecodeTrace, frame: number): FrameView {
     order,
     revealed: cur?.revealed ?? [],
     remasked: cur?.remasked ?? [],
+    edited: cur?.edited ?? [],
     final: f === T,
   };
 }

@@ -20,6 +20,8 @@ const post = (m: FromWorker) => (self as unknown as DedicatedWorkerGlobalScope).
 let gpu: DecodeBackend | null = null;
 let gpuLoading: Promise<DecodeBackend | null> | null = null;
 let gpuNote: string | null = null;
+/** Which strategies have a GPU kernel (the others decode on the CPU engine, and the page is told). */
+let gpuHasKernel: ((strategy: string) => boolean) | null = null;
 let adapterName: string | null = null;
 
 /** One load at a time: concurrent callers (info, decode, sweep) share it. */
@@ -46,7 +48,9 @@ async function loadGpuOnce(): Promise<DecodeBackend | null> {
     return null;
   }
   try {
-    gpu = (await import('../gpu/backend')).webgpuBackend;
+    const mod = await import('../gpu/backend');
+    gpu = mod.webgpuBackend;
+    gpuHasKernel = mod.hasGpuKernel;
   } catch (e) {
     gpuNote = `The WebGPU backend failed to load (${(e as Error).message}): decodes run on the CPU engine.`;
   }
@@ -148,6 +152,10 @@ async function handleDecode(id: number, req: DecodeRequest): Promise<void> {
     return;
   }
   let backend = await backendFor(req.engine);
+  if (backend !== cpuBackend && gpuHasKernel && !gpuHasKernel(req.strategy)) {
+    post({ type: 'notice', level: 'info', message: `Strategy ${req.strategy} has no GPU kernel yet: this decode runs on the CPU engine.` });
+    backend = cpuBackend;
+  }
   let result;
   try {
     result = await decodeOne(req, sample, backend);

@@ -85,6 +85,16 @@ describe('GPU decode = CPU decode', () => {
     }
   });
 
+  gpuTest('the frontier strategies without a GPU kernel yet fall back to the CPU engine with identical results', async () => {
+    const withFallback = createWebgpuBackend();
+    for (const id of CPU_ONLY) {
+      const r = { ...request('letters/shuffle', 4, 'topk-random'), strategy: id, params: {} };
+      expectSameDecodes(await withFallback.decode(r), await cpuBackend.decode(r), id);
+    }
+    expect(withFallback.fallbacks).toBe(CPU_ONLY.length);
+    await withFallback.dispose();
+  });
+
   gpuTest('tc-bound runs on the GPU (select_tcbound.wgsl), no CPU fallback, with identical results', async () => {
     // A backend that may fall back, to show that it does not (gpu-tcbound.test.ts tests more).
     const withFallback = createWebgpuBackend();

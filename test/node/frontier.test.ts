@@ -12,6 +12,7 @@ import { generateSample } from '../../src/engine/tasks';
 import { MASK_ID, VOCAB_SIZE } from '../../src/engine/vocab';
 import { denoiserFor, loadModelFromBytes } from '../../src/model/load';
 import type { ModelDenoiser } from '../../src/model/denoiser';
+import { frameView } from '../../src/ui/traceView';
 
 // The field's frontier (issue 10): the leave-one-out verifier and the nine strategies that
 // verify, edit, draft or schedule beyond the classic rules.
@@ -304,6 +305,15 @@ describe('LLaDA 2.1 joint threshold', () => {
             edits++;
           });
         }
+        // The step-through shows an edit as its own state, with the new token, apart from remasks.
+        t.steps.forEach((st, i) => {
+          const v = frameView(t, i + 1);
+          (st.edited ?? []).forEach((p, k) => {
+            expect(v.states[p]).toBe('edited');
+            expect(v.tokens[p]).toBe(st.editedTokens![k]);
+          });
+          for (const p of st.remasked) expect(v.states[p]).toBe('remasked');
+        });
         // At most 16 edit-only passes after the last mask, plus the pass that ends it.
         const lastReveal = Math.max(...t.steps.map((st, i) => (st.revealed.length > 0 ? i : -1)));
         expect(t.steps.length - 1 - lastReveal).toBeLessThanOrEqual(17);

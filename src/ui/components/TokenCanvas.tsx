@@ -9,9 +9,10 @@ const STATE_TEXT: Record<CellState, string> = {
   new: 'revealed this step',
   earlier: 'revealed earlier',
   remasked: 'masked again',
+  edited: 'rewritten this step (edit)',
 };
 /** A glyph per state, so states never depend on colour. */
-export const STATE_GLYPH: Record<CellState, string> = { masked: '?', new: '★', earlier: '', remasked: '↺' };
+export const STATE_GLYPH: Record<CellState, string> = { masked: '?', new: '★', earlier: '', remasked: '↺', edited: '✎' };
 
 export function shortToken(id: number): string {
   if (id === EOS_ID) return 'EOS';
@@ -75,6 +76,7 @@ export function CanvasLegend({ heat }: { heat: Heat }) {
       <span className="legend-item"><span className="cell cell-new mini" aria-hidden="true"><span className="cell-tok">A</span></span> revealed this step (thick, ★)</span>
       <span className="legend-item"><span className="cell cell-earlier mini" aria-hidden="true"><span className="cell-tok">A</span></span> revealed earlier (thin)</span>
       <span className="legend-item"><span className="cell cell-remasked mini" aria-hidden="true"><span className="cell-tok">▒</span></span> masked again (dotted, ↺)</span>
+      <span className="legend-item"><span className="cell cell-edited mini" aria-hidden="true"><span className="cell-tok">A</span></span> rewritten this step (double, ✎)</span>
       <span className="legend-item"><span className="cell cell-earlier culprit mini" aria-hidden="true"><span className="cell-tok">A</span></span> made it invalid (✗)</span>
       <span className="legend-item">s3 = revealed at step 3</span>
       <span className="legend-item heat-legend">
