@@ -1,4 +1,4 @@
-// Reading one position's prediction row, shared by stats.wgsl and klass.wgsl: the oracle's u32
+// Reading one position's prediction row, shared by stats.wgsl and strategies/klass_history.wgsl: the oracle's u32
 // integer weights, or (LOGITS) f32 logits bits turned into weights exp(logit - row max).
 // @needs pred V
 override LOGITS: bool = false;

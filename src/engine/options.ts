@@ -1,6 +1,5 @@
 import { getStrategy, resolveParams, type StrategyDefinition, type StrategyParams } from './strategies';
 
-/** A decode's settings as a caller gives them (here, below decode.ts, so that the two do not import each other). */
 export interface DecodeOptions {
   /** Keys every random draw of the decode (with the sample's index). */
   seed: number;

@@ -95,7 +95,7 @@ describe('GPU decode = CPU decode', () => {
     await withFallback.dispose();
   });
 
-  gpuTest('tc-bound runs on the GPU (select_tcbound.wgsl), no CPU fallback, with identical results', async () => {
+  gpuTest('tc-bound runs on the GPU (strategies/tc_bound_count.wgsl), no CPU fallback, with identical results', async () => {
     // A backend that may fall back, to show that it does not (gpu-tcbound.test.ts tests more).
     const withFallback = createWebgpuBackend();
     for (const [task, n, epsilon] of [['letters/shuffle', 5, 0.5], ['puzzles/latin-square', undefined, 0.01]] as const) {

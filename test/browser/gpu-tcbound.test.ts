@@ -10,8 +10,8 @@ import { GpuDecoder } from '../../src/gpu/decoder';
 import { expectSameDecodes, gpuTest, probeStepView, randomCanvases } from './gpu-fixture';
 
 /**
- * tc-bound on the GPU (shaders/select_tcbound.wgsl + select.wgsl) against its CPU twin
- * (strategies/adaptive.ts TC_BOUND): the same revealed set from the same statistics on random
+ * tc-bound on the GPU (shaders/strategies/tc_bound_count.wgsl + tc_bound.wgsl in select.wgsl) against its CPU twin
+ * (strategies/tc-bound.ts TC_BOUND): the same revealed set from the same statistics on random
  * consistent and inconsistent canvases, and the same full decodes, at ε = 0, 0.01, 0.5 and 2.
  *
  * The GPU grows the set in f32 with an exact-integer independence test and accepts C <= ε + 1e-12
