@@ -367,6 +367,18 @@ export class GpuDecoder {
     return { info, perm, members, memberWeight, memberSeq, lnTable, logTableSize, totalMembers, anyPerm, W };
   }
 
+  /** The strategy's per-sample tables, one after another (one word when it has none). */
+  private sampleTables(plan: GpuPlan, ctx: GpuPlanContext): Float32Array {
+    const make = plan.gpu.sampleTable;
+    if (!make) return new Float32Array(4);
+    const tables = plan.samples.map((s) => make(plan.d.params, s, ctx));
+    const n = tables[0].length;
+    if (tables.some((t) => t.length !== n)) throw new Error(`strategy ${plan.d.strategy.id}: its per-sample tables differ in length`);
+    const out = new Float32Array(Math.max(4, n * tables.length));
+    tables.forEach((t, b) => out.set(t, b * n));
+    return out;
+  }
+
   /** Puts the batch, the strategy's uniforms, schedule and scratch, and the initial state on the device. */
   private upload(plan: GpuPlan): Uploaded {
     const { B, L, d, gpu } = plan;
@@ -413,6 +425,7 @@ export class GpuDecoder {
       logits: this.buffer('logits', logits ? B * L * V * 4 : 16),
       stats: this.buffer('stats', B * L * SS.stride * 4),
       aux: this.write('aux', new Uint32Array(aux.words).fill(aux.fill)),
+      table: this.write('table', this.sampleTables(plan, ctx)),
     };
     if (uniforms) bufs.strategyParams = this.write('strategyParams', uniforms.pack(gpu.uniformValues?.(d.params, ctx) ?? {}), uniform);
     for (const [name, words] of Object.entries(gpu.prepass?.scratch ?? {})) bufs[name] = this.buffer(`scratch:${name}`, words(ctx) * 4);

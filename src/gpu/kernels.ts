@@ -132,6 +132,7 @@ const SELECT_BINDINGS: GpuBinding[] = [
   read('info'), write('canvas', 'array<i32>'), write('state'), read('stats', 'array<f32>'), write('reveal'),
   read('sched', 'array<f32>'), // per step: two numbers (GpuStrategy.schedule)
   write('aux'), // the strategy's scratch (GpuStrategy.aux)
+  read('table', 'array<f32>'), // per-sample constants (GpuStrategy.sampleTable)
 ];
 
 export interface StrategyPrograms {

@@ -106,38 +106,40 @@ describe('GPU kernels vs their TypeScript twins', () => {
     dec.destroy();
   });
 
-  gpuTest('selection and commit: every strategy, from the same statistics, reveals exactly what the CPU rule reveals', async ({ gpu }) => {
+  // One test per task (the same canvases, drawn in order from one stream), so that each stays
+  // within the browser project's timeout as strategies are added.
+  const selectionStream = new RandomStream(79, 0);
+  for (const [task, n] of TASKS) gpuTest(`selection and commit (${task}): every strategy, from the same statistics, reveals exactly what the CPU rule reveals`, async ({ gpu }) => {
     const dec = new GpuDecoder(gpu.device);
-    const rs = new RandomStream(79, 0);
+    const rs = selectionStream;
     const params: Record<string, Record<string, number>> = {
       'topk-random': { k: 3 }, 'topk-confidence': { k: 2 }, 'topk-margin': { k: 2 }, 'topk-entropy': { k: 4 }, 'topk-l2r': { k: 2 },
       threshold: { threshold: 0.5 }, factor: { factor: 1.6 }, eb: { gamma: 0.8 },
       'dream-origin': { steps: 6 }, 'dream-confidence': { steps: 5 }, 'dream-margin': { steps: 5, algTemp: 1 }, 'dream-entropy': { steps: 5 },
       'maskgit-cosine': { steps: 5 }, klass: { k: 2 },
       'remdm-cap': { steps: 6, eta: 0.5 }, 'remdm-rescale': { steps: 6, eta: 0.5 }, 'remdm-conf': { steps: 6, eta: 0.5 },
+      'dinfer-hierarchy': { threshold: 0.5, thresholdLow: 0.25 }, dus: { base: 3 }, prophet: { steps: 6, gapEarly: 12 }, 'pc-sampler': { k: 2, lambda: 0.3, steps: 6 },
     };
-    for (const [task, n] of TASKS) {
-      for (const strategy of gpuStrategies().filter((s) => !s.oracleOnly).map((s) => s.id)) {
-        const def = getStrategy(strategy);
-        const samples = Array.from({ length: 5 }, (_, i) => generateSample(task, n === undefined ? {} : { n }, 6, i));
-        const L = samples[0].canvasLength;
-        const block = def.blocks && L > 4 ? 4 : 0;
-        const canvases = randomCanvases(samples, rs);
-        const steps = samples.map((_, i) => i % 4);
-        const temperature = strategy === 'eb' ? 1 : 0;
-        const got = await dec.probe(request(samples, strategy, params[strategy] ?? {}, 0, temperature, block), canvases, steps);
-        const pred = { kind: 'weights' as const, data: Float32Array.from(got.weights) };
-        samples.forEach((s, b) => {
-          const canvas = canvases.slice(b * L, (b + 1) * L);
-          const { view, blockLength } = probeStepView(got, pred, s, b, canvas, { block, step: steps[b], seed: 5 });
-          const inst = def.create(resolveParams(def, params[strategy] ?? {}), { canvasLength: L, blockLength });
-          const sel = inst.select(view);
-          const want = canvas.slice();
-          for (const p of sel.reveal) want[p] = view.stats.x0[p];
-          for (const p of sel.remask ?? []) want[p] = MASK_ID;
-          expect(Array.from(got.canvasAfter.subarray(b * L, (b + 1) * L)), `${task} ${strategy} sample ${b}`).toEqual(Array.from(want));
-        });
-      }
+    for (const strategy of gpuStrategies().filter((s) => !s.oracleOnly).map((s) => s.id)) {
+      const def = getStrategy(strategy);
+      const samples = Array.from({ length: 5 }, (_, i) => generateSample(task, n === undefined ? {} : { n }, 6, i));
+      const L = samples[0].canvasLength;
+      const block = def.blocks && L > 4 ? 4 : 0;
+      const canvases = randomCanvases(samples, rs);
+      const steps = samples.map((_, i) => i % 4);
+      const temperature = strategy === 'eb' ? 1 : 0;
+      const got = await dec.probe(request(samples, strategy, params[strategy] ?? {}, 0, temperature, block), canvases, steps);
+      const pred = { kind: 'weights' as const, data: Float32Array.from(got.weights) };
+      samples.forEach((s, b) => {
+        const canvas = canvases.slice(b * L, (b + 1) * L);
+        const { view, blockLength } = probeStepView(got, pred, s, b, canvas, { block, step: steps[b], seed: 5 });
+        const inst = def.create(resolveParams(def, params[strategy] ?? {}), { canvasLength: L, blockLength, sample: samples[0] });
+        const sel = inst.select(view);
+        const want = canvas.slice();
+        for (const p of sel.reveal) want[p] = view.stats.x0[p];
+        for (const p of sel.remask ?? []) want[p] = MASK_ID;
+        expect(Array.from(got.canvasAfter.subarray(b * L, (b + 1) * L)), `${task} ${strategy} sample ${b}`).toEqual(Array.from(want));
+      });
     }
     dec.destroy();
   });

@@ -45,4 +45,9 @@ export const DINFER_HIERARCHY: StrategyDefinition = {
       },
     };
   },
+  gpu: {
+    shader: 'dinfer_hierarchy',
+    uniforms: [['threshold', 'f32'], ['threshold_low', 'f32']],
+    uniformValues: (params) => ({ threshold: params.threshold, threshold_low: params.thresholdLow }),
+  },
 };

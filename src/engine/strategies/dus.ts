@@ -42,4 +42,16 @@ export const DUS: StrategyDefinition = {
       },
     };
   },
+  gpu: {
+    shader: 'dus',
+    uniforms: [['base', 'u32']],
+    uniformValues: (params) => ({ base: params.base }),
+    expectedSteps(params, ctx) {
+      let steps = 0;
+      for (let start = 0; start < ctx.canvasLength; start += ctx.blockLength) {
+        steps += dusRounds(Math.min(ctx.blockLength, ctx.canvasLength - start), params.base);
+      }
+      return steps;
+    },
+  },
 };

@@ -1,7 +1,7 @@
 import { MASK_ID, VOCAB_SIZE } from '../vocab';
 import { getTask } from '../tasks';
 import type { TaskSample } from '../tasks/types';
-import { K_PARAM, STEPS_PARAM, fixedCount, topK } from './common';
+import { K_PARAM, STEPS_PARAM, fixedCount, perBlockSteps, topK } from './common';
 import type { StrategyDefinition } from './types';
 
 /**
@@ -42,9 +42,22 @@ export function taskTokenFrequencies(sample: TaskSample): Float64Array {
   return table;
 }
 
-/** PC-sampler's score of a mask at in-block index i with top-1 confidence p and token frequency f. */
-export function pcScore(i: number, p: number, f: number, lambda: number, alpha: number): number {
-  return Math.exp(-lambda * i) * Math.min(alpha, -p * Math.log(f + 1e-9));
+/** −ln(f + 1e-9) of every token of the task's background table, float32 (the GPU's per-sample table). */
+function calibration(sample: TaskSample): Float32Array {
+  return Float32Array.from(taskTokenFrequencies(sample), (f) => -Math.log(f + 1e-9));
+}
+
+/** exp(−λ·i) for every in-block index i, float32. */
+function positionDecay(lambda: number, blockLength: number): Float32Array {
+  return Float32Array.from({ length: blockLength }, (_, i) => Math.exp(-lambda * i));
+}
+
+/**
+ * PC-sampler's score exp(−λ·i) · min(α, p · (−ln(f + 1e-9))) from the float32 decay and
+ * calibration, each product rounded to float32 as the GPU computes it.
+ */
+export function pcScore(decay: number, p: number, calib: number, alpha: number): number {
+  return Math.fround(decay * Math.min(Math.fround(alpha), Math.fround(p * calib)));
 }
 
 export const PC_SAMPLER: StrategyDefinition = {
@@ -55,7 +68,7 @@ export const PC_SAMPLER: StrategyDefinition = {
     'Top-k on LLaDA’s schedule by the score exp(−λ·i) · min(α, −p · ln(f_bg(x) + 1e-9)), i = the position’s index in its block ' +
     '(0-based), p = the confidence of its token x, f_bg = a background token frequency: here the task’s own unconditional token ' +
     'frequencies, the true distribution’s marginals with nothing revealed averaged over 32 seeded prompts and every position (the ' +
-    'reference uses a corpus table), so frequent tokens such as end-of-sequence padding score low and come late.',
+    'reference uses a corpus table), so frequent tokens such as end-of-sequence padding score low and come late. Arithmetic: exp(−λ·i) and −ln(f_bg + 1e-9) are rounded to float32 and each product is float32 (as the GPU computes it).',
   params: [
     { name: 'lambda', label: 'position decay λ', default: 0.25, min: 0, max: 10, help: 'Larger λ favours the left of the block.' },
     { name: 'alpha', label: 'clip α', default: 10, min: 0, max: 100, help: 'Cap on the calibrated confidence −p ln f_bg.' },
@@ -65,15 +78,29 @@ export const PC_SAMPLER: StrategyDefinition = {
   blocks: true,
   create(params, ctx) {
     if (!ctx.sample) throw new Error('pc-sampler needs the task (its background frequencies)');
-    const freq = taskTokenFrequencies(ctx.sample);
+    const calib = calibration(ctx.sample);
+    const decay = positionDecay(params.lambda, ctx.blockLength);
     const blockCount = Math.ceil(ctx.canvasLength / ctx.blockLength);
     return {
       select(view) {
         const { confidence, x0 } = view.stats;
-        const score = (p: number) => pcScore(p - view.block.start, confidence[p], freq[x0[p]], params.lambda, params.alpha);
+        const score = (p: number) => pcScore(decay[p - view.block.start], confidence[p], calib[x0[p]], params.alpha);
         const reveal = topK(view.candidates, score, fixedCount(view, params.k, params.steps, blockCount));
         return { reveal, scores: reveal.map(score) };
       },
     };
+  },
+  gpu: {
+    shader: 'pc_sampler',
+    uniforms: [['k', 'u32'], ['per_block', 'u32'], ['alpha', 'f32']],
+    uniformValues: (params, ctx) => ({ k: params.k, per_block: params.steps > 0 ? perBlockSteps(params.steps, ctx.blockCount) : 0, alpha: params.alpha }),
+    // The calibration of every token, then the decay of every in-block index (pc_sampler.wgsl).
+    sampleTable: (params, sample, ctx) => {
+      const calib = calibration(sample);
+      const out = new Float32Array(calib.length + ctx.blockLength);
+      out.set(calib);
+      out.set(positionDecay(params.lambda, ctx.blockLength), calib.length);
+      return out;
+    },
   },
 };

@@ -1,5 +1,5 @@
 import { STEP_BUDGET_PARAM, lladaCount, stepBudget, topK } from './common';
-import type { ParamSpec, StrategyDefinition } from './types';
+import type { ParamSpec, StrategyDefinition, StrategyParams } from './types';
 
 /**
  * Prophet (pixeli99/Prophet, generate_earlyexit.py): decode by top-k confidence and commit every
@@ -19,6 +19,11 @@ export function logitGap(pmax: number, margin: number): number {
 const gapParam = (name: string, label: string, def: number, when: string): ParamSpec => ({
   name, label, default: def, min: 0, max: 100, help: `Mean logit gap that commits everything ${when}.`,
 });
+
+/** The gap schedule: the mean gap that commits everything at this progress of the decode. */
+function prophetNeed(params: StrategyParams, progress: number): number {
+  return progress < 0.33 ? params.gapEarly : progress < 0.67 ? params.gapMid : params.gapLate;
+}
 
 export const PROPHET: StrategyDefinition = {
   id: 'prophet',
@@ -43,8 +48,7 @@ export const PROPHET: StrategyDefinition = {
     return {
       select(view) {
         const { pmax, margin, confidence } = view.stats;
-        const progress = (view.step + 1) / S;
-        const need = progress < 0.33 ? params.gapEarly : progress < 0.67 ? params.gapMid : params.gapLate;
+        const need = prophetNeed(params, (view.step + 1) / S);
         let sum = 0;
         for (const p of view.masked) sum += logitGap(pmax[p], margin[p]);
         const gap = sum / view.masked.length;
@@ -55,5 +59,15 @@ export const PROPHET: StrategyDefinition = {
         return { reveal, scores: reveal.map((p) => confidence[p]) };
       },
     };
+  },
+  gpu: {
+    shader: 'prophet',
+    // Per step: the gap its stage needs (the same progress arithmetic as the CPU rule).
+    schedule(params, ctx) {
+      const steps = stepBudget(params, ctx.canvasLength);
+      const table = new Float32Array(2 * steps);
+      for (let i = 0; i < steps; i++) table[2 * i] = prophetNeed(params, (i + 1) / steps);
+      return { steps, table };
+    },
   },
 };

@@ -164,6 +164,12 @@ export interface GpuStrategy {
   uniformValues?(params: StrategyParams, ctx: GpuPlanContext): Record<string, number>;
   /** The per-step table `sched` (e.g. Dream's fractions); its steps also stop remasking rules. */
   schedule?(params: StrategyParams, ctx: GpuPlanContext): GpuSchedule;
+  /**
+   * A read-only f32 table per sample (e.g. PC-sampler's background token weights), computed on the
+   * host from the sample as the CPU rule's create() sees it; every sample's table has the same
+   * length, and the decoder binds them one after another as `table` (sample b at b × length).
+   */
+  sampleTable?(params: StrategyParams, sample: TaskSample, ctx: GpuPlanContext): Float32Array;
   /** Scratch `aux` (u32 words and fill value) the selection and prepass kernels share. */
   aux?(ctx: GpuPlanContext): { words: number; fill: number };
   /** Remasks revealed positions and runs a fixed number of steps (the schedule's). */
