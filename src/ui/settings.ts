@@ -47,7 +47,12 @@ export interface ViewSettings {
   pos: number;
   engine: EngineChoice;
   tab: Tab;
+  /** The open lesson, 1..LESSON_COUNT (src/ui/lessons.ts); absent = no lesson. */
+  lesson?: number;
 }
+
+/** Lessons in src/ui/lessons.ts (a test checks the two agree). */
+export const LESSON_COUNT = 8;
 
 export const MAX_SEED = 0xffffffff;
 export const MAX_TEMPERATURE = 10;
@@ -129,6 +134,7 @@ export function toQuery(s: ViewSettings): string {
   q.set('pos', String(s.pos));
   q.set('engine', s.engine);
   q.set('tab', s.tab);
+  if (s.lesson) q.set('lesson', String(s.lesson));
   return q.toString();
 }
 
@@ -275,6 +281,12 @@ export function fromQuery(search: string): Parsed {
   if (tab !== null) {
     if (tab === 'decode' || tab === 'bench') s.tab = tab;
     else bad('tab', tab, 'must be decode or bench', s.tab);
+  }
+  const lesson = get('lesson');
+  if (lesson !== null) {
+    const v = num('lesson', lesson);
+    if (v === null || !Number.isInteger(v) || v < 1 || v > LESSON_COUNT) bad('lesson', lesson, `must be a whole number in [1, ${LESSON_COUNT}]`, 'no lesson');
+    else s.lesson = v;
   }
   for (const key of q.keys()) {
     if (!used.has(key)) {

@@ -2,7 +2,8 @@ import { lazy, Suspense, useEffect } from 'react';
 import { getTask } from '../../engine/tasks';
 import { dismiss, setSettings, useApp } from '../store';
 import { BackendPanel } from './BackendPanel';
-import { DecodePanel } from './DecodePanel';
+import { DecodePanel, VerdictBar } from './DecodePanel';
+import { GlossaryPanel } from './Glossary';
 import { SharedSettings } from './DecodeSettings';
 import { Player } from './Player';
 import { CanvasLegend } from './TokenCanvas';
@@ -17,6 +18,7 @@ export function App() {
   }, [theme]);
   return (
     <div className="app">
+      <a className="skip-link" href="#main">Skip to the decodes</a>
       <header className="top">
         <h1>Unmask <span className="sub">why decoding many tokens at once breaks answers</span></h1>
         <nav aria-label="views" className="tabs">
@@ -29,7 +31,7 @@ export function App() {
       </header>
       <Messages />
       <GpuBanner />
-      <main>
+      <main id="main" tabIndex={-1}>
         {tab === 'decode' ? (
           <DecodeTab />
         ) : (
@@ -51,6 +53,7 @@ function DecodeTab() {
   const task = getTask(s.task);
   return (
     <>
+      <VerdictBar />
       <section className="lesson" aria-label="about this view">
         <p>
           <strong>{task.title}.</strong> {task.rule} {desc && <span className="prompt">Prompt: <q>{desc}</q>.</span>}
@@ -75,6 +78,7 @@ function DecodeTab() {
         <DecodePanel side="a" />
         {s.compare && <DecodePanel side="b" />}
       </div>
+      <GlossaryPanel />
     </>
   );
 }
