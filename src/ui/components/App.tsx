@@ -1,9 +1,12 @@
 import { lazy, Suspense, useEffect } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { getTask } from '../../engine/tasks';
 import { dismiss, setSettings, useApp } from '../store';
 import { BackendPanel } from './BackendPanel';
 import { DecodePanel, VerdictBar } from './DecodePanel';
 import { GlossaryPanel } from './Glossary';
+import { LessonPanel, TeachButtons } from './Lesson';
+import { useTeach } from '../teach';
 import { SharedSettings } from './DecodeSettings';
 import { Player } from './Player';
 import { CanvasLegend } from './TokenCanvas';
@@ -13,11 +16,12 @@ const BenchTab = lazy(() => import('./BenchTab'));
 export function App() {
   const tab = useApp((s) => s.settings.tab);
   const theme = useApp((s) => s.theme);
+  const presenter = useTeach((t) => t.presenter);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
   return (
-    <div className="app">
+    <div className={presenter ? 'app presenter' : 'app'}>
       <a className="skip-link" href="#main">Skip to the decodes</a>
       <header className="top">
         <h1>Unmask <span className="sub">why decoding many tokens at once breaks answers</span></h1>
@@ -25,6 +29,7 @@ export function App() {
           <button type="button" aria-pressed={tab === 'decode'} onClick={() => setSettings({ tab: 'decode' })}>Step through a decode</button>
           <button type="button" aria-pressed={tab === 'bench'} onClick={() => setSettings({ tab: 'bench' })}>Benchmark &amp; trade-off chart</button>
         </nav>
+        <TeachButtons />
         <button type="button" className="theme" onClick={() => useApp.setState({ theme: theme === 'dark' ? 'light' : 'dark' })} aria-label={`switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>
           {theme === 'dark' ? '☀ light' : '☾ dark'}
         </button>
@@ -32,6 +37,7 @@ export function App() {
       <Messages />
       <GpuBanner />
       <main id="main" tabIndex={-1}>
+        <LessonPanel />
         {tab === 'decode' ? (
           <DecodeTab />
         ) : (
@@ -48,7 +54,8 @@ export function App() {
 }
 
 function DecodeTab() {
-  const s = useApp((st) => st.settings);
+  // Only what this view reads: a step (settings.step) re-renders the panels, not the whole tab.
+  const s = useApp(useShallow((st) => ({ task: st.settings.task, compare: st.settings.compare, heat: st.settings.heat })));
   const desc = useApp((st) => st.sides.a.result?.sample.description);
   const task = getTask(s.task);
   return (

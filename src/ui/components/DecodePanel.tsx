@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import { getStrategy } from '../../engine/strategies';
 import { detokenize, EOS_ID } from '../../engine/vocab';
 import { modelOf } from '../settings';
@@ -23,9 +24,12 @@ function outputText(tokens: ArrayLike<number>): string {
 /** One decode: its settings, the canvas at the shown step, the outcome, candidates and dependencies. */
 export function DecodePanel({ side }: { side: Side }) {
   const st = useApp((s) => s.sides[side]);
-  const settings = useApp((s) => s.settings);
+  const d = useApp((s) => s.settings[side]);
+  const heat = useApp((s) => s.settings.heat);
+  const pos = useApp((s) => s.settings.pos);
   const frame = useApp(currentFrame);
-  const d = settings[side];
+  // Built once per side: the settings form reads the store itself and must not re-render per step.
+  const form = useMemo(() => <SideSettingsForm side={side} />, [side]);
   const r = st.result;
   const missing = useApp((s) => customMissing(s, side));
   const model = modelOf(d);
@@ -41,7 +45,7 @@ export function DecodePanel({ side }: { side: Side }) {
       </h2>
       <details className="side-settings-wrap">
         <summary>Settings of decode {side.toUpperCase()}</summary>
-        <SideSettingsForm side={side} />
+        {form}
       </details>
       {missing && (
         <p className="warn-box" role="status" data-testid={`custom-missing-${side}`}>
@@ -58,10 +62,10 @@ export function DecodePanel({ side }: { side: Side }) {
       {r && (
         <>
           <Outcome side={side} />
-          <TokenCanvas trace={r.trace} frame={frame} heat={settings.heat} selected={settings.pos} onSelect={selectPos} label={`decode ${side.toUpperCase()}`} fold={fold} />
+          <TokenCanvas trace={r.trace} frame={frame} heat={heat} selected={pos} onSelect={selectPos} label={`decode ${side.toUpperCase()}`} fold={fold} />
           <details open className="sub">
-            <summary>Candidates {settings.pos >= 0 ? `at position ${settings.pos}` : ''}</summary>
-            <Candidates trace={r.trace} frame={frame} pos={settings.pos} />
+            <summary>Candidates {pos >= 0 ? `at position ${pos}` : ''}</summary>
+            <Candidates trace={r.trace} frame={frame} pos={pos} />
           </details>
           <details open className="sub">
             <summary>Where dependencies broke</summary>

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { currentFrame, setFrame, totalFrames, useApp } from '../store';
-import { nextContent, shownTraces, stepBy, useTeach } from '../teach';
+import { clicker, nextContent, setPresenter, shownTraces, stepBy, useTeach } from '../teach';
 import { frameView, nextFrame } from '../traceView';
 import { Term } from './Glossary';
 
@@ -47,6 +47,17 @@ export function Player() {
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || typingIn(e.target)) return;
       if (useApp.getState().settings.tab !== 'decode') return;
+      // A presentation clicker sends PageDown/PageUp; in presenter mode space is "next" too.
+      const { presenter } = useTeach.getState();
+      const teaching = presenter || !!useApp.getState().settings.lesson;
+      if (teaching && (e.key === 'PageDown' || e.key === 'PageUp' || (presenter && e.key === ' ' && !(e.target instanceof HTMLButtonElement)))) {
+        if (clicker(e.key === 'PageUp' ? -1 : 1)) e.preventDefault();
+        return;
+      }
+      if (presenter && e.key === 'Escape') {
+        setPresenter(false);
+        return;
+      }
       if (e.key === 'ArrowRight') stepBy(1);
       else if (e.key === 'ArrowLeft') stepBy(-1);
       else if (e.key === 'n' || e.key === 'N') nextContent(e.key === 'n' ? 'a' : 'b');
