@@ -69,6 +69,18 @@ export const Dependency = memo(function Dependency({ trace, frame, exact, model 
   );
 });
 
+let colours: { theme: string; fg: string; dim: string; diag: string } | null = null;
+/** The theme's colours for the canvas, read once per theme (reading styles per step forces a style recalc). */
+function themeColours() {
+  const theme = document.documentElement.dataset.theme ?? '';
+  if (colours?.theme !== theme) {
+    const css = getComputedStyle(document.documentElement);
+    const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
+    colours = { theme, fg: v('--fg', '#000'), dim: v('--fg-dim', '#666'), diag: v('--diag', '#ddd') };
+  }
+  return colours;
+}
+
 /**
  * Pairwise mutual information among the masked positions on the fixed bits scale (MI_SCALE),
  * drawn on a canvas: up to 32×32 cells in one paint instead of a thousand SVG nodes.
@@ -90,10 +102,7 @@ function MiHeatmap({ L, masked, mi, together }: { L: number; masked: number[]; m
     cv.width = size * dpr;
     cv.height = size * dpr;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    const css = getComputedStyle(cv);
-    const fg = css.getPropertyValue('--fg').trim() || '#000';
-    const dim = css.getPropertyValue('--fg-dim').trim() || '#666';
-    const diag = css.getPropertyValue('--diag').trim() || '#ddd';
+    const { fg, dim, diag } = themeColours();
     ctx.clearRect(0, 0, size, size);
     ctx.font = `${Math.min(10, cell)}px system-ui, sans-serif`;
     masked.forEach((p, i) => {
