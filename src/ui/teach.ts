@@ -56,6 +56,8 @@ export function closeLessons(): void {
 
 export function setPresenter(on: boolean): void {
   useTeach.setState({ presenter: on });
+  // Focus leaves the toggle, so a clicker's space or Enter steps instead of leaving the mode.
+  if (on) document.getElementById('main')?.focus();
   // Full screen where the browser allows it (it needs a click or key press; failing is fine).
   try {
     if (on && !document.fullscreenElement) void document.documentElement.requestFullscreen?.().catch(() => undefined);

@@ -62,12 +62,13 @@ const Cell = memo(function Cell({ p, tok, state, order, heatVal, heat, culprit, 
       style={style}
       tabIndex={tabStop ? 0 : -1}
       aria-pressed={selected}
-      aria-label={`${visible}: position ${p}, ${meaning}${heatText}${culprit ? ', revealed in the step that made the output invalid' : ''}`}
       data-pos={p}
       data-state={state}
       data-culprit={culprit || undefined}
       onClick={() => onSelect(selected ? -1 : p)}
     >
+      {/* The name comes from this text (not aria-label), starting with what a sighted person sees. */}
+      <span className="sr-only">{`${visible}: position ${p}, ${meaning}${heatText}${culprit ? ', revealed in the step that made the output invalid' : ''}`}</span>
       <span className="cell-pos" aria-hidden="true">{p}</span>
       {STATE_GLYPH[state] && <span className="cell-glyph" aria-hidden="true">{STATE_GLYPH[state]}</span>}
       <span className="cell-tok" aria-hidden="true">{tokShown}</span>
