@@ -38,10 +38,10 @@ export const LESSONS: readonly Lesson[] = [
   },
   {
     title: 'Total correlation, made visible',
-    preset: 'task=dial&rho=0.9&seed=3&a=topk-confidence&a.k=1&a.temp=1&b=topk-confidence&b.k=2&b.temp=1&compare=1&step=end',
+    preset: 'task=dial&rho=1&seed=3&a=topk-confidence&a.k=1&a.temp=1&b=topk-confidence&b.k=2&b.temp=1&compare=1&step=end',
     text: () =>
       'The dial is the smallest possible dependency: an answer of two words whose link is set by ρ. B reveals both words in one step. The bits of dependence it throws away are the total correlation of that step; with two positions it is just their mutual information. The paper shows this sum bounds the error of a parallel decode from below.',
-    notice: 'In B’s “Where dependencies broke” panel, total correlation is about 1 bit at ρ = 0.9, and P(valid combination) is well below 1.',
+    notice: 'At ρ = 1 only “New York” and “Mexico City” exist. In B’s “Where dependencies broke” panel the total correlation is 1 bit and P(valid combination) is 0.5: half the time B names a city that does not exist.',
     tryThis: { label: 'Set ρ = 0 (independent words)', query: 'rho=0' },
   },
   {
@@ -65,7 +65,7 @@ export const LESSONS: readonly Lesson[] = [
     preset: 'task=letters/shuffle&n=6&seed=1&a=topk-random&a.k=1&b=topk-random&b.k=3&compare=1&step=end',
     text: () =>
       'One decode is an anecdote; a benchmark runs hundreds. The benchmark tab plots each strategy’s score against its tokens per step: quality falls as speed rises, and how fast it falls is the whole story. Max TPS@x reads that curve for you: the most tokens per step a strategy reaches while keeping at least x% of its score (PB90 and friends in the paper).',
-    notice: 'Here B is three times faster than A and already breaks; the chart shows how often, over many prompts.',
+    notice: 'B is three times faster than A. Whether it breaks on this one prompt is luck; the chart shows how often it breaks over many prompts, and at which speed each strategy stops being good enough.',
     tryThis: { label: 'Open the benchmark & trade-off chart', query: 'tab=bench' },
   },
   {
