@@ -70,7 +70,7 @@ export const LESSONS: readonly Lesson[] = [
   },
   {
     title: 'A real trained model breaks the same way',
-    preset: 'task=letters/shuffle&n=4&seed=1&a=topk-confidence&a.k=1&a.model=tiny&b=topk-confidence&b.k=2&b.model=tiny&compare=1&step=end',
+    preset: 'task=letters/shuffle&n=4&seed=1&a=topk-confidence&a.k=1&a.model=tiny&a.runtime=auto&b=topk-confidence&b.k=2&b.model=tiny&b.runtime=auto&compare=1&step=end',
     text: () =>
       'So far the model was the exact oracle. Tiny MDM is a small masked-diffusion transformer trained here on these tasks. One token per step it solves the shuffle; two per step it makes the same kind of mistake as the oracle, because the failure comes from revealing dependent tokens together, not from a bad model.',
     notice: 'A (one per step) is valid; B (two per step) repeats or drops a letter. The theory panel says it is exact only for the oracle.',
