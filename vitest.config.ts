@@ -64,6 +64,8 @@ export default defineConfig({
           name: 'e2e',
           environment: 'node',
           include: ['test/e2e/**/*.test.ts'],
+          // One production build for every e2e file (each serves it on its own port).
+          globalSetup: ['test/e2e/build.ts'],
           testTimeout: 150_000,
           hookTimeout: 120_000,
         },

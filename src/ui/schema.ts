@@ -30,6 +30,7 @@ export interface Codec<T> {
 export interface Field<S, T = unknown> {
   key: string;
   codec: Codec<T>;
+  /** The value; undefined only for an optional key that is absent (not written, never a problem). */
   get(s: S): T;
   /** Writes the value (may reset what depends on it: a new strategy takes its default parameters). */
   set(s: S, value: T): void;
@@ -62,13 +63,14 @@ export const applies = <S>(f: AnyField<S>, s: S): boolean => f.applies?.(s) ?? t
 
 /** Why the field's current value is not valid in this state, or null. */
 export function fieldProblem<S>(f: AnyField<S>, s: S): string | null {
+  if (f.get(s) === undefined) return null;
   return f.codec.check(f.get(s)) ?? f.rule?.(s) ?? null;
 }
 
 /** Every applying field's key and value, in schema order (all of them: a link never depends on our defaults). */
 export function formatQuery<S>(schema: Schema<S>, s: S): string {
   const q = new URLSearchParams();
-  for (const f of fields(schema, s)) if (applies(f, s)) q.set(f.key, f.codec.encode(f.get(s)));
+  for (const f of fields(schema, s)) if (applies(f, s) && f.get(s) !== undefined) q.set(f.key, f.codec.encode(f.get(s)));
   return q.toString();
 }
 

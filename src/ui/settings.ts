@@ -54,7 +54,12 @@ export interface ViewSettings {
   pos: number;
   engine: EngineChoice;
   tab: Tab;
+  /** The open lesson, 1..LESSON_COUNT (src/ui/lessons.ts); absent = no lesson. */
+  lesson?: number;
 }
+
+/** Lessons in src/ui/lessons.ts (a test checks the two agree). */
+export const LESSON_COUNT = 8;
 
 export const MAX_SEED = 0xffffffff;
 export const MAX_TEMPERATURE = 10;
@@ -93,7 +98,7 @@ export function cloneSettings(s: ViewSettings): ViewSettings {
 //
 // One entry per URL key, in reading order (a key after those it depends on). To add a setting:
 // add its field to ViewSettings and its default to PRESET, then one entry below, e.g.
-//   field({ key: 'lesson', codec: numberIn(0, 20, true), get: (s) => s.lesson, set: (s, v) => (s.lesson = v) }),
+//   field({ key: 'heat', codec: oneOf(HEATS), get: (s) => s.heat, set: (s, v) => (s.heat = v) }),
 // Parsing, serialising, validation and the property tests (test/node/settings-schema.test.ts)
 // all follow from it.
 
@@ -224,6 +229,8 @@ export const SETTINGS_SCHEMA: Schema<ViewSettings> = [
   field<ViewSettings, number>({ key: 'pos', codec: numberIn(-1, MAX_STEP, true), get: (s) => s.pos, set: (s, v) => (s.pos = v) }),
   field<ViewSettings, EngineChoice>({ key: 'engine', codec: oneOf(ENGINES), get: (s) => s.engine, set: (s, v) => (s.engine = v) }),
   field<ViewSettings, Tab>({ key: 'tab', codec: oneOf(TABS), get: (s) => s.tab, set: (s, v) => (s.tab = v) }),
+  // Optional: absent = no lesson (src/ui/lessons.ts); written only while a lesson is open.
+  field<ViewSettings, number>({ key: 'lesson', codec: numberIn(1, LESSON_COUNT, true), get: (s) => s.lesson as number, set: (s, v) => (s.lesson = v) }),
 ];
 
 /** Checks one side against its strategy and the page's limits; returns the first problem or null. */

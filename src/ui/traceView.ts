@@ -1,5 +1,5 @@
 import { CANDIDATES, type DecodeTrace, type StepTrace } from '../engine/decode';
-import { MASK_ID } from '../engine/vocab';
+import { EOS_ID, MASK_ID, PAD_ID, SEP_ID, tokenId } from '../engine/vocab';
 
 /**
  * What one frame of a recorded decode shows. Frame 0 is the fully masked canvas; frame t >= 1 is
@@ -29,9 +29,21 @@ export function frameCount(trace: DecodeTrace): number {
   return trace.steps.length;
 }
 
+/**
+ * Frames are built once per trace and kept (a trace is immutable once recorded), so stepping and
+ * playing only look them up: every panel of every side asks for the same frame object.
+ */
+const frameCache = new WeakMap<DecodeTrace, FrameView[]>();
+
 export function frameView(trace: DecodeTrace, frame: number): FrameView {
+  const f = Math.max(0, Math.min(trace.steps.length, Number.isFinite(frame) ? Math.round(frame) : 0));
+  let frames = frameCache.get(trace);
+  if (!frames) frameCache.set(trace, (frames = []));
+  return (frames[f] ??= buildFrame(trace, f));
+}
+
+function buildFrame(trace: DecodeTrace, f: number): FrameView {
   const T = trace.steps.length;
-  const f = Math.max(0, Math.min(T, frame));
   const L = trace.canvasLength;
   const tokens = new Int32Array(L).fill(MASK_ID);
   const order = new Int32Array(L);
@@ -107,15 +119,6 @@ export function heatValue(step: StepTrace | null, p: number, heat: 'confidence' 
   return arr ? arr[p] : null;
 }
 
-/** Largest entropy over a step's masked positions (to scale the entropy heat per step). */
-export function heatMax(step: StepTrace | null, heat: 'confidence' | 'margin' | 'entropy'): number {
-  if (heat !== 'entropy') return 1;
-  if (!step?.entropy || !step.canvasBefore) return 1;
-  let m = 0;
-  for (let p = 0; p < step.entropy.length; p++) if (step.canvasBefore[p] === MASK_ID) m = Math.max(m, step.entropy[p]);
-  return m > 0 ? m : 1;
-}
-
 /** Links between positions revealed together at a step, weighted by their mutual information. */
 export function stepLinks(step: StepTrace | null, L: number): { a: number; b: number; mi: number }[] {
   const mi = step?.theory?.pairwiseMI;
@@ -135,9 +138,97 @@ export function stepLinks(step: StepTrace | null, L: number): { a: number; b: nu
 export function breakingFrame(trace: DecodeTrace): number | null {
   if (trace.score.ok) return null;
   const steps = trace.steps;
-  for (let t = 0; t + 1 < steps.length; t++) {
-    const next = steps[t + 1].theory;
-    if (next && !next.consistentBefore) return t + 1;
+  if (steps.some((s) => s.theory)) {
+    for (let t = 0; t + 1 < steps.length; t++) {
+      const next = steps[t + 1].theory;
+      if (next && !next.consistentBefore) return t + 1;
+    }
+    return steps.length;
   }
-  return steps.length;
+  // No theory (a neural model): the step that revealed the last of the scorer's culprits, the
+  // earliest step after which the scorer's reason holds.
+  let f = 0;
+  for (const p of trace.score.culprits) if (p >= 0 && p < trace.revealStep.length) f = Math.max(f, trace.revealStep[p] + 1);
+  return f > 0 ? f : steps.length;
+}
+
+/**
+ * The culprits: the positions revealed together in the step that first made the answer invalid
+ * (what the dependency view shows for that step), sorted. null for valid outputs.
+ */
+export function culprits(trace: DecodeTrace): { frame: number; positions: number[] } | null {
+  const frame = breakingFrame(trace);
+  if (frame === null || frame < 1) return null;
+  return { frame, positions: [...trace.steps[frame - 1].revealed].sort((a, b) => a - b) };
+}
+
+// ---- skipping padding -------------------------------------------------------------------------
+
+/** Tokens that only pad or separate: a step that reveals nothing else teaches nothing. */
+const PADDING = new Set([EOS_ID, PAD_ID, SEP_ID, tokenId(','), tokenId('/')]);
+export const isPadding = (token: number): boolean => PADDING.has(token);
+
+/** Does frame f's step (steps[f - 1]) reveal at least one token that is not padding? */
+export function revealsContent(trace: DecodeTrace, f: number): boolean {
+  const s = f >= 1 ? trace.steps[f - 1] : undefined;
+  return !!s && s.tokens.some((t) => !PADDING.has(t));
+}
+
+/**
+ * The frame one press away from `frame` in direction `dir`, over the decodes on screen (they
+ * share the frame number). With `skip`, frames whose step reveals only padding on every decode
+ * are passed over; the first and last frames always stop.
+ */
+export function nextFrame(traces: readonly DecodeTrace[], frame: number, dir: 1 | -1, skip: boolean): number {
+  const T = Math.max(0, ...traces.map((t) => t.steps.length));
+  let f = Math.max(0, Math.min(T, frame + dir));
+  if (skip) while (f > 0 && f < T && !traces.some((t) => revealsContent(t, f))) f += dir;
+  return f;
+}
+
+/** The next frame after `frame` whose step reveals content in this decode (its last frame if none). */
+export function nextContentFrame(trace: DecodeTrace, frame: number): number {
+  const T = trace.steps.length;
+  for (let f = Math.max(1, frame + 1); f <= T; f++) if (revealsContent(trace, f)) return f;
+  return T;
+}
+
+// ---- layout -----------------------------------------------------------------------------------
+
+/**
+ * How a task's canvas is drawn: puzzles as their 4×4 grid (a row of four cells, then the "/"
+ * separator), the dial as its two words, text as a sentence, lists as a strip of cells.
+ */
+export type CanvasLayout = { kind: 'strip' } | { kind: 'sentence' } | { kind: 'words' } | { kind: 'grid'; columns: number; rows: number[][] };
+
+export function canvasLayout(taskId: string, L: number): CanvasLayout {
+  if (taskId.startsWith('puzzles/')) {
+    // Row r holds positions r*5 .. r*5+3, and r*5+4 is the "/" before the next row.
+    const rows: number[][] = [];
+    for (let start = 0; start < L; start += 5) rows.push(Array.from({ length: Math.min(5, L - start) }, (_, i) => start + i));
+    return { kind: 'grid', columns: 5, rows };
+  }
+  if (taskId === 'dial') return { kind: 'words' };
+  if (taskId.startsWith('text/')) return { kind: 'sentence' };
+  return { kind: 'strip' };
+}
+
+// ---- fixed heat scales ------------------------------------------------------------------------
+
+/**
+ * One fixed scale per metric (never rescaled per view, so a colour always means the same value):
+ * confidence and margin in [0, 1]; entropy in nats on [0, 3] (above 3 shows as 3); pairwise mutual
+ * information in bits on [0, 2].
+ */
+export const HEAT_SCALE = {
+  confidence: { max: 1, unit: '', ticks: [0, 0.25, 0.5, 0.75, 1] },
+  margin: { max: 1, unit: '', ticks: [0, 0.25, 0.5, 0.75, 1] },
+  entropy: { max: 3, unit: 'nats', ticks: [0, 0.75, 1.5, 2.25, 3] },
+} as const;
+export const MI_SCALE = { max: 2, unit: 'bits', ticks: [0, 0.5, 1, 1.5, 2] } as const;
+
+/** Position on the colour scale, 0..1: "bright = sure" for every metric (entropy flipped). */
+export function heatT(heat: 'confidence' | 'margin' | 'entropy', value: number): number {
+  const x = Math.max(0, Math.min(1, value / HEAT_SCALE[heat].max));
+  return heat === 'entropy' ? 1 - x : x;
 }

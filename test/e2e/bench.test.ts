@@ -50,7 +50,7 @@ async function runSweep(p: Page): Promise<void> {
 describe('benchmark end to end', () => {
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
-    server = await startPreview('bench', 4327);
+    server = await startPreview(4337);
     browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
     page = await context.newPage();

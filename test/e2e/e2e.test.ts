@@ -1,20 +1,13 @@
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, chromiumPath } from '../../src/cli/headless';
+import { shots, startApp, type App } from './preview';
 
 /**
  * The page end to end: a production build served by `vite preview`, driven in Debian's Chromium.
  * Screenshots of the main views go to test/e2e/screenshots/ (git-ignored) for a human to look at.
  */
-const root = resolve(__dirname, '../..');
-const outDir = resolve(root, 'node_modules/.unmask-e2e/dist');
-const shots = resolve(__dirname, 'screenshots');
-
-let server: PreviewServer;
-let browser: Browser;
+let app: App | undefined;
 let page: Page;
 let base = '';
 const pageErrors: string[] = [];
@@ -29,19 +22,15 @@ const readout = (p: Page = page) => p.getByTestId('step-readout').innerText();
 
 describe('Unmask end to end', () => {
   beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
-    await build({ root, configFile: resolve(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true, sourcemap: false } });
-    server = await preview({ root, configFile: resolve(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir }, preview: { port: 4317, strictPort: false, open: false } });
-    base = server.resolvedUrls!.local[0];
-    browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    app = await startApp(4317);
+    base = app.base;
+    const context = await app.browser.newContext({ viewport: { width: 1440, height: 900 } });
     page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await new Promise<void>((r) => (server ? server.httpServer.close(() => r()) : r()));
+    await app?.close();
   });
 
   it('opens on the preset: one token per step is valid, three per step is not, with the reason', async () => {

@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, chromiumPath } from '../../src/cli/headless';
+import { shots, startPreview } from './preview';
 
 /**
  * Cross-origin isolation of the built page under `vite preview` (vite.config.ts sends COOP/COEP):
@@ -11,11 +11,8 @@ import { CHROMIUM_ARGS, chromiumPath } from '../../src/cli/headless';
  * ORT's wasm, the model files) is blocked by COEP: a trained-model decode on ORT wasm completes.
  * Its own build folder, so that it can run beside test/e2e/e2e.test.ts.
  */
-const root = resolve(__dirname, '../..');
-const outDir = resolve(root, 'node_modules/.unmask-e2e-isolation/dist');
-const shots = resolve(__dirname, 'screenshots');
 
-let server: PreviewServer;
+let server: Awaited<ReturnType<typeof startPreview>>;
 let browser: Browser;
 let page: Page;
 let base = '';
@@ -23,9 +20,8 @@ const problems: string[] = [];
 
 describe('cross-origin isolation', () => {
   beforeAll(async () => {
-    await build({ root, configFile: resolve(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true, sourcemap: false } });
-    server = await preview({ root, configFile: resolve(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir }, preview: { port: 4327, strictPort: false, open: false } });
-    base = server.resolvedUrls!.local[0];
+    server = await startPreview(4347);
+    base = server.base;
     browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -37,7 +33,7 @@ describe('cross-origin isolation', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise<void>((r) => (server ? server.httpServer.close(() => r()) : r()));
+    await server?.close();
   });
 
   it('serves COOP/COEP, so the page and its worker are cross-origin isolated', async () => {

@@ -1,18 +1,44 @@
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { build, preview, type PreviewServer } from 'vite';
+import { chromium, type Browser } from 'playwright-core';
+import { preview, type PreviewServer } from 'vite';
+import { CHROMIUM_ARGS, chromiumPath } from '../../src/cli/headless';
 
 /**
- * A production build served by `vite preview`, for the end-to-end tests. Each test file builds
- * into its own folder (vitest runs files in parallel) and gets its own port.
+ * The set-up every end-to-end file shares: the production build (made once per run by
+ * test/e2e/build.ts, the e2e project's globalSetup) served by `vite preview` on a port of the
+ * file's own, and Debian's Chromium driven by playwright-core.
  */
 export const root = resolve(__dirname, '../..');
+export const shots = resolve(__dirname, 'screenshots');
+export const outDir = resolve(root, 'node_modules/.unmask-e2e/dist');
 
-export async function startPreview(name: string, port: number): Promise<{ base: string; close(): Promise<void> }> {
-  const outDir = resolve(root, `node_modules/.unmask-e2e/${name}`);
-  await build({ root, configFile: resolve(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true, sourcemap: false } });
+/** Serves the shared build; each file passes its own port (files run in parallel). */
+export async function startPreview(port: number): Promise<{ base: string; close(): Promise<void> }> {
+  mkdirSync(shots, { recursive: true });
   const server: PreviewServer = await preview({ root, configFile: resolve(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir }, preview: { port, strictPort: false, open: false } });
   return {
     base: server.resolvedUrls!.local[0],
     close: () => new Promise<void>((r) => server.httpServer.close(() => r())),
+  };
+}
+
+export interface App {
+  base: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/** The shared build served, plus a Chromium. */
+export async function startApp(port: number): Promise<App> {
+  const server = await startPreview(port);
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+  return {
+    base: server.base,
+    browser,
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
   };
 }

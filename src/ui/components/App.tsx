@@ -1,8 +1,12 @@
 import { lazy, Suspense, useEffect } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { getTask } from '../../engine/tasks';
 import { dismiss, setSettings, useApp } from '../store';
 import { BackendPanel } from './BackendPanel';
-import { DecodePanel } from './DecodePanel';
+import { DecodePanel, VerdictBar } from './DecodePanel';
+import { GlossaryPanel } from './Glossary';
+import { LessonPanel, TeachButtons } from './Lesson';
+import { useTeach } from '../teach';
 import { SharedSettings } from './DecodeSettings';
 import { Player } from './Player';
 import { CanvasLegend } from './TokenCanvas';
@@ -12,24 +16,28 @@ const BenchTab = lazy(() => import('./BenchTab'));
 export function App() {
   const tab = useApp((s) => s.settings.tab);
   const theme = useApp((s) => s.theme);
+  const presenter = useTeach((t) => t.presenter);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
   return (
-    <div className="app">
+    <div className={presenter ? 'app presenter' : 'app'}>
+      <a className="skip-link" href="#main">Skip to the decodes</a>
       <header className="top">
         <h1>Unmask <span className="sub">why decoding many tokens at once breaks answers</span></h1>
         <nav aria-label="views" className="tabs">
           <button type="button" aria-pressed={tab === 'decode'} onClick={() => setSettings({ tab: 'decode' })}>Step through a decode</button>
           <button type="button" aria-pressed={tab === 'bench'} onClick={() => setSettings({ tab: 'bench' })}>Benchmark &amp; trade-off chart</button>
         </nav>
+        <TeachButtons />
         <button type="button" className="theme" onClick={() => useApp.setState({ theme: theme === 'dark' ? 'light' : 'dark' })} aria-label={`switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>
           {theme === 'dark' ? '☀ light' : '☾ dark'}
         </button>
       </header>
       <Messages />
       <GpuBanner />
-      <main>
+      <main id="main" tabIndex={-1}>
+        <LessonPanel />
         {tab === 'decode' ? (
           <DecodeTab />
         ) : (
@@ -46,11 +54,13 @@ export function App() {
 }
 
 function DecodeTab() {
-  const s = useApp((st) => st.settings);
+  // Only what this view reads: a step (settings.step) re-renders the panels, not the whole tab.
+  const s = useApp(useShallow((st) => ({ task: st.settings.task, compare: st.settings.compare, heat: st.settings.heat })));
   const desc = useApp((st) => st.sides.a.result?.sample.description);
   const task = getTask(s.task);
   return (
     <>
+      <VerdictBar />
       <section className="lesson" aria-label="about this view">
         <p>
           <strong>{task.title}.</strong> {task.rule} {desc && <span className="prompt">Prompt: <q>{desc}</q>.</span>}
@@ -75,6 +85,7 @@ function DecodeTab() {
         <DecodePanel side="a" />
         {s.compare && <DecodePanel side="b" />}
       </div>
+      <GlossaryPanel />
     </>
   );
 }

@@ -1,9 +1,10 @@
+import { memo } from 'react';
 import type { DecodeTrace } from '../../engine/decode';
 import { tokenText } from '../../engine/vocab';
 import { candidatesAt, frameView, hadStats } from '../traceView';
 
 /** Probability bars for the selected position at the shown step: the model's, and after temperature. */
-export function Candidates({ trace, frame, pos }: { trace: DecodeTrace; frame: number; pos: number }) {
+export const Candidates = memo(function Candidates({ trace, frame, pos }: { trace: DecodeTrace; frame: number; pos: number }) {
   if (pos < 0 || pos >= trace.canvasLength) {
     return <p className="hint">Select a position on the canvas to see its candidate tokens.</p>;
   }
@@ -49,4 +50,4 @@ export function Candidates({ trace, frame, pos }: { trace: DecodeTrace; frame: n
       </table>
     </div>
   );
-}
+});

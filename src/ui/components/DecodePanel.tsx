@@ -1,13 +1,19 @@
+import { useMemo } from 'react';
 import { getStrategy } from '../../engine/strategies';
 import { detokenize, EOS_ID } from '../../engine/vocab';
 import { modelOf } from '../settings';
 import { currentFrame, customMissing, setFrame, setSettings, useApp, type Side } from '../store';
-import { breakingFrame, frameView } from '../traceView';
+import { useTeach } from '../teach';
+import { culprits, frameView } from '../traceView';
+import { Term } from './Glossary';
 import { Candidates } from './Candidates';
 import { SideSettingsForm } from './DecodeSettings';
 import { Dependency } from './Dependency';
 import { ranOn } from './ModelControls';
 import { TokenCanvas } from './TokenCanvas';
+
+/** Stable across renders, so the canvas cells (memoised) do not re-render for a new callback. */
+const selectPos = (pos: number) => setSettings({ pos });
 
 function outputText(tokens: ArrayLike<number>): string {
   const words: number[] = [];
@@ -18,23 +24,28 @@ function outputText(tokens: ArrayLike<number>): string {
 /** One decode: its settings, the canvas at the shown step, the outcome, candidates and dependencies. */
 export function DecodePanel({ side }: { side: Side }) {
   const st = useApp((s) => s.sides[side]);
-  const settings = useApp((s) => s.settings);
+  const d = useApp((s) => s.settings[side]);
+  const heat = useApp((s) => s.settings.heat);
+  const pos = useApp((s) => s.settings.pos);
   const frame = useApp(currentFrame);
-  const d = settings[side];
+  // Built once per side: the settings form reads the store itself and must not re-render per step.
+  const form = useMemo(() => <SideSettingsForm side={side} />, [side]);
   const r = st.result;
   const missing = useApp((s) => customMissing(s, side));
   const model = modelOf(d);
   const who = model === 'tiny' ? ' · Tiny MDM' : model === 'custom' ? (missing ? ' · oracle (your model not loaded)' : ' · your model') : d.noise > 0 ? ` · oracle + noise σ=${d.noise}` : '';
+  const fold = useTeach((t) => t.foldPadding);
+  const stale = st.status === 'loading' && !!r;
   const title = `${side.toUpperCase()}: ${getStrategy(d.strategy).title}${d.params.k !== undefined ? `, k = ${d.params.k}` : ''}${who}`;
   return (
-    <section className="panel decode-panel" aria-labelledby={`title-${side}`} data-side={side}>
+    <section className={`panel decode-panel${stale ? ' stale' : ''}`} aria-labelledby={`title-${side}`} aria-busy={stale} data-side={side} id={`decode-${side}`}>
       <h2 id={`title-${side}`}>
         {title}
         {st.status === 'loading' && <span className="busy" role="status"> decoding…</span>}
       </h2>
       <details className="side-settings-wrap">
         <summary>Settings of decode {side.toUpperCase()}</summary>
-        <SideSettingsForm side={side} />
+        {form}
       </details>
       {missing && (
         <p className="warn-box" role="status" data-testid={`custom-missing-${side}`}>
@@ -51,10 +62,10 @@ export function DecodePanel({ side }: { side: Side }) {
       {r && (
         <>
           <Outcome side={side} />
-          <TokenCanvas trace={r.trace} frame={frame} heat={settings.heat} selected={settings.pos} onSelect={(pos) => setSettings({ pos })} label={`decode ${side.toUpperCase()}`} />
+          <TokenCanvas trace={r.trace} frame={frame} heat={heat} selected={pos} onSelect={selectPos} label={`decode ${side.toUpperCase()}`} fold={fold} />
           <details open className="sub">
-            <summary>Candidates {settings.pos >= 0 ? `at position ${settings.pos}` : ''}</summary>
-            <Candidates trace={r.trace} frame={frame} pos={settings.pos} />
+            <summary>Candidates {pos >= 0 ? `at position ${pos}` : ''}</summary>
+            <Candidates trace={r.trace} frame={frame} pos={pos} />
           </details>
           <details open className="sub">
             <summary>Where dependencies broke</summary>
@@ -73,12 +84,13 @@ function Outcome({ side }: { side: Side }) {
   const t = r.trace;
   const v = frameView(t, frame);
   const done = v.final;
+  const bad = culprits(t);
   return (
     <div className={`outcome ${done ? (t.score.ok ? 'ok' : 'bad') : 'pending'}`} data-testid={`outcome-${side}`}>
       <p>
         <strong>{done ? (t.score.ok ? '✓ valid' : '✗ invalid') : `step ${Math.min(frame, v.frames)} of ${v.frames}`}</strong>
         {' · '}
-        {t.nfe} {t.nfe === 1 ? 'step' : 'steps'}, {t.tps.toFixed(2)} tokens per step on a {t.canvasLength}-token canvas (budget)
+        {t.nfe} {t.nfe === 1 ? 'step' : 'steps'} (<Term id="nfe">NFE</Term>), {t.tps.toFixed(2)} <Term id="tps">tokens per step</Term> on a {t.canvasLength}-token canvas (budget)
         {r.ms > 0 && !r.model && ` · ${r.ms.toFixed(0)} ms on ${r.backend} (${(r.ms / Math.max(1, t.nfe)).toFixed(1)} ms/step)`}
         {r.model && ` · ${r.ms.toFixed(0)} ms`}
       </p>
@@ -93,15 +105,44 @@ function Outcome({ side }: { side: Side }) {
       {done && !t.score.ok && (
         <p className="reason" data-testid={`reason-${side}`}>
           <span aria-hidden="true">✗ </span>Why: {t.score.reason}
-          {t.score.culprits.length > 0 && ` (culprit positions ${t.score.culprits.join(', ')}, marked ✗)`}
+          {bad && bad.positions.length > 0 && ` (culprits: ${bad.positions.length === 1 ? 'position' : 'positions'} ${bad.positions.join(', ')}, revealed together at step ${bad.frame}, marked ✗)`}
         </p>
       )}
-      {!t.score.ok && breakingFrame(t) !== null && (
-        <button type="button" onClick={() => setFrame(breakingFrame(t)!)}>
-          Show step {breakingFrame(t)}, where the answer stopped being valid
+      {done && !t.score.ok && t.score.culprits.length > 0 && t.score.culprits.join() !== bad?.positions.join() && (
+        <p className="hint" data-testid={`nearest-${side}`}>Differs from the nearest valid answer at {t.score.culprits.length === 1 ? 'position' : 'positions'} {t.score.culprits.join(', ')}.</p>
+      )}
+      {bad && (
+        <button type="button" onClick={() => setFrame(bad.frame)}>
+          Show step {bad.frame}, where the answer stopped being valid
         </button>
       )}
       {!done && <p className="hint">The verdict appears at the last step (End).</p>}
     </div>
+  );
+}
+
+/**
+ * Both verdicts in one line at the top of the decode view (on a phone the panels stack, and B's
+ * verdict would be a long scroll away); each links to its panel.
+ */
+export function VerdictBar() {
+  const compare = useApp((s) => s.settings.compare);
+  const a = useApp((s) => s.sides.a);
+  const b = useApp((s) => s.sides.b);
+  const items: [Side, typeof a][] = compare ? [['a', a], ['b', b]] : [['a', a]];
+  return (
+    <p className="verdict-bar" data-testid="verdict-bar">
+      {items.map(([side, st]) => {
+        const t = st.result?.trace;
+        const bad = t ? culprits(t) : null;
+        const text = !t ? 'decoding…' : t.score.ok ? `✓ valid, ${t.tps.toFixed(2)} tokens/step` : `✗ invalid, ${t.tps.toFixed(2)} tokens/step${bad ? `, broke at step ${bad.frame}` : ''}`;
+        return (
+          <a key={side} href={`#decode-${side}`} className={`verdict ${!t ? '' : t.score.ok ? 'v-ok' : 'v-bad'}${st.status === 'loading' ? ' stale' : ''}`} data-testid={`verdict-${side}`}>
+            <strong>{side.toUpperCase()}</strong> {text}
+            {st.status === 'loading' && t ? ' (decoding…)' : ''}
+          </a>
+        );
+      })}
+    </p>
   );
 }

@@ -1,6 +1,7 @@
 import { STRATEGIES, getStrategy } from '../../engine/strategies';
 import { TASKS, getTask } from '../../engine/tasks';
 import { MAX_NOISE, MAX_SEED, MAX_TEMPERATURE, defaultParams, HEATS, modelOf, runtimeOf, type Heat } from '../settings';
+import { useShallow } from 'zustand/react/shallow';
 import { setSettings, setSide, useApp, type Side } from '../store';
 import { NumberField, SelectField } from './fields';
 import { MODEL_MENU, ModelLoader, RuntimeField, TinyStatus, type MenuModel } from './ModelControls';
@@ -10,7 +11,8 @@ const STRATEGY_OPTIONS = STRATEGIES.map((s) => ({ value: s.id, label: `${s.title
 
 /** The prompt both decodes share: task, size, seed, sample; and what the canvas heat shows. */
 export function SharedSettings() {
-  const s = useApp((st) => st.settings);
+  // Only the fields shown: stepping (settings.step) must not re-render the form.
+  const s = useApp(useShallow((st) => ({ task: st.settings.task, n: st.settings.n, rho: st.settings.rho, seed: st.settings.seed, sample: st.settings.sample, heat: st.settings.heat, compare: st.settings.compare })));
   const task = getTask(s.task);
   return (
     <fieldset className="shared">

@@ -1,6 +1,8 @@
 import { useEffect } from 'react';
 import { currentFrame, setFrame, totalFrames, useApp } from '../store';
-import { frameView } from '../traceView';
+import { clicker, nextContent, setPresenter, shownTraces, stepBy, useTeach } from '../teach';
+import { frameView, nextFrame } from '../traceView';
+import { Term } from './Glossary';
 
 const SPEEDS = [0.5, 1, 2, 4, 8];
 
@@ -26,6 +28,9 @@ export function Player() {
   const playing = useApp((s) => s.playing);
   const speed = useApp((s) => s.speed);
   const announce = useApp(announcement);
+  const skip = useTeach((t) => t.skipPadding);
+  const fold = useTeach((t) => t.foldPadding);
+  const compare = useApp((s) => s.settings.compare);
 
   useEffect(() => {
     if (!playing) return;
@@ -33,7 +38,7 @@ export function Player() {
       const s = useApp.getState();
       const f = currentFrame(s);
       if (f >= totalFrames(s)) useApp.setState({ playing: false });
-      else setFrame(f + 1);
+      else setFrame(nextFrame(shownTraces(), f, 1, useTeach.getState().skipPadding));
     }, 1000 / speed);
     return () => clearInterval(timer);
   }, [playing, speed]);
@@ -42,9 +47,20 @@ export function Player() {
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || typingIn(e.target)) return;
       if (useApp.getState().settings.tab !== 'decode') return;
-      const f = currentFrame(useApp.getState());
-      if (e.key === 'ArrowRight') setFrame(f + 1);
-      else if (e.key === 'ArrowLeft') setFrame(f - 1);
+      // A presentation clicker sends PageDown/PageUp; in presenter mode space is "next" too.
+      const { presenter } = useTeach.getState();
+      const teaching = presenter || !!useApp.getState().settings.lesson;
+      if (teaching && (e.key === 'PageDown' || e.key === 'PageUp' || (presenter && e.key === ' ' && !(e.target instanceof HTMLButtonElement)))) {
+        if (clicker(e.key === 'PageUp' ? -1 : 1)) e.preventDefault();
+        return;
+      }
+      if (presenter && e.key === 'Escape') {
+        setPresenter(false);
+        return;
+      }
+      if (e.key === 'ArrowRight') stepBy(1);
+      else if (e.key === 'ArrowLeft') stepBy(-1);
+      else if (e.key === 'n' || e.key === 'N') nextContent(e.key === 'n' ? 'a' : 'b');
       else if (e.key === 'Home') setFrame(0);
       else if (e.key === 'End') setFrame(Number.MAX_SAFE_INTEGER);
       else if (e.key === ' ' && !(e.target instanceof HTMLButtonElement)) togglePlay();
@@ -58,11 +74,11 @@ export function Player() {
   return (
     <div className="player" role="group" aria-label="step through the decode">
       <button type="button" onClick={() => setFrame(0)} disabled={frame <= 0} aria-label="first step" title="first step (Home)">|◀</button>
-      <button type="button" onClick={() => setFrame(frame - 1)} disabled={frame <= 0} aria-label="step back" title="step back (←)">◀</button>
+      <button type="button" onClick={() => stepBy(-1)} disabled={frame <= 0} aria-label="step back" title="step back (←)">◀</button>
       <button type="button" className="play" onClick={togglePlay} disabled={frames === 0} aria-label={playing ? 'pause' : 'play'} title="play / pause (space)">
         {playing ? '⏸ pause' : '▶ play'}
       </button>
-      <button type="button" onClick={() => setFrame(frame + 1)} disabled={frame >= frames} aria-label="step forward" title="step forward (→)">▶</button>
+      <button type="button" onClick={() => stepBy(1)} disabled={frame >= frames} aria-label="step forward" title="step forward (→)">▶</button>
       <button type="button" onClick={() => setFrame(frames)} disabled={frame >= frames} aria-label="last step" title="last step (End)">▶|</button>
       <label className="scrub">
         <span>step</span>
@@ -77,6 +93,22 @@ export function Player() {
           ))}
         </select>
       </label>
+      <span className="teach-controls">
+        <label className="check">
+          <input type="checkbox" checked={skip} onChange={(e) => useTeach.setState({ skipPadding: e.target.checked })} /> skip <Term id="padding">padding</Term> steps
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={fold} onChange={(e) => useTeach.setState({ foldPadding: e.target.checked })} /> fold padding cells
+        </label>
+        <button type="button" onClick={() => nextContent('a')} disabled={frame >= frames} title="next step that reveals content in A (N)">
+          next content step of A
+        </button>
+        {compare && (
+          <button type="button" onClick={() => nextContent('b')} disabled={frame >= frames} title="next step that reveals content in B (Shift+N)" aria-label="next content step of B">
+            of B
+          </button>
+        )}
+      </span>
       <p className="sr-live" aria-live="polite" aria-atomic="true" data-testid="announce">{announce}</p>
     </div>
   );
