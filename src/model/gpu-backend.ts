@@ -4,6 +4,7 @@ import { VOCAB_SIZE } from '../engine/vocab';
 import { GpuContext } from '../gpu/device';
 import { GpuDecoder, type GpuLogitsModel, type GpuTimings } from '../gpu/decoder';
 import { GpuModelRuntime } from './nn/engine';
+import { withOutputWidth } from './program';
 import { ModelError } from './errors';
 import type { ModelHandle } from './load';
 
@@ -30,8 +31,14 @@ export interface WebgpuModelBackend extends DecodeBackend {
 
 export async function createWebgpuModelBackend(handle: ModelHandle, opts: { device?: GPUDevice; hasTimestamps?: boolean } = {}): Promise<WebgpuModelBackend> {
   if (!handle.program) throw new ModelError(`${handle.name}: our engine cannot run this model (${handle.engineError ?? 'no program'})`, 'operator');
-  if (handle.vocab.engineToModel !== null || handle.program.vocab !== VOCAB_SIZE) {
-    throw new ModelError(`${handle.name}: the GPU unmasking core needs the engine's own vocabulary of ${VOCAB_SIZE} tokens`, 'vocab');
+  // The engine's vocabulary, or a prefix of it (a model trained before tokens were appended):
+  // its output layer is widened to the engine's rows, the appended tokens at probability 0.
+  const map = handle.vocab.engineToModel;
+  const modelVocab = handle.program.vocab;
+  const prefix = map === null ? modelVocab === VOCAB_SIZE : modelVocab < VOCAB_SIZE && map.every((m, v) => m === (v < modelVocab ? v : -1));
+  const program = modelVocab === VOCAB_SIZE ? handle.program : prefix ? withOutputWidth(handle.program, VOCAB_SIZE) : null;
+  if (!program) {
+    throw new ModelError(`${handle.name}: the GPU unmasking core needs the engine's vocabulary of ${VOCAB_SIZE} tokens, or a prefix of it`, 'vocab');
   }
   let context: GpuContext | null = null;
   let device = opts.device;
@@ -42,7 +49,7 @@ export async function createWebgpuModelBackend(handle: ModelHandle, opts: { devi
     device = acq.device;
     hasTimestamps = acq.hasTimestamps;
   }
-  const runtime = GpuModelRuntime.onDevice(device, handle.program, 'canvas');
+  const runtime = GpuModelRuntime.onDevice(device, program, 'canvas');
   await runtime.ready;
   const decoder = new GpuDecoder(device, hasTimestamps);
   const model: GpuLogitsModel = { id: `model:${handle.name}@webgpu`, gpuForward: (o) => runtime.gpuForward(o) };
@@ -55,6 +62,13 @@ export async function createWebgpuModelBackend(handle: ModelHandle, opts: { devi
       return decoder.lastTimings;
     },
     decode(request) {
+      if (request.denoiser.kind === 'model') {
+        // A token the model never saw has no embedding row: refuse it, as the CPU path does.
+        for (const s of request.samples) {
+          const bad = s.prompt.find((t) => t >= modelVocab);
+          if (bad !== undefined) return Promise.reject(new ModelError(`${handle.name}: its vocabulary of ${modelVocab} tokens has no token ${bad} (task ${s.task} needs tokens appended after the model was trained)`, 'vocab'));
+        }
+      }
       return queue.run(() => decoder.decode(request, request.denoiser.kind === 'model' ? model : null));
     },
     async dispose() {

@@ -81,3 +81,31 @@ export function withOutputRows(p: Program, rowStart: number, rowsOut: number): P
   values[p.output] = { ...v, dims: [rowsOut, last.n], size: rowsOut * last.n };
   return { ...p, values, ops: [...p.ops.slice(0, -1), { ...last, rowStart, rowsOut }] };
 }
+
+/**
+ * A copy whose output linear layer writes `width` logits per row, for a model whose vocabulary is
+ * a prefix of the engine's (the engine appended tokens after the model was trained). The extra
+ * columns get zero weights and a bias of -1e30: their probability is exactly 0 in float32, as the
+ * CPU path's -Infinity, without the 0 * -Infinity of an entropy sum. Null when the output is not a
+ * linear layer or is already at least that wide.
+ */
+export function withOutputWidth(p: Program, width: number): Program | null {
+  const last = p.ops[p.ops.length - 1];
+  if (!last || last.kind !== 'linear' || last.out !== p.output || last.n >= width) return null;
+  const { k, n } = last;
+  const w = p.weights.get(last.w)!;
+  const wide = new Float32Array(k * width);
+  for (let r = 0; r < k; r++) wide.set(w.subarray(r * n, r * n + n), r * width);
+  const bias = new Float32Array(width).fill(-1e30);
+  if (last.bias !== null) bias.set(p.weights.get(last.bias)!.subarray(0, n));
+  else bias.fill(0, 0, n);
+  const weights = new Map(p.weights);
+  const wName = `${last.w}#width${width}`;
+  const bName = `${last.bias ?? last.w}#bias${width}`;
+  weights.set(wName, wide);
+  weights.set(bName, bias);
+  const values = p.values.slice();
+  const v = values[p.output];
+  values[p.output] = { ...v, dims: [...v.dims.slice(0, -1), width], size: (v.size / n) * width };
+  return { ...p, vocab: width, values, weights, ops: [...p.ops.slice(0, -1), { ...last, w: wName, bias: bName, n: width }] };
+}

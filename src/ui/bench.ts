@@ -219,7 +219,7 @@ export function importData(data: unknown, name: string, status: RunStatus): Benc
       const p = recordProblem(r, i);
       if (p) throw new ImportError(`${name}: ${p}.`);
     });
-    const recs = (records as SweepRecord[]).map((r) => ({ ...r, params: r.params ?? {}, nfe: r.nfe ?? 0, canvasLength: r.canvasLength ?? 0, seconds: r.seconds ?? 0, backend: r.backend ?? '?', seed: r.seed ?? 0 }));
+    const recs = (records as SweepRecord[]).map((r) => ({ ...r, params: r.params ?? {}, nfe: r.nfe ?? 0, canvasLength: r.canvasLength ?? 0, backend: r.backend ?? '?', seed: r.seed ?? 0 }));
     const s = specOf(spec, recs);
     return { id: `import-${created}-${Math.random().toString(36).slice(2, 8)}`, created, spec: s, records: recs, status, ...extra };
   };
