@@ -7,6 +7,7 @@
  */
 import { readFile, readdir } from 'node:fs/promises';
 import { URL, fileURLToPath } from 'node:url';
+import { TextDecoder } from 'node:util';
 
 const GLOB = /import\.meta\.glob(?:<[^>(]*>)?\(\s*(['"])([^'"*]*\/)\*(\.[\w]+)\1\s*,\s*\{[^}]*eager:\s*true[^}]*\}\s*\)/g;
 
