@@ -32,7 +32,7 @@ export const LESSONS: readonly Lesson[] = [
     title: 'Tokens revealed together are drawn independently',
     preset: 'task=letters/shuffle&n=4&seed=1&a=topk-confidence&a.k=1&b=topk-confidence&b.k=3&compare=1&step=end',
     text: () =>
-      'Now the letters must come back in any order, each exactly once. The model knows this perfectly (it is the exact oracle), so every single guess is reasonable. But when a step reveals several positions, each is drawn from its own guess, independently of the others. A reveals one letter per step; B reveals three at once.',
+      'Now the letters must come back in any order, each exactly once. The model knows this perfectly (it is the exact oracle), so every single guess is reasonable. But when a step reveals several positions, each is drawn from its own guess, independently of the others. A reveals one letter per step; B reveals three at once. Text breaks the same way: in the summary task (text/summarize, in our small toy language) a name or a place revealed in the same step as another can mix with it, and the summary then says something the dialogue never did.',
     notice: 'B repeats a letter or drops one: two positions that were each fine alone picked the same letter. A, one token per step, is always valid.',
     tryThis: { label: 'Another prompt (seed 2)', query: 'seed=2' },
   },
