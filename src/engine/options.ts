@@ -62,9 +62,15 @@ export function resolveSettings(s: DecodeSettings): ResolvedSettings {
   if (!(temperature >= 0 && Number.isFinite(temperature))) throw new RangeError(`temperature must be >= 0, got ${temperature}`);
   const block = s.options.block ?? 0;
   if (!(Number.isInteger(block) && block >= 0)) throw new RangeError(`block must be a whole number >= 0, got ${s.options.block}`);
-  if (block > 0 && !def.blocks) throw new RangeError(`strategy ${def.id} does not use semi-AR blocks; drop --block`);
-  if (def.oracleOnly && !s.exact) throw new RangeError(`strategy ${def.id} needs the exact oracle (no noise, no model)`);
+  if (block > 0 && !def.blocks) throw new RangeError(`${def.title} does not use semi-AR blocks: set the block length to 0`);
+  if (def.oracleOnly && !s.exact) throw new RangeError(`${def.title} reads the exact oracle: it cannot run with noise or a neural model`);
   return { strategy: def, params, temperature, block };
+}
+
+/** The one rule between the two denoiser settings: noise is the oracle's (a model brings its own errors). */
+export function checkDenoiser(model: boolean, noise: number): void {
+  if (!(noise >= 0 && Number.isFinite(noise))) throw new RangeError(`noise must be >= 0, got ${noise}`);
+  if (model && noise !== 0) throw new RangeError('noise applies to the oracle only, not to a neural model: set noise to 0');
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { DecodeBackend, DenoiserSpec } from './backend';
-import { resolveSettings } from './options';
+import { checkDenoiser, resolveSettings } from './options';
 import { decodeOrderTau, wilson95 } from './metrics';
 import { checkModelCanvas } from './model-format';
 import { getStrategy, resolveParams } from './strategies';
@@ -140,8 +140,7 @@ export interface SweepProgress {
 export function validateConfig(c: SweepConfig): void {
   const task = getTask(c.task);
   const taskParams = resolveTaskParams(task, { ...c.taskParams, n: c.n });
-  if (!(c.noise >= 0)) throw new RangeError(`noise must be >= 0, got ${c.noise}`);
-  if (c.model && c.noise !== 0) throw new RangeError('noise applies to the oracle only; drop --noise with --model');
+  checkDenoiser(Boolean(c.model), c.noise);
   resolveSettings({ strategy: c.strategy, params: c.params, options: { temperature: c.temperature, block: c.block }, exact: !c.model && c.noise === 0 });
   if (c.model) checkModelCanvas(task.generate(taskParams, 0, 0).canvasLength);
 }

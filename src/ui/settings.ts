@@ -1,3 +1,4 @@
+import { checkDenoiser, resolveSettings } from '../engine/options';
 import { STRATEGIES, getStrategy, resolveParams } from '../engine/strategies';
 import type { ParamSpec, StrategyDefinition } from '../engine/strategies/types';
 import { isBenchKey } from './benchUrl';
@@ -128,14 +129,16 @@ const check = (f: () => unknown): string | null => {
   }
 };
 
-// Decode options: the strategy's parameters are checked by the engine's resolveParams; the
-// cross-field rules below (blocks, oracle-only strategies, noise with a model) are what the
-// engine's decode checks too, and go to resolveDecode (src/engine/options.ts) when it lands.
+// Decode options are checked by the engine's own rules (src/engine/options.ts): resolveParams for
+// the strategy's parameters, resolveSettings for blocks and oracle-only strategies, checkDenoiser
+// for noise with a model. Each key's rule asks them only when its own value is not the default.
 function sideFields(k: 'a' | 'b'): Entry<ViewSettings>[] {
   // The side's strategy; the strategy field reports an unknown one, the rules below skip it.
   const strategy = (s: ViewSettings): StrategyDefinition => getStrategy(s[k].strategy);
   const known = (s: ViewSettings) => STRATEGIES.some((d) => d.id === s[k].strategy);
   const params = (s: ViewSettings) => check(() => resolveParams(strategy(s), s[k].params));
+  const decode = (s: ViewSettings) =>
+    known(s) ? check(() => resolveSettings({ strategy: s[k].strategy, params: s[k].params, options: { block: s[k].block, temperature: s[k].temperature }, exact: modelOf(s[k]) === 'oracle' && s[k].noise === 0 })) : null;
   return [
     field<ViewSettings, string>({
       key: k,
@@ -163,7 +166,7 @@ function sideFields(k: 'a' | 'b'): Entry<ViewSettings>[] {
       codec: numberIn(0, MAX_BLOCK, true),
       get: (s) => s[k].block,
       set: (s, v) => (s[k].block = v),
-      rule: (s) => (s[k].block > 0 && known(s) && !strategy(s).blocks ? `${strategy(s).title} does not use semi-AR blocks: set block length to 0` : null),
+      rule: (s) => (s[k].block > 0 ? decode(s) : null),
     }),
     field<ViewSettings, number>({ key: `${k}.temp`, codec: numberIn(0, MAX_TEMPERATURE), get: (s) => s[k].temperature, set: (s, v) => (s[k].temperature = v) }),
     field<ViewSettings, ModelChoice>({
@@ -174,7 +177,7 @@ function sideFields(k: 'a' | 'b'): Entry<ViewSettings>[] {
         if (v === 'oracle') delete s[k].model;
         else s[k].model = v;
       },
-      rule: (s) => (modelOf(s[k]) !== 'oracle' && known(s) && strategy(s).oracleOnly ? `${strategy(s).title} reads the exact oracle; it cannot run with a neural model: choose another strategy or the oracle` : null),
+      rule: (s) => (modelOf(s[k]) !== 'oracle' ? decode(s) : null),
     }),
     field<ViewSettings, RuntimeChoice>({
       key: `${k}.runtime`,
@@ -188,11 +191,7 @@ function sideFields(k: 'a' | 'b'): Entry<ViewSettings>[] {
       codec: numberIn(0, MAX_NOISE),
       get: (s) => s[k].noise,
       set: (s, v) => (s[k].noise = v),
-      rule: (s) =>
-        s[k].noise === 0 ? null
-        : known(s) && strategy(s).oracleOnly ? `${strategy(s).title} reads the exact oracle: noise σ must be 0`
-        : modelOf(s[k]) !== 'oracle' ? `noise applies to the oracle only, not to ${k}.model=${modelOf(s[k])}: set it to 0`
-        : null,
+      rule: (s) => (s[k].noise === 0 ? null : (check(() => checkDenoiser(modelOf(s[k]) !== 'oracle', s[k].noise)) ?? decode(s))),
     }),
   ];
 }
