@@ -121,16 +121,18 @@ describe('Unmask end to end', () => {
   });
 
   it('resumes a sweep interrupted by a reload', async () => {
-    await page.getByLabel('samples per configuration').fill('150');
+    // Big enough that the CPU engine (Auto's choice on SwiftShader) is still running at the reload.
+    await page.getByLabel('samples per configuration').fill('1000');
     for (const input of await page.getByLabel('tokens per step (k) values').all()) await input.fill('1, 2, 3, 4');
     await page.getByRole('button', { name: 'Run sweep' }).click();
-    await expect.poll(() => page.locator('details.run').first().innerText(), { timeout: 60_000 }).toMatch(/running · [1-7] of 8/);
+    // Some progress stored: finished configurations, or finished samples of the first one.
+    await expect.poll(() => page.locator('details.run').first().innerText(), { timeout: 60_000 }).toMatch(/running · ([1-7] of 8|0 of 8 configurations \+ \d+ samples)/);
     await page.reload();
     const resume = page.getByRole('button', { name: /^Resume/ });
     await resume.waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('messages').innerText()).toContain('interrupted');
     await resume.click();
-    await expect.poll(() => page.locator('details.run').first().innerText(), { timeout: 90_000 }).toMatch(/done · 8 of 8/);
+    await expect.poll(() => page.locator('details.run').first().innerText(), { timeout: 120_000 }).toMatch(/done · 8 of 8/);
   });
 
   it('decodes with the trained model chosen in the model menu', async () => {
