@@ -33,6 +33,15 @@ fn above(b: u32, i: u32, gamma: f32) -> bool {
   return stat(b, i, SS_CONF_W) > gamma * stat(b, i, SS_SUM_W);
 }
 
+// LLaDA's step budget: the block's masked count at its start spread over `steps` steps, the
+// first (N mod steps) taking one more, at least 1 (twin: strategies/common.ts lladaCount).
+fn llada_count(b: u32, steps: u32) -> u32 {
+  let so = b * ST_STRIDE;
+  let mas = state[so + ST_MASKED_AT_START];
+  let bs = state[so + ST_BLOCK_STEP];
+  return max(1u, mas / steps + select(0u, 1u, bs < mas % steps));
+}
+
 @compute @workgroup_size(WG)
 fn main(@builtin(local_invocation_id) lid3: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let lid = lid3.x;

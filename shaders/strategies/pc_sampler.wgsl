@@ -12,11 +12,6 @@ fn strategy_score(b: u32, i: u32, sample: u32, step: u32) -> vec2<f32> {
 }
 
 fn strategy_rule(b: u32, sample: u32, step: u32, start: u32, end: u32, M: u32) -> u32 {
-  if (S.per_block > 0u) {
-    let so = b * ST_STRIDE;
-    let mas = state[so + ST_MASKED_AT_START];
-    let bs = state[so + ST_BLOCK_STEP];
-    return max(1u, mas / S.per_block + select(0u, 1u, bs < mas % S.per_block));
-  }
+  if (S.per_block > 0u) { return llada_count(b, S.per_block); }
   return S.k;
 }

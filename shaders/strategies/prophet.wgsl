@@ -23,8 +23,5 @@ fn strategy_rule(b: u32, sample: u32, step: u32, start: u32, end: u32, M: u32) -
     if (canvas[b * L + i] == MASK_ID) { sum = sum + prophet_gap(b, i); n++; }
   }
   if (sum >= sched[2u * step] * f32(n)) { return M; }
-  let so = b * ST_STRIDE;
-  let mas = state[so + ST_MASKED_AT_START];
-  let bs = state[so + ST_BLOCK_STEP];
-  return max(1u, mas / P.sched_steps + select(0u, 1u, bs < mas % P.sched_steps));
+  return llada_count(b, P.sched_steps);
 }
