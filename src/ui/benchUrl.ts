@@ -37,9 +37,16 @@ const MODELS: readonly BenchModel[] = ['oracle', 'noise', 'tiny', 'custom'];
 const RUNTIMES: readonly RuntimeChoice[] = ['auto', 'webgpu', 'ort-webgpu', 'ort-wasm', 'cpu'];
 const MAX_FIELD = 200;
 
-/** True for a query key this module owns (settings.ts skips them). */
+const KEYS = new Set(['b.tasks', 'b.strategies', 'b.temps', 'b.sigma', 'b.samples', 'b.seed', 'b.model', 'b.runtime', 'c.task', 'c.paper', 'c.theory', 'c.x']);
+
+/**
+ * True for a query key this module owns (settings.ts skips them). Exact names, not the prefixes:
+ * the decodes B and C have keys of their own under b. and c. (b.k, c.temp; src/ui/settings.ts).
+ * b.sigma, b.model and b.runtime are B's keys too: the page writes the settings' first and this
+ * module's after, and each reader takes its own occurrence (settings the first, this module the last).
+ */
 export function isBenchKey(key: string): boolean {
-  return key.startsWith('b.') || key.startsWith('c.');
+  return KEYS.has(key) || key.startsWith('b.n.') || key.startsWith('b.g.');
 }
 
 export function benchToQuery(form: BenchForm, chart: ChartView): string {

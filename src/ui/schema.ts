@@ -90,7 +90,8 @@ export function parseQuery<S>(schema: Schema<S>, base: S, search: string, others
     const text = q.get(f.key);
     if (text === null) continue;
     const before = f.get(base);
-    const bad = (why: string) => messages.push(`URL parameter "${short(f.key)}=${short(text)}": ${why}; using ${f.codec.encode(before)}.`);
+    // An optional key (absent before) stays absent.
+    const bad = (why: string) => messages.push(`URL parameter "${short(f.key)}=${short(text)}": ${why}; ${before === undefined ? 'ignored' : `using ${f.codec.encode(before)}`}.`);
     const value = f.codec.decode(text);
     const why = value === null ? f.codec.expected : f.codec.check(value);
     if (why !== null) {

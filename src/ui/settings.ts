@@ -5,7 +5,7 @@ import { isBenchKey } from './benchUrl';
 import { TASKS, getTask, resolveTaskParams } from '../engine/tasks';
 import type { TaskDefinition } from '../engine/tasks/types';
 import { RUNTIME_CHOICES, type RuntimeChoice } from '../worker/protocol';
-import { anyNumber, field, flag, formatQuery, numberIn, oneOf, parseQuery, problems, wholeOr, type Entry, type Schema } from './schema';
+import { anyNumber, field, flag, formatQuery, numberIn, oneOf, parseQuery, problems, wholeOr, type Entry, type Field, type Schema } from './schema';
 
 /**
  * Every setting of the page, and its URL form, from one schema (SETTINGS_SCHEMA below; the
@@ -20,7 +20,7 @@ const ENGINES: readonly EngineChoice[] = ['auto', 'cpu'];
 export type Tab = 'decode' | 'bench';
 const TABS: readonly Tab[] = ['decode', 'bench'];
 
-/** What differs between the two decodes (A and B share the prompt: task, size, seed, sample). */
+/** What differs between the decodes side by side (A..D share the prompt: task, size, seed, sample). */
 export interface SideSettings {
   strategy: string;
   params: Record<string, number>;
@@ -47,7 +47,11 @@ export interface ViewSettings {
   sample: number;
   a: SideSettings;
   b: SideSettings;
+  /** B is shown when comparing; B's settings are kept (and in the link) while it is hidden. */
   compare: boolean;
+  /** Third and fourth decodes: present = shown (only while comparing; D only beside C). */
+  c?: SideSettings;
+  d?: SideSettings;
   /** Shown frame: 0 = nothing revealed, t = after step t; -1 = the last frame. */
   step: number;
   heat: Heat;
@@ -91,8 +95,24 @@ export function defaultParams(strategy: string): Record<string, number> {
   return resolveParams(getStrategy(strategy), {});
 }
 
+/** The decodes side by side, A to D, in their URL keys' order. */
+export type SideKey = 'a' | 'b' | 'c' | 'd';
+export const SIDE_KEYS: readonly SideKey[] = ['a', 'b', 'c', 'd'];
+export const MAX_SIDES = SIDE_KEYS.length;
+
+/** The sides on screen, in order: A; B when comparing; then C and D when present. */
+export function shownSides(s: Pick<ViewSettings, 'compare' | 'c' | 'd'>): SideKey[] {
+  if (!s.compare) return ['a'];
+  return s.c ? (s.d ? ['a', 'b', 'c', 'd'] : ['a', 'b', 'c']) : ['a', 'b'];
+}
+
+const cloneSide = (d: SideSettings): SideSettings => ({ ...d, params: { ...d.params } });
+
 export function cloneSettings(s: ViewSettings): ViewSettings {
-  return { ...s, a: { ...s.a, params: { ...s.a.params } }, b: { ...s.b, params: { ...s.b.params } } };
+  const out: ViewSettings = { ...s, a: cloneSide(s.a), b: cloneSide(s.b) };
+  if (s.c) out.c = cloneSide(s.c);
+  if (s.d) out.d = cloneSide(s.d);
+  return out;
 }
 
 // ---- the URL schema ------------------------------------------------------------------------
@@ -132,66 +152,88 @@ const check = (f: () => unknown): string | null => {
 // Decode options are checked by the engine's own rules (src/engine/options.ts): resolveParams for
 // the strategy's parameters, resolveSettings for blocks and oracle-only strategies, checkDenoiser
 // for noise with a model. Each key's rule asks them only when its own value is not the default.
-function sideFields(k: 'a' | 'b'): Entry<ViewSettings>[] {
+//
+// A and B always exist (B hidden unless comparing). C and D are optional, like `lesson`: the
+// strategy key (c=…, d=…) creates the side, and its other keys exist only while it does; C only
+// while comparing, D only beside C, so the sides on screen are always A, B, C, D in order.
+function sideFields(k: SideKey, exists?: (s: ViewSettings) => boolean): Entry<ViewSettings>[] {
+  // Inside a field that applies, the side exists (on() below guards the optional ones).
+  const side = (s: ViewSettings): SideSettings => s[k]!;
+  // Whether the side's keys exist: always for A and B; for C and D while the side is shown.
+  const on = (s: ViewSettings) => s[k] !== undefined && (exists?.(s) ?? true);
   // The side's strategy; the strategy field reports an unknown one, the rules below skip it.
-  const strategy = (s: ViewSettings): StrategyDefinition => getStrategy(s[k].strategy);
-  const known = (s: ViewSettings) => STRATEGIES.some((d) => d.id === s[k].strategy);
-  const params = (s: ViewSettings) => check(() => resolveParams(strategy(s), s[k].params));
+  const strategy = (s: ViewSettings): StrategyDefinition => getStrategy(side(s).strategy);
+  const known = (s: ViewSettings) => STRATEGIES.some((d) => d.id === side(s).strategy);
+  const params = (s: ViewSettings) => check(() => resolveParams(strategy(s), side(s).params));
   const decode = (s: ViewSettings) =>
-    known(s) ? check(() => resolveSettings({ strategy: s[k].strategy, params: s[k].params, options: { block: s[k].block, temperature: s[k].temperature }, exact: modelOf(s[k]) === 'oracle' && s[k].noise === 0 })) : null;
+    known(s) ? check(() => resolveSettings({ strategy: side(s).strategy, params: side(s).params, options: { block: side(s).block, temperature: side(s).temperature }, exact: modelOf(side(s)) === 'oracle' && side(s).noise === 0 })) : null;
+  const rest = <T>(f: Field<ViewSettings, T>): Entry<ViewSettings> => {
+    if (!exists) return field(f);
+    const own = f.applies;
+    return field<ViewSettings, T>({ ...f, applies: (s) => on(s) && (own?.(s) ?? true) });
+  };
   return [
     field<ViewSettings, string>({
       key: k,
       codec: oneOf(STRATEGIES.map((d) => d.id), 'strategy'),
-      get: (s) => s[k].strategy,
+      // An absent optional side has no value (not written, never a problem).
+      get: (s) => s[k]?.strategy as string,
       set: (s, v) => {
-        if (v === s[k].strategy) return;
-        s[k].strategy = v;
-        s[k].params = defaultParams(v);
+        if (v === undefined) {
+          delete s[k];
+          return;
+        }
+        const d = s[k];
+        if (!d) s[k] = { strategy: v, params: defaultParams(v), block: 0, temperature: 0, noise: 0 };
+        else if (v !== d.strategy) {
+          d.strategy = v;
+          d.params = defaultParams(v);
+        }
       },
+      ...(exists ? { applies: exists } : {}),
       rule: params,
     }),
     (s) =>
-      (known(s) ? strategy(s).params : []).map((spec) =>
+      (on(s) && known(s) ? strategy(s).params : []).map((spec) =>
         field<ViewSettings, number>({
           key: `${k}.${spec.name}`,
           codec: anyNumber(spec),
-          get: (st) => st[k].params[spec.name] ?? spec.default,
-          set: (st, v) => (st[k].params[spec.name] = v),
+          get: (st) => side(st).params[spec.name] ?? spec.default,
+          set: (st, v) => (side(st).params[spec.name] = v),
           rule: params,
         }),
       ),
-    field<ViewSettings, number>({
+    rest<number>({
       key: `${k}.block`,
       codec: numberIn(0, MAX_BLOCK, true),
-      get: (s) => s[k].block,
-      set: (s, v) => (s[k].block = v),
-      rule: (s) => (s[k].block > 0 ? decode(s) : null),
+      get: (s) => side(s).block,
+      set: (s, v) => (side(s).block = v),
+      rule: (s) => (side(s).block > 0 ? decode(s) : null),
     }),
-    field<ViewSettings, number>({ key: `${k}.temp`, codec: numberIn(0, MAX_TEMPERATURE), get: (s) => s[k].temperature, set: (s, v) => (s[k].temperature = v) }),
-    field<ViewSettings, ModelChoice>({
+    rest<number>({ key: `${k}.temp`, codec: numberIn(0, MAX_TEMPERATURE), get: (s) => side(s).temperature, set: (s, v) => (side(s).temperature = v) }),
+    rest<ModelChoice>({
       key: `${k}.model`,
       codec: oneOf(MODEL_CHOICES),
-      get: (s) => modelOf(s[k]),
+      get: (s) => modelOf(side(s)),
       set: (s, v) => {
-        if (v === 'oracle') delete s[k].model;
-        else s[k].model = v;
+        if (v === 'oracle') delete side(s).model;
+        else side(s).model = v;
       },
-      rule: (s) => (modelOf(s[k]) !== 'oracle' ? decode(s) : null),
+      rule: (s) => (modelOf(side(s)) !== 'oracle' ? decode(s) : null),
     }),
-    field<ViewSettings, RuntimeChoice>({
+    rest<RuntimeChoice>({
       key: `${k}.runtime`,
       codec: oneOf(RUNTIME_CHOICES),
-      get: (s) => runtimeOf(s[k]),
-      set: (s, v) => (s[k].runtime = v),
-      applies: (s) => modelOf(s[k]) !== 'oracle',
+      get: (s) => runtimeOf(side(s)),
+      set: (s, v) => (side(s).runtime = v),
+      applies: (s) => modelOf(side(s)) !== 'oracle',
     }),
-    field<ViewSettings, number>({
+    rest<number>({
       key: `${k}.sigma`,
       codec: numberIn(0, MAX_NOISE),
-      get: (s) => s[k].noise,
-      set: (s, v) => (s[k].noise = v),
-      rule: (s) => (s[k].noise === 0 ? null : (check(() => checkDenoiser(modelOf(s[k]) !== 'oracle', s[k].noise)) ?? decode(s))),
+      get: (s) => side(s).noise,
+      set: (s, v) => (side(s).noise = v),
+      rule: (s) => (side(s).noise === 0 ? null : (check(() => checkDenoiser(modelOf(side(s)) !== 'oracle', side(s).noise)) ?? decode(s))),
     }),
   ];
 }
@@ -223,6 +265,9 @@ export const SETTINGS_SCHEMA: Schema<ViewSettings> = [
   ...sideFields('a'),
   ...sideFields('b'),
   field<ViewSettings, boolean>({ key: 'compare', codec: flag, get: (s) => s.compare, set: (s, v) => (s.compare = v) }),
+  // After `compare`, which they depend on.
+  ...sideFields('c', (s) => s.compare),
+  ...sideFields('d', (s) => s.compare && s.c !== undefined),
   field<ViewSettings, number>({ key: 'step', codec: wholeOr('end', MAX_STEP), get: (s) => s.step, set: (s, v) => (s.step = v) }),
   field<ViewSettings, Heat>({ key: 'heat', codec: oneOf(HEATS), get: (s) => s.heat, set: (s, v) => (s.heat = v) }),
   field<ViewSettings, number>({ key: 'pos', codec: numberIn(-1, MAX_STEP, true), get: (s) => s.pos, set: (s, v) => (s.pos = v) }),

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { STRATEGIES } from '../../src/engine/strategies';
 import { TASKS } from '../../src/engine/tasks';
 import { applies, applyingFields, fieldProblem, fields, problems, type AnyField, type Domain } from '../../src/ui/schema';
-import { cloneSettings, fromQuery, PRESET, SETTINGS_SCHEMA, sideProblem, toQuery, type ViewSettings } from '../../src/ui/settings';
+import { isBenchKey } from '../../src/ui/benchUrl';
+import { cloneSettings, fromQuery, PRESET, SETTINGS_SCHEMA, SIDE_KEYS, shownSides, sideProblem, toQuery, type ViewSettings } from '../../src/ui/settings';
 
 // Properties of the page's URL schema (src/ui/settings.ts over src/ui/schema.ts):
 // (a) any string as a query gives a valid state plus messages, never an exception;
@@ -29,6 +30,8 @@ function validState(g: fc.GeneratorValue): ViewSettings {
   for (const f of fields(SETTINGS_SCHEMA, s)) {
     if (!applies(f, s)) continue;
     const before = f.get(s);
+    // An optional key (decode C or D, the lesson) is left absent half the time.
+    if (before === undefined && g(fc.boolean)) continue;
     const value = f.codec.decode(drawText(g, f.codec.domain));
     if (value === null) throw new Error(`${f.key}: the codec does not read a value of its own domain`);
     f.set(s, value);
@@ -38,7 +41,9 @@ function validState(g: fc.GeneratorValue): ViewSettings {
 }
 
 const KEYS = applyingFields(SETTINGS_SCHEMA, PRESET).map((f) => f.key);
-const STRATEGY_PARAM_KEYS = STRATEGIES.flatMap((d) => d.params.flatMap((p) => [`a.${p.name}`, `b.${p.name}`]));
+const STRATEGY_PARAM_KEYS = STRATEGIES.flatMap((d) => d.params.flatMap((p) => SIDE_KEYS.map((k) => `${k}.${p.name}`)));
+/** Every key of decodes C and D (they do not apply to the preset, so KEYS lacks them). */
+const CD_KEYS = ['c', 'd'].flatMap((k) => [k, ...['block', 'temp', 'model', 'runtime', 'sigma'].map((x) => `${k}.${x}`)]);
 const VALUES = ['', 'end', '-1', '0', '1', '3', '1.5', '1e999', 'NaN', '-0', ' 2 ', '0x10', 'tiny', 'custom', 'oracle', 'auto', 'cpu', 'bench', ...TASKS.map((t) => t.id), ...STRATEGIES.map((d) => d.id)];
 
 /** Queries that reach the parser's branches: known keys with odd values, unknown keys, raw junk. */
@@ -47,7 +52,7 @@ const query = fc.oneof(
   fc
     .array(
       fc.tuple(
-        fc.oneof(fc.constantFrom(...KEYS, ...STRATEGY_PARAM_KEYS, 'n', 'rho', 'a.runtime', 'b.runtime'), fc.string({ maxLength: 8 })),
+        fc.oneof(fc.constantFrom(...KEYS, ...STRATEGY_PARAM_KEYS, ...CD_KEYS, 'n', 'rho', 'a.runtime', 'b.runtime'), fc.string({ maxLength: 8 })),
         fc.oneof(fc.constantFrom(...VALUES), fc.string({ maxLength: 12 }), fc.double().map(String), fc.integer({ min: -5, max: 70 }).map(String)),
       ),
       { maxLength: 24 },
@@ -72,10 +77,12 @@ describe('URL schema properties', () => {
 
   it('(b) serialise then parse is the identity on valid states drawn from the schema', () => {
     const seen = new Set<string>();
+    const sideCounts = new Set<number>();
     fc.assert(
       fc.property(fc.gen(), (g) => {
         const s = validState(g);
         seen.add(s.task).add(s.a.strategy);
+        sideCounts.add(shownSides(s).length);
         expect(problems(SETTINGS_SCHEMA, s)).toEqual([]);
         const back = fromQuery(toQuery(s));
         expect(back.messages).toEqual([]);
@@ -83,8 +90,9 @@ describe('URL schema properties', () => {
       }),
       { numRuns: RUNS },
     );
-    // The generator reaches the tables, not only the preset.
+    // The generator reaches the tables, not only the preset, and 1 to 4 decodes side by side.
     expect(seen.size).toBeGreaterThan(10);
+    expect([...sideCounts].sort()).toEqual([1, 2, 3, 4]);
   });
 
   it('(c) a bad value gives the key its default and a message naming the key', () => {
@@ -142,5 +150,47 @@ describe('URL schema', () => {
     expect(settings).toMatchObject({ task: 'letters/shuffle', n: 6, seed: 3, step: -1, pos: -1, b: { strategy: 'topk-random', params: { k: 2 } } });
     // Same keys, same values (only the order of a side's model and noise keys changed).
     expect(new Set(toQuery(settings).split('&'))).toEqual(new Set(old.split('&')));
+  });
+
+  it('carries decodes C and D the same way as B, and an A/B link has neither', () => {
+    const ab = fromQuery('a=topk-confidence&a.k=1&b=topk-random&b.k=2&compare=1');
+    expect(ab.settings.c).toBeUndefined();
+    expect(ab.settings.d).toBeUndefined();
+    expect(shownSides(ab.settings)).toEqual(['a', 'b']);
+    expect(toQuery(ab.settings)).not.toMatch(/(^|&)[cd](=|\.)/);
+
+    const q = 'a=topk-confidence&a.k=1&b=topk-confidence&b.k=2&compare=1&c=topk-random&c.k=3&c.temp=0.5&d=threshold&d.threshold=0.4&d.model=tiny&d.runtime=cpu';
+    const { settings, messages } = fromQuery(q);
+    expect(messages).toEqual([]);
+    expect(shownSides(settings)).toEqual(['a', 'b', 'c', 'd']);
+    expect(settings.c).toMatchObject({ strategy: 'topk-random', params: { k: 3 }, temperature: 0.5, noise: 0 });
+    expect(settings.d).toMatchObject({ strategy: 'threshold', params: { threshold: 0.4 }, model: 'tiny', runtime: 'cpu' });
+    expect(fromQuery(toQuery(settings))).toEqual({ settings, messages: [] });
+    // The engine's rules apply to C and D as to A and B.
+    expect(fromQuery('c=topk-confidence&c.k=0').messages[0]).toMatch(/^URL parameter "c\.k=0": k must be in/);
+  });
+
+  it('keeps the sides in order: C only while comparing, D only beside C, their keys only with them', () => {
+    const noCompare = fromQuery('compare=0&c=topk-random');
+    expect(noCompare.settings.c).toBeUndefined();
+    expect(noCompare.messages).toEqual(['URL parameter "c" is not one of ours (or does not apply to these settings); ignored.']);
+    const noC = fromQuery('d=topk-random&c.k=2');
+    expect(noC.settings.d).toBeUndefined();
+    expect(noC.messages).toHaveLength(2);
+    const bad = fromQuery('c=nope');
+    expect(bad.settings).toStrictEqual(PRESET);
+    expect(bad.messages).toEqual(['URL parameter "c=nope": no such strategy; ignored.']);
+  });
+
+  it('shares no key with the benchmark form and chart (b.* and c.* there)', () => {
+    const keys = new Set<string>();
+    const s = fromQuery('c=topk-random&d=topk-random').settings;
+    for (const d of STRATEGIES) {
+      for (const k of SIDE_KEYS) s[k] = { strategy: d.id, params: {}, block: 0, temperature: 0, noise: 0, model: 'tiny' };
+      for (const f of applyingFields(SETTINGS_SCHEMA, s)) keys.add(f.key);
+    }
+    // b.model, b.sigma and b.runtime are read by both (the URL writes the settings' first); see benchUrl.ts.
+    const shared = [...keys].filter(isBenchKey);
+    expect(shared.sort()).toEqual(['b.model', 'b.runtime', 'b.sigma']);
   });
 });
