@@ -1,5 +1,5 @@
 import { benchFromQuery, benchToQuery, decodeShare, shareFromHash } from './benchUrl';
-import { fromQuery, toQuery } from './settings';
+import { SIDE_KEYS, fromQuery, toQuery } from './settings';
 import { initRuns, notify, refreshBackend, showSharedRuns, syncDecodes, useApp } from './store';
 
 /**
@@ -27,7 +27,7 @@ export function boot(): () => void {
   }
   if (messages.length === 1) notify('warning', messages[0]);
   else if (messages.length > 1) notify('warning', `This link had ${messages.length} problems; the page uses defaults for them:`, messages);
-  const custom = (['a', 'b'] as const).filter((k) => settings[k].model === 'custom');
+  const custom = SIDE_KEYS.filter((k) => settings[k]?.model === 'custom');
   if (custom.length) {
     const which = custom.map((k) => k.toUpperCase()).join(' and ');
     notify('info', `This link used your own model for decode ${which} (model=custom). A model file cannot be kept in a link: load it again in the settings of decode ${which} (“Your model…”). Until then the exact oracle decodes instead.`);

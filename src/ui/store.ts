@@ -7,9 +7,10 @@ import type { PageRecord } from '../worker/protocol';
 import { DEFAULT_BENCH_FORM, DEFAULT_CHART, type ChartView } from './benchUrl';
 import { EngineClient, WorkerError, type Decoded } from './engineClient';
 import { loadRuns, saveRuns } from './persist';
-import { PRESET, cloneSettings, modelOf, runtimeOf, sideProblem, type SideSettings, type ViewSettings } from './settings';
+import { MAX_SIDES, PRESET, SIDE_KEYS, cloneSettings, modelOf, runtimeOf, shownSides, sideProblem, type SideKey, type SideSettings, type ViewSettings } from './settings';
 
-export type Side = 'a' | 'b';
+/** A decode on screen, A to D (settings.ts: shownSides). */
+export type Side = SideKey;
 
 export interface SideState {
   status: 'idle' | 'loading' | 'ready' | 'error';
@@ -65,7 +66,7 @@ const emptySlot = (): ModelSlot => ({ loading: false, info: null, error: null })
 
 export const useApp = create<AppState>(() => ({
   settings: cloneSettings(PRESET),
-  sides: { a: emptySide(), b: emptySide() },
+  sides: { a: emptySide(), b: emptySide(), c: emptySide(), d: emptySide() },
   messages: [],
   playing: false,
   speed: 2,
@@ -106,7 +107,53 @@ export function setSettings(patch: Partial<ViewSettings>): void {
 }
 
 export function setSide(side: Side, patch: Partial<SideSettings>): void {
-  useApp.setState((s) => ({ settings: { ...s.settings, [side]: { ...s.settings[side], ...patch } } }));
+  useApp.setState((s) => (s.settings[side] ? { settings: { ...s.settings, [side]: { ...s.settings[side], ...patch } } } : {}));
+}
+
+/**
+ * Shows one more decode, up to D: B (its kept settings) when only A is shown, else a copy of the
+ * last side to change from. Every side shares the prompt, the seed and the step.
+ */
+export function addSide(): void {
+  useApp.setState((st) => {
+    const s = st.settings;
+    const shown = shownSides(s);
+    if (shown.length >= MAX_SIDES) return {};
+    if (!s.compare) return { settings: { ...s, compare: true } };
+    const last = s[shown[shown.length - 1]]!;
+    const next = SIDE_KEYS[shown.length];
+    return { settings: { ...s, [next]: { ...last, params: { ...last.params } } }, sides: { ...st.sides, [next]: emptySide() } };
+  });
+}
+
+/**
+ * Removes one decode; those after it move up a letter with their decodes (no re-decode), so the
+ * sides stay A, B, C, D in order. The last one standing cannot be removed. Going back to one side
+ * keeps the removed settings as B (hidden), as unticking "compare" did.
+ */
+export function removeSide(side: Side): void {
+  useApp.setState((st) => {
+    const s = st.settings;
+    const shown = shownSides(s);
+    if (shown.length <= 1 || !shown.includes(side)) return {};
+    const kept = shown.filter((k) => k !== side);
+    const settings: ViewSettings = { ...s, compare: kept.length > 1 };
+    const sides = { ...st.sides };
+    const slot = settings as unknown as Record<Side, SideSettings | undefined>;
+    kept.forEach((k, i) => {
+      slot[SIDE_KEYS[i]] = s[k];
+      sides[SIDE_KEYS[i]] = st.sides[k];
+    });
+    if (kept.length === 1) {
+      settings.b = s[side]!;
+      sides.b = st.sides[side];
+    }
+    for (const k of SIDE_KEYS.slice(Math.max(2, kept.length))) {
+      delete slot[k];
+      sides[k] = emptySide();
+    }
+    return { settings, sides };
+  });
 }
 
 /**
@@ -114,7 +161,7 @@ export function setSide(side: Side, patch: Partial<SideSettings>): void {
  * (`customLoadId`); until then the side falls back to the exact oracle.
  */
 export function decodeRequest(s: ViewSettings, side: Side, customLoadId: number | null = useApp.getState().models.custom.info?.loadId ?? null): DecodeRequest {
-  const d = s[side];
+  const d = s[side]!;
   const model = modelOf(d);
   const neural = model === 'tiny' || (model === 'custom' && customLoadId !== null);
   return {
@@ -136,7 +183,8 @@ export function decodeRequest(s: ViewSettings, side: Side, customLoadId: number 
 
 /** True when the side asks for the user's model but none is loaded in this tab (the oracle stands in). */
 export function customMissing(state: AppState, side: Side): boolean {
-  return modelOf(state.settings[side]) === 'custom' && !state.models.custom.info;
+  const d = state.settings[side];
+  return !!d && modelOf(d) === 'custom' && !state.models.custom.info;
 }
 
 function setSlot(which: NeuralModel, patch: Partial<ModelSlot>): void {
@@ -178,7 +226,7 @@ export async function loadCustomModel(source: ModelSource): Promise<ModelInfo | 
 
 /** Frames of the longest decode on screen. */
 export function totalFrames(state: AppState): number {
-  const sides: Side[] = state.settings.compare ? ['a', 'b'] : ['a'];
+  const sides = shownSides(state.settings);
   return Math.max(0, ...sides.map((k) => state.sides[k].result?.trace.steps.length ?? 0));
 }
 
@@ -196,13 +244,12 @@ export function setFrame(frame: number): void {
 /** Re-decodes the sides whose settings changed; stale answers are dropped by key. */
 export function syncDecodes(): void {
   const state = useApp.getState();
-  const sides: Side[] = state.settings.compare ? ['a', 'b'] : ['a'];
-  for (const side of sides) {
+  for (const side of shownSides(state.settings)) {
     const req = decodeRequest(state.settings, side);
     const key = JSON.stringify(req);
     if (state.sides[side].key === key) continue;
     if (req.model?.model === 'tiny') void ensureTiny();
-    const problem = sideProblem(state.settings[side]);
+    const problem = sideProblem(state.settings[side]!);
     if (problem) {
       updateSide(side, { status: 'error', error: problem, key });
       continue;
@@ -233,7 +280,7 @@ let stepChecked = false;
 function clampStep(): void {
   const s = useApp.getState();
   const T = totalFrames(s);
-  const ready = (s.settings.compare ? ['a', 'b'] : ['a']).every((k) => s.sides[k as Side].status !== 'loading');
+  const ready = shownSides(s.settings).every((k) => s.sides[k].status !== 'loading');
   if (!ready) return;
   if (s.settings.step > T) {
     if (!stepChecked) notify('warning', `URL step ${s.settings.step} is past the end of this decode (${T} steps); showing the last step.`);

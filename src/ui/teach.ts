@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { DecodeTrace } from '../engine/decode';
 import { LESSONS, lessonSettings } from './lessons';
+import { shownSides } from './settings';
 import { currentFrame, setFrame, setSettings, totalFrames, useApp, type Side } from './store';
 import { nextContentFrame, nextFrame } from './traceView';
 
@@ -24,8 +25,7 @@ export const useTeach = create<TeachState>(() => ({ skipPadding: false, foldPadd
 /** The decodes on screen (A, and B when comparing), in order. */
 export function shownTraces(): DecodeTrace[] {
   const s = useApp.getState();
-  const sides: Side[] = s.settings.compare ? ['a', 'b'] : ['a'];
-  return sides.map((k) => s.sides[k].result?.trace).filter((t): t is DecodeTrace => !!t);
+  return shownSides(s.settings).map((k) => s.sides[k].result?.trace).filter((t): t is DecodeTrace => !!t);
 }
 
 /** One press forward or back, passing over padding-only steps when skip padding is on. */

@@ -123,6 +123,8 @@ describe('Player', () => {
       sides: {
         a: { status: 'ready', result: { trace: k1, sample: { description: '', reference: new Int32Array(), prompt: new Int32Array() }, ms: 1, backend: 'cpu' }, error: null, key: 'a' },
         b: { status: 'ready', result: { trace: k3, sample: { description: '', reference: new Int32Array(), prompt: new Int32Array() }, ms: 1, backend: 'cpu' }, error: null, key: 'b' },
+        c: { status: 'idle', result: null, error: null, key: '' },
+        d: { status: 'idle', result: null, error: null, key: '' },
       },
       playing: false,
     });

@@ -8,10 +8,12 @@ import { GlossaryPanel } from './Glossary';
 import { LessonPanel, TeachButtons } from './Lesson';
 import { useTeach } from '../teach';
 import { SharedSettings } from './DecodeSettings';
+import { SIDE_KEYS, shownSides } from '../settings';
 import { Player } from './Player';
 import { CanvasLegend } from './TokenCanvas';
 
 const BenchTab = lazy(() => import('./BenchTab'));
+const SIDE_GRID = ['one', 'two', 'three', 'four'];
 
 export function App() {
   const tab = useApp((s) => s.settings.tab);
@@ -55,7 +57,7 @@ export function App() {
 
 function DecodeTab() {
   // Only what this view reads: a step (settings.step) re-renders the panels, not the whole tab.
-  const s = useApp(useShallow((st) => ({ task: st.settings.task, compare: st.settings.compare, heat: st.settings.heat })));
+  const s = useApp(useShallow((st) => ({ task: st.settings.task, compare: st.settings.compare, heat: st.settings.heat, count: shownSides(st.settings).length })));
   const desc = useApp((st) => st.sides.a.result?.sample.description);
   const task = getTask(s.task);
   return (
@@ -81,9 +83,11 @@ function DecodeTab() {
       <SharedSettings />
       <Player />
       <CanvasLegend heat={s.heat} />
-      <div className={s.compare ? 'sides two' : 'sides'}>
-        <DecodePanel side="a" />
-        {s.compare && <DecodePanel side="b" />}
+      {/* One panel per decode, A to D; the class picks the grid (styles.css). */}
+      <div className={`sides ${SIDE_GRID[s.count - 1]}`} data-testid="sides">
+        {SIDE_KEYS.slice(0, s.count).map((k) => (
+          <DecodePanel key={k} side={k} />
+        ))}
       </div>
       <GlossaryPanel />
     </>

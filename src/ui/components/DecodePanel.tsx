@@ -1,8 +1,8 @@
 import { useMemo } from 'react';
 import { getStrategy } from '../../engine/strategies';
 import { detokenize, EOS_ID } from '../../engine/vocab';
-import { modelOf } from '../settings';
-import { currentFrame, customMissing, setFrame, setSettings, useApp, type Side } from '../store';
+import { SIDE_KEYS, modelOf, shownSides, type SideSettings } from '../settings';
+import { currentFrame, customMissing, removeSide, setFrame, setSettings, useApp, type Side } from '../store';
 import { useTeach } from '../teach';
 import { culprits, frameView } from '../traceView';
 import { Term } from './Glossary';
@@ -23,8 +23,13 @@ function outputText(tokens: ArrayLike<number>): string {
 
 /** One decode: its settings, the canvas at the shown step, the outcome, candidates and dependencies. */
 export function DecodePanel({ side }: { side: Side }) {
-  const st = useApp((s) => s.sides[side]);
+  // C and D exist only while shown: a removed side may be asked to render once more.
   const d = useApp((s) => s.settings[side]);
+  return d ? <ShownPanel side={side} d={d} /> : null;
+}
+
+function ShownPanel({ side, d }: { side: Side; d: SideSettings }) {
+  const st = useApp((s) => s.sides[side]);
   const heat = useApp((s) => s.settings.heat);
   const pos = useApp((s) => s.settings.pos);
   const frame = useApp(currentFrame);
@@ -35,14 +40,22 @@ export function DecodePanel({ side }: { side: Side }) {
   const model = modelOf(d);
   const who = model === 'tiny' ? ' · Tiny MDM' : model === 'custom' ? (missing ? ' · oracle (your model not loaded)' : ' · your model') : d.noise > 0 ? ` · oracle + noise σ=${d.noise}` : '';
   const fold = useTeach((t) => t.foldPadding);
+  const count = useApp((s) => shownSides(s.settings).length);
   const stale = st.status === 'loading' && !!r;
   const title = `${side.toUpperCase()}: ${getStrategy(d.strategy).title}${d.params.k !== undefined ? `, k = ${d.params.k}` : ''}${who}`;
   return (
     <section className={`panel decode-panel${stale ? ' stale' : ''}`} aria-labelledby={`title-${side}`} aria-busy={stale} data-side={side} id={`decode-${side}`}>
-      <h2 id={`title-${side}`}>
-        {title}
-        {st.status === 'loading' && <span className="busy" role="status"> decoding…</span>}
-      </h2>
+      <div className="panel-head">
+        <h2 id={`title-${side}`}>
+          {title}
+          {st.status === 'loading' && <span className="busy" role="status"> decoding…</span>}
+        </h2>
+        {count > 1 && (
+          <button type="button" className="remove-side" onClick={() => removeSide(side)} aria-label={`Remove decode ${side.toUpperCase()}`} title={`Remove decode ${side.toUpperCase()} (the decodes after it move up a letter)`}>
+            <span aria-hidden="true">✕ </span>Remove
+          </button>
+        )}
+      </div>
       <details className="side-settings-wrap">
         <summary>Settings of decode {side.toUpperCase()}</summary>
         {form}
@@ -122,14 +135,13 @@ function Outcome({ side }: { side: Side }) {
 }
 
 /**
- * Both verdicts in one line at the top of the decode view (on a phone the panels stack, and B's
- * verdict would be a long scroll away); each links to its panel.
+ * Every verdict in one line at the top of the decode view (on a phone the panels stack, and the
+ * last verdict would be a long scroll away); each links to its panel.
  */
 export function VerdictBar() {
-  const compare = useApp((s) => s.settings.compare);
-  const a = useApp((s) => s.sides.a);
-  const b = useApp((s) => s.sides.b);
-  const items: [Side, typeof a][] = compare ? [['a', a], ['b', b]] : [['a', a]];
+  const count = useApp((s) => shownSides(s.settings).length);
+  const all = useApp((s) => s.sides);
+  const items = SIDE_KEYS.slice(0, count).map((k) => [k, all[k]] as const);
   return (
     <p className="verdict-bar" data-testid="verdict-bar">
       {items.map(([side, st]) => {

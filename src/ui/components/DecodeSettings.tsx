@@ -1,8 +1,8 @@
 import { STRATEGIES, getStrategy } from '../../engine/strategies';
 import { TASKS, getTask } from '../../engine/tasks';
-import { MAX_NOISE, MAX_SEED, MAX_TEMPERATURE, defaultParams, HEATS, modelOf, runtimeOf, type Heat } from '../settings';
+import { MAX_NOISE, MAX_SEED, MAX_SIDES, MAX_TEMPERATURE, SIDE_KEYS, defaultParams, HEATS, modelOf, runtimeOf, shownSides, type Heat, type SideSettings } from '../settings';
 import { useShallow } from 'zustand/react/shallow';
-import { setSettings, setSide, useApp, type Side } from '../store';
+import { addSide, setSettings, setSide, useApp, type Side } from '../store';
 import { NumberField, SelectField } from './fields';
 import { MODEL_MENU, ModelLoader, RuntimeField, TinyStatus, type MenuModel } from './ModelControls';
 
@@ -12,11 +12,11 @@ const STRATEGY_OPTIONS = STRATEGIES.map((s) => ({ value: s.id, label: `${s.title
 /** The prompt both decodes share: task, size, seed, sample; and what the canvas heat shows. */
 export function SharedSettings() {
   // Only the fields shown: stepping (settings.step) must not re-render the form.
-  const s = useApp(useShallow((st) => ({ task: st.settings.task, n: st.settings.n, rho: st.settings.rho, seed: st.settings.seed, sample: st.settings.sample, heat: st.settings.heat, compare: st.settings.compare })));
+  const s = useApp(useShallow((st) => ({ task: st.settings.task, n: st.settings.n, rho: st.settings.rho, seed: st.settings.seed, sample: st.settings.sample, heat: st.settings.heat, count: shownSides(st.settings).length })));
   const task = getTask(s.task);
   return (
     <fieldset className="shared">
-      <legend>Prompt (shared by A and B)</legend>
+      <legend>Prompt (shared by every decode)</legend>
       <SelectField
         label="task"
         value={s.task}
@@ -37,9 +37,14 @@ export function SharedSettings() {
         onChange={(heat) => setSettings({ heat })}
         help="What the colour of masked positions shows"
       />
-      <div className="field check">
-        <input id="compare" type="checkbox" checked={s.compare} onChange={(e) => setSettings({ compare: e.target.checked })} />
-        <label htmlFor="compare">compare A vs B</label>
+      <div className="field add-side">
+        {s.count < MAX_SIDES ? (
+          <button type="button" onClick={addSide} title="Show one more decode of the same prompt, with its own strategy">
+            <span aria-hidden="true">+ </span>Add decode {SIDE_KEYS[s.count].toUpperCase()}
+          </button>
+        ) : (
+          <span className="hint">{MAX_SIDES} decodes side by side (the most)</span>
+        )}
       </div>
     </fieldset>
   );
@@ -47,7 +52,12 @@ export function SharedSettings() {
 
 /** One decode's model, strategy (form built from its ParamSpec list), block, temperature. */
 export function SideSettingsForm({ side }: { side: Side }) {
+  // C and D exist only while shown: a removed side may be asked to render once more.
   const d = useApp((st) => st.settings[side]);
+  return d ? <SideForm side={side} d={d} /> : null;
+}
+
+function SideForm({ side, d }: { side: Side; d: SideSettings }) {
   const model = modelOf(d);
   const slot = useApp((st) => (model === 'oracle' ? null : st.models[model]));
   const info = slot?.info ?? null;

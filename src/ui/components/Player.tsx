@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { SIDE_KEYS, shownSides } from '../settings';
 import { currentFrame, setFrame, totalFrames, useApp } from '../store';
 import { clicker, nextContent, setPresenter, shownTraces, stepBy, useTeach } from '../teach';
 import { frameView, nextFrame } from '../traceView';
@@ -30,7 +31,7 @@ export function Player() {
   const announce = useApp(announcement);
   const skip = useTeach((t) => t.skipPadding);
   const fold = useTeach((t) => t.foldPadding);
-  const compare = useApp((s) => s.settings.compare);
+  const count = useApp((s) => shownSides(s.settings).length);
 
   useEffect(() => {
     if (!playing) return;
@@ -103,11 +104,11 @@ export function Player() {
         <button type="button" onClick={() => nextContent('a')} disabled={frame >= frames} title="next step that reveals content in A (N)">
           next content step of A
         </button>
-        {compare && (
-          <button type="button" onClick={() => nextContent('b')} disabled={frame >= frames} title="next step that reveals content in B (Shift+N)" aria-label="next content step of B">
-            of B
+        {SIDE_KEYS.slice(1, count).map((k) => (
+          <button key={k} type="button" onClick={() => nextContent(k)} disabled={frame >= frames} title={`next step that reveals content in ${k.toUpperCase()}${k === 'b' ? ' (Shift+N)' : ''}`} aria-label={`next content step of ${k.toUpperCase()}`}>
+            of {k.toUpperCase()}
           </button>
-        )}
+        ))}
       </span>
       <p className="sr-live" aria-live="polite" aria-atomic="true" data-testid="announce">{announce}</p>
     </div>
@@ -119,7 +120,7 @@ function announcement(s: ReturnType<typeof useApp.getState>): string {
   const frames = totalFrames(s);
   if (frames === 0) return '';
   const parts = [`Step ${frame} of ${frames}.`];
-  for (const side of s.settings.compare ? (['a', 'b'] as const) : (['a'] as const)) {
+  for (const side of shownSides(s.settings)) {
     const r = s.sides[side].result;
     if (!r) continue;
     const v = frameView(r.trace, frame);

@@ -1,9 +1,9 @@
 import { useMemo, useRef } from 'react';
-import { CartesianGrid, ErrorBar, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, ErrorBar, Legend, ResponsiveContainer, Scatter, ScatterChart, Symbols, Tooltip, XAxis, YAxis, type SymbolsProps } from 'recharts';
 import { MAX_TPS_LEVELS, aup, maxTpsAt, type CurvePoint } from '../../engine/metrics';
 import type { SweepRecord } from '../../engine/sweep';
 import type { PageRecord } from '../../worker/protocol';
-import { curveKey, taskKey, type BenchRun } from '../bench';
+import { curveKey, formatParams, taskKey, type BenchRun } from '../bench';
 import { closedFormCurves } from '../closedForms';
 import { SERIES, SHAPES } from '../colors';
 import { oracleStarPoints } from '../oracleStar';
@@ -22,6 +22,34 @@ interface Series {
 }
 
 const pct = (v: number) => `${Math.round(v * 100)}%`;
+
+/**
+ * A measured point the keyboard reaches: a button in the tab order (Enter or Space opens its first
+ * decode, as a click does; the results table's "open" buttons are the other route). One shape
+ * function per symbol, made once, so recharts does not redraw the points for a new function.
+ */
+const MEASURED_SHAPES = new Map(
+  SHAPES.map((type) => [
+    type,
+    (props: SymbolsProps & { payload?: { record?: PageRecord } }) => {
+      const r = props.payload?.record;
+      const { payload: _payload, ...symbol } = props;
+      if (!r) return <Symbols {...symbol} type={type} />;
+      const open = (e: React.KeyboardEvent) => {
+        if (e.key !== 'Enter' && e.key !== ' ') return;
+        e.preventDefault();
+        openDecodeOf(r);
+      };
+      return (
+        <g className="point" tabIndex={0} role="button" aria-label={`open the first decode of ${r.strategy} ${formatParams(r.params)}: ${r.tps.toFixed(2)} tokens per step, score ${pct(r.score)}`} onKeyDown={open}>
+          <Symbols {...symbol} type={type} />
+          {/* Shown only with keyboard focus (styles.css): a ring in the text colour, not a colour change. */}
+          <circle className="focus-ring" cx={symbol.cx} cy={symbol.cy} r={10} />
+        </g>
+      );
+    },
+  ]),
+);
 const runLabel = (r: BenchRun, i: number) => `run ${i + 1}${r.shared ? ' (shared)' : ''}`;
 
 /** Score against tokens per step: one curve per strategy, drawn as records arrive, with overlays. */
@@ -112,7 +140,7 @@ export function TradeoffChart() {
       )}
       <p className="hint" data-testid="chart-count">
         {measured} measured point{measured === 1 ? '' : 's'}
-        {key ? ` for ${key}` : ''}; error bars are 95% Wilson intervals. Paper curves are dashed, closed forms dotted. Click a measured point to open its first decode.
+        {key ? ` for ${key}` : ''}; error bars are 95% Wilson intervals. Paper curves are dashed, closed forms dotted. Click a measured point, or Tab to it and press Enter, to open its first decode.
       </p>
       <div className="chart-box" data-testid="chart" ref={box}>
         <ResponsiveContainer width="100%" height={380}>
@@ -127,7 +155,7 @@ export function TradeoffChart() {
             <Legend verticalAlign="bottom" align="center" wrapperStyle={{ fontSize: 12, paddingTop: 8 }} />
             {series.map((s) => (
               <Scatter key={s.name} name={s.name} data={s.points} fill={s.colour} fillOpacity={s.kind === 'ours' ? 1 : 0.5} stroke={s.colour}
-                shape={s.shape} line={{ stroke: s.colour, strokeDasharray: s.dash, strokeWidth: s.kind === 'ours' ? 2 : 1.5 }}
+                shape={s.kind === 'ours' ? MEASURED_SHAPES.get(s.shape) : s.shape} line={{ stroke: s.colour, strokeDasharray: s.dash, strokeWidth: s.kind === 'ours' ? 2 : 1.5 }}
                 isAnimationActive={false} legendType={s.shape}
                 {...(s.kind === 'ours' ? { onClick: (p: { payload?: { record?: PageRecord } }) => p?.payload?.record && openDecodeOf(p.payload.record), cursor: 'pointer', className: 'measured' } : {})}>
                 {s.kind === 'ours' && <ErrorBar dataKey="err" direction="y" width={4} stroke={s.colour} isAnimationActive={false} />}
