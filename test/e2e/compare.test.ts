@@ -118,6 +118,14 @@ describe('compare up to four decodes; chart points from the keyboard', () => {
     expect(await titles(page)).toEqual([names[0], names[2].replace(/^C/, 'B'), names[3].replace(/^D/, 'C')]);
     expect(await verdicts(page, 3)).toEqual([before[0], before[2].replace(/^C/, 'B'), before[3].replace(/^D/, 'C')]);
     await expect.poll(() => page.url()).not.toMatch(/[?&]d=/);
+    // Down to one decode and back: the last one has no Remove; B returns with the settings it had.
+    await page.getByRole('button', { name: 'Remove decode A' }).click();
+    await page.getByRole('button', { name: 'Remove decode B' }).click();
+    await expect.poll(() => titles(page)).toEqual([names[2].replace(/^C/, 'A')]);
+    expect(await page.getByRole('button', { name: /^Remove decode/ }).count()).toBe(0);
+    await expect.poll(() => page.url()).toMatch(/[?&]compare=0/);
+    await page.getByRole('button', { name: 'Add decode B' }).click();
+    await expect.poll(() => titles(page)).toEqual([names[2].replace(/^C/, 'A'), names[3].replace(/^D/, 'B')]);
     await page.close();
   }, 240_000);
 
