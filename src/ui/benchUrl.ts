@@ -9,7 +9,7 @@ import type { RuntimeChoice } from '../worker/protocol';
  * Query keys (all start with "b." or "c."; settings.ts leaves them to this module):
  *   b.tasks=letters/copy,dial        ticked tasks           b.n.<family>=3,4       sizes per family
  *   b.strategies=topk-random,…       ticked strategies      b.g.<strategy>.<param>=1,2,4   grids
- *   b.temps=0,1  b.sigma=0.5  b.samples=50  b.seed=1  b.model=oracle  b.runtime=auto
+ *   b.temps=0,1  b.noises=0.5  b.samples=50  b.seed=1  b.sweep-model=oracle  b.sweep-runtime=auto
  *   c.task=<task key>  c.paper=llada15,dream  c.theory=0|1  c.x=log|linear
  * Results travel in the fragment (#r=…, never sent to a server): our JSON export, deflate-raw
  * compressed, base64url. A link longer than SHARE_LIMIT characters is refused (the JSON file
@@ -37,13 +37,18 @@ const MODELS: readonly BenchModel[] = ['oracle', 'noise', 'tiny', 'custom'];
 const RUNTIMES: readonly RuntimeChoice[] = ['auto', 'webgpu', 'ort-webgpu', 'ort-wasm', 'cpu'];
 const MAX_FIELD = 200;
 
-const KEYS = new Set(['b.tasks', 'b.strategies', 'b.temps', 'b.sigma', 'b.samples', 'b.seed', 'b.model', 'b.runtime', 'c.task', 'c.paper', 'c.theory', 'c.x']);
+const KEYS = new Set(['b.tasks', 'b.strategies', 'b.temps', 'b.noises', 'b.samples', 'b.seed', 'b.sweep-model', 'b.sweep-runtime', 'c.task', 'c.paper', 'c.theory', 'c.x']);
+
+/**
+ * The form's keys before they were renamed: decode B owns b.sigma, b.model and b.runtime, so
+ * these are read for the form only in a link that has b.tasks (every bench link writes it) and
+ * lacks the new key; a plain A/B link's b.model no longer changes the benchmark's model.
+ */
+const LEGACY: Record<string, string> = { 'b.sigma': 'b.noises', 'b.model': 'b.sweep-model', 'b.runtime': 'b.sweep-runtime' };
 
 /**
  * True for a query key this module owns (settings.ts skips them). Exact names, not the prefixes:
  * the decodes B and C have keys of their own under b. and c. (b.k, c.temp; src/ui/settings.ts).
- * b.sigma, b.model and b.runtime are B's keys too: the page writes the settings' first and this
- * module's after, and each reader takes its own occurrence (settings the first, this module the last).
  */
 export function isBenchKey(key: string): boolean {
   return KEYS.has(key) || key.startsWith('b.n.') || key.startsWith('b.g.');
@@ -56,11 +61,11 @@ export function benchToQuery(form: BenchForm, chart: ChartView): string {
   q.set('b.strategies', form.strategies.join(','));
   for (const s of form.strategies) for (const [p, v] of Object.entries(form.grids[s] ?? {})) q.set(`b.g.${s}.${p}`, v);
   q.set('b.temps', form.temperatures);
-  q.set('b.sigma', form.noises);
+  q.set('b.noises', form.noises);
   q.set('b.samples', String(form.samples));
   q.set('b.seed', String(form.seed));
-  q.set('b.model', form.model ?? 'oracle');
-  if (form.runtime && form.runtime !== 'auto') q.set('b.runtime', form.runtime);
+  q.set('b.sweep-model', form.model ?? 'oracle');
+  if (form.runtime && form.runtime !== 'auto') q.set('b.sweep-runtime', form.runtime);
   if (chart.task) q.set('c.task', chart.task);
   q.set('c.paper', (['llada15', 'dream'] as const).filter((m) => chart.paper[m]).join(','));
   q.set('c.theory', chart.theory ? '1' : '0');
@@ -96,7 +101,9 @@ export function benchFromQuery(search: string): ParsedBench {
   const taskIds = new Set(TASKS.map((t) => t.id));
   const strategyParams = new Map(STRATEGIES.map((s) => [s.id, new Set(s.params.map((p) => p.name))]));
   const grids: Record<string, Record<string, string>> = {};
-  for (const [key, value] of q) {
+  const legacy = q.has('b.tasks');
+  for (const [given, value] of q) {
+    const key = legacy && LEGACY[given] && !q.has(LEGACY[given]) ? LEGACY[given] : given;
     if (!isBenchKey(key)) continue;
     present = true;
     if (key === 'b.tasks' || key === 'b.strategies') {
@@ -119,7 +126,7 @@ export function benchFromQuery(search: string): ParsedBench {
       if (dot < 0 || !strategyParams.get(s)?.has(p)) bad(key, value, 'not a strategy parameter');
       else if (numberList(value) === null) bad(key, value, 'must be a comma list of numbers');
       else grids[s] = { ...grids[s], [p]: value };
-    } else if (key === 'b.temps' || key === 'b.sigma') {
+    } else if (key === 'b.temps' || key === 'b.noises') {
       if (numberList(value) === null) bad(key, value, 'must be a comma list of numbers');
       else if (key === 'b.temps') form.temperatures = value;
       else form.noises = value;
@@ -129,10 +136,10 @@ export function benchFromQuery(search: string): ParsedBench {
       if (!(v >= lo && v <= hi)) bad(key, value, `must be a whole number from ${lo} to ${hi}`);
       else if (key === 'b.samples') form.samples = v;
       else form.seed = v;
-    } else if (key === 'b.model') {
+    } else if (key === 'b.sweep-model') {
       if (!(MODELS as readonly string[]).includes(value)) bad(key, value, `must be one of ${MODELS.join(', ')}`);
       else form.model = value as BenchModel;
-    } else if (key === 'b.runtime') {
+    } else if (key === 'b.sweep-runtime') {
       if (!(RUNTIMES as readonly string[]).includes(value)) bad(key, value, `must be one of ${RUNTIMES.join(', ')}`);
       else form.runtime = value as RuntimeChoice;
     } else if (key === 'c.task') {

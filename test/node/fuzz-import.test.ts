@@ -120,7 +120,7 @@ describe('stored runs fuzz', () => {
 
 describe('URL fuzz', () => {
   it('any query string: a valid form and chart plus messages, never an exception', () => {
-    const key = fc.oneof(fc.string(), fc.constantFrom('b.tasks', 'b.strategies', 'b.n.letters', 'b.n.dial', 'b.g.topk-random.k', 'b.g.x.k', 'b.temps', 'b.sigma', 'b.samples', 'b.seed', 'b.model', 'b.runtime', 'c.task', 'c.paper', 'c.theory', 'c.x', 'b.', 'c.'));
+    const key = fc.oneof(fc.string(), fc.constantFrom('b.tasks', 'b.strategies', 'b.n.letters', 'b.n.dial', 'b.g.topk-random.k', 'b.g.x.k', 'b.temps', 'b.noises', 'b.sigma', 'b.samples', 'b.seed', 'b.sweep-model', 'b.model', 'b.sweep-runtime', 'b.runtime', 'c.task', 'c.paper', 'c.theory', 'c.x', 'b.', 'c.'));
     const query = fc.oneof(fc.string(), fc.array(fc.tuple(key, fc.string()), { maxLength: 8 }).map((kv) => new URLSearchParams(kv).toString()));
     fc.assert(fc.property(query, (q) => {
       const { form, chart, messages } = benchFromQuery(q);
@@ -139,6 +139,19 @@ describe('URL fuzz', () => {
   it('only b.* and c.* keys are ours', () => {
     expect(isBenchKey('b.tasks')).toBe(true);
     expect(isBenchKey('task')).toBe(false);
+  });
+
+  it("decode B's b.model, b.sigma, b.runtime set the form only in an old bench link", () => {
+    const plain = benchFromQuery('b=topk-random&b.model=tiny&b.runtime=cpu&b.sigma=0.3');
+    expect(plain.present).toBe(false);
+    expect(plain.form.model).toBe('oracle');
+    const old = benchFromQuery('b.tasks=letters/copy&b.model=tiny&b.runtime=cpu&b.sigma=0.3');
+    expect(old.messages).toEqual([]);
+    expect(old.form).toMatchObject({ model: 'tiny', runtime: 'cpu', noises: '0.3' });
+    // Beside the new key, the old one is decode B's.
+    const both = benchFromQuery('b.tasks=letters/copy&b.model=tiny&b.sweep-model=noise');
+    expect(both.form.model).toBe('noise');
+    expect(benchToQuery(old.form, old.chart)).toContain('b.sweep-model=tiny');
   });
 });
 

@@ -189,8 +189,6 @@ describe('URL schema', () => {
       for (const k of SIDE_KEYS) s[k] = { strategy: d.id, params: {}, block: 0, temperature: 0, noise: 0, model: 'tiny' };
       for (const f of applyingFields(SETTINGS_SCHEMA, s)) keys.add(f.key);
     }
-    // b.model, b.sigma and b.runtime are read by both (the URL writes the settings' first); see benchUrl.ts.
-    const shared = [...keys].filter(isBenchKey);
-    expect(shared.sort()).toEqual(['b.model', 'b.runtime', 'b.sigma']);
+    expect([...keys].filter(isBenchKey)).toEqual([]);
   });
 });
