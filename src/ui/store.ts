@@ -7,7 +7,7 @@ import type { PageRecord } from '../worker/protocol';
 import { DEFAULT_BENCH_FORM, DEFAULT_CHART, type ChartView } from './benchUrl';
 import { EngineClient, WorkerError, type Decoded } from './engineClient';
 import { loadRuns, saveRuns } from './persist';
-import { PRESET, cloneSettings, modelOf, runtimeOf, sideProblem, type SideSettings, type ViewSettings } from './settings';
+import { PRESET, cloneSettings, modelOf, runtimeOf, sideProblem, taskParamsOf, withTask, type SideSettings, type ViewSettings } from './settings';
 
 export type Side = 'a' | 'b';
 
@@ -119,9 +119,9 @@ export function decodeRequest(s: ViewSettings, side: Side, customLoadId: number 
   const neural = model === 'tiny' || (model === 'custom' && customLoadId !== null);
   return {
     task: s.task,
-    // Fixed-size tasks reject a size; only the dial takes rho.
+    // Fixed-size tasks reject a size; a task takes only its own parameters.
     ...(getTask(s.task).sizes ? { n: s.n } : {}),
-    ...(s.task === 'dial' ? { rho: s.rho } : {}),
+    ...(getTask(s.task).params.length ? { taskParams: taskParamsOf(s) } : {}),
     seed: s.seed,
     sample: s.sample,
     strategy: d.strategy,
@@ -367,8 +367,8 @@ export function openDecodeOf(r: PageRecord): void {
   useApp.setState((s) => ({
     settings: {
       ...s.settings,
-      task: r.task,
-      ...(r.taskParams?.rho !== undefined ? { rho: r.taskParams.rho } : {}),
+      ...withTask(r.task),
+      taskParams: taskParamsOf({ task: r.task, taskParams: r.taskParams ?? {} }),
       ...(r.n !== null ? { n: r.n } : {}),
       seed: r.seed,
       sample: 0,

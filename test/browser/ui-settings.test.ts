@@ -41,13 +41,16 @@ describe('URL settings', () => {
 });
 
 describe('decode requests', () => {
-  it('send a size only to tasks that have sizes, and rho only to the dial', () => {
+  it('send a size only to tasks that have sizes, and a task only its own parameters', () => {
     expect(decodeRequest(PRESET, 'a').n).toBe(3);
     expect(decodeRequest({ ...PRESET, task: 'puzzles/sudoku' }, 'a')).not.toHaveProperty('n');
     const dial = fromQuery('?task=dial&rho=0.5').settings;
-    expect(dial.rho).toBe(0.5);
-    expect(decodeRequest(dial, 'b')).toMatchObject({ task: 'dial', rho: 0.5 });
+    expect(dial.taskParams).toEqual({ rho: 0.5 });
+    expect(decodeRequest(dial, 'b')).toMatchObject({ task: 'dial', taskParams: { rho: 0.5 } });
     expect(decodeRequest(dial, 'b')).not.toHaveProperty('n');
+    // A parameter of another task left in the record is not sent (the engine would reject it).
+    expect(decodeRequest({ ...dial, task: 'letters/copy' }, 'a')).not.toHaveProperty('taskParams');
+    expect(decodeRequest({ ...PRESET, task: 'puzzles/sudoku' }, 'a').taskParams).toEqual({ budget: 19 });
   });
 });
 
