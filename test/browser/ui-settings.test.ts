@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildSpec, DEFAULT_FORM, parseImport } from '../../src/ui/bench';
-import { fromQuery, PRESET, toQuery } from '../../src/ui/settings';
+import { fromQuery, PRESET, toQuery, withTask } from '../../src/ui/settings';
 import { decodeRequest } from '../../src/ui/store';
 
 describe('URL settings', () => {
@@ -50,7 +50,8 @@ describe('decode requests', () => {
     expect(decodeRequest(dial, 'b')).not.toHaveProperty('n');
     // A parameter of another task left in the record is not sent (the engine would reject it).
     expect(decodeRequest({ ...dial, task: 'letters/copy' }, 'a')).not.toHaveProperty('taskParams');
-    expect(decodeRequest({ ...PRESET, task: 'puzzles/sudoku' }, 'a').taskParams).toEqual({ budget: 19 });
+    // A new task starts from its own defaults (the waiting line's budget is not the puzzle's).
+    expect(decodeRequest({ ...PRESET, ...withTask('puzzles/sudoku') }, 'a').taskParams).toEqual({ budget: 19 });
   });
 });
 
