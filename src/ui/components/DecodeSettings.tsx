@@ -1,7 +1,6 @@
 import { STRATEGIES, getStrategy } from '../../engine/strategies';
-import { TASKS, getTask } from '../../engine/tasks';
+import { TASKS, getTask, type TaskParamSpec } from '../../engine/tasks';
 import { MAX_NOISE, MAX_SEED, MAX_TEMPERATURE, defaultParams, HEATS, modelOf, runtimeOf, taskControls, withTask, type Heat } from '../settings';
-import type { TaskParamSpec } from '../../engine/tasks';
 import { useShallow } from 'zustand/react/shallow';
 import { setSettings, setSide, useApp, type Side } from '../store';
 import { NumberField, SelectField } from './fields';
