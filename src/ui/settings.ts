@@ -1,9 +1,9 @@
 import { checkDenoiser, resolveSettings } from '../engine/options';
 import { STRATEGIES, getStrategy, resolveParams } from '../engine/strategies';
-import type { ParamSpec, StrategyDefinition } from '../engine/strategies/types';
+import type { StrategyDefinition } from '../engine/strategies/types';
+import type { TaskParamSpec } from '../engine/tasks/types';
 import { isBenchKey } from './benchUrl';
-import { TASKS, getTask, resolveTaskParams } from '../engine/tasks';
-import type { TaskDefinition } from '../engine/tasks/types';
+import { TASKS, getTask, ownParams, resolveTaskParams } from '../engine/tasks';
 import { RUNTIME_CHOICES, type RuntimeChoice } from '../worker/protocol';
 import { anyNumber, field, flag, formatQuery, numberIn, oneOf, parseQuery, problems, wholeOr, type Entry, type Field, type Schema } from './schema';
 
@@ -42,7 +42,8 @@ export const runtimeOf = (side: SideSettings): RuntimeChoice => side.runtime ?? 
 export interface ViewSettings {
   task: string;
   n: number;
-  rho: number;
+  /** The chosen task's own parameters (its TaskParamSpec list, src/engine/tasks) by name. */
+  taskParams: Record<string, number>;
   seed: number;
   sample: number;
   a: SideSettings;
@@ -78,7 +79,7 @@ const MAX_STEP = 100_000;
 export const PRESET: ViewSettings = {
   task: 'waiting-line/shuffle',
   n: 3,
-  rho: 0.9,
+  taskParams: defaultTaskParams('waiting-line/shuffle'),
   seed: 1,
   sample: 0,
   a: { strategy: 'topk-confidence', params: { k: 1, steps: 0 }, block: 0, temperature: 0, noise: 0 },
@@ -106,10 +107,30 @@ export function shownSides(s: Pick<ViewSettings, 'compare' | 'c' | 'd'>): SideKe
   return s.c ? (s.d ? ['a', 'b', 'c', 'd'] : ['a', 'b', 'c']) : ['a', 'b'];
 }
 
+/** A task's own parameters at their defaults: what a newly chosen task starts from. */
+export function defaultTaskParams(task: string): Record<string, number> {
+  const t = getTask(task);
+  return ownParams(t, resolveTaskParams(t, {}));
+}
+
+/** The change to task `id`: it starts from its own defaults (a size it allows, its parameters). */
+export function withTask(id: string): Pick<ViewSettings, 'task' | 'taskParams'> & Partial<ViewSettings> {
+  const sizes = getTask(id).sizes;
+  return { task: id, ...(sizes ? { n: sizes.default } : {}), taskParams: defaultTaskParams(id) };
+}
+
+/**
+ * The chosen task's own parameters of `s` (only the names its TaskParamSpec list has, defaults
+ * for any missing): what the URL writes and the worker and the engine take.
+ */
+export function taskParamsOf(s: Pick<ViewSettings, 'task' | 'taskParams'>): Record<string, number> {
+  return Object.fromEntries(getTask(s.task).params.map((p) => [p.name, s.taskParams[p.name] ?? p.default]));
+}
+
 const cloneSide = (d: SideSettings): SideSettings => ({ ...d, params: { ...d.params } });
 
 export function cloneSettings(s: ViewSettings): ViewSettings {
-  const out: ViewSettings = { ...s, a: cloneSide(s.a), b: cloneSide(s.b) };
+  const out: ViewSettings = { ...s, taskParams: { ...s.taskParams }, a: cloneSide(s.a), b: cloneSide(s.b) };
   if (s.c) out.c = cloneSide(s.c);
   if (s.d) out.d = cloneSide(s.d);
   return out;
@@ -123,22 +144,8 @@ export function cloneSettings(s: ViewSettings): ViewSettings {
 // Parsing, serialising, validation and the property tests (test/node/settings-schema.test.ts)
 // all follow from it.
 
-/**
- * A task's parameters as the page sees them. The one place that reads today's task table:
- * tasks have `sizes` and the dial a correlation rho. When tasks carry their own parameter
- * schema (src/engine/tasks), this returns it and `taskValue` reads it; nothing else changes.
- */
-export function taskParamSpecs(task: TaskDefinition): ParamSpec[] {
-  const out: ParamSpec[] = [];
-  if (task.sizes) out.push({ name: 'n', label: 'size', default: task.sizes.default, min: task.sizes.min, max: task.sizes.max, integer: true, help: 'length of the answer' });
-  if (task.id === 'dial') out.push({ name: 'rho', label: 'correlation ρ', default: resolveTaskParams(task, {}).rho!, min: -1, max: 1, help: 'correlation between the two tokens' });
-  return out;
-}
-type TaskParamName = 'n' | 'rho';
-const taskValue = (s: ViewSettings, name: string) => s[name as TaskParamName];
-const setTaskValue = (s: ViewSettings, name: string, v: number) => (s[name as TaskParamName] = v);
-/** The task's parameters of `s` as the engine takes them (validated there: resolveTaskParams). */
-const taskValues = (s: ViewSettings) => Object.fromEntries(taskParamSpecs(getTask(s.task)).map((p) => [p.name, taskValue(s, p.name)]));
+/** The task's size and own parameters of `s` as the engine takes them (validated there: resolveTaskParams). */
+const taskValues = (s: ViewSettings) => ({ ...(getTask(s.task).sizes ? { n: s.n } : {}), ...taskParamsOf(s) });
 
 const check = (f: () => unknown): string | null => {
   try {
@@ -148,6 +155,44 @@ const check = (f: () => unknown): string | null => {
     return (e as Error).message;
   }
 };
+
+/**
+ * One control of a task, generated from its module: the size `n` (when the task has `sizes`) or
+ * one of its own parameters (its TaskParamSpec list: the dial's correlation, a canvas budget).
+ * The URL key is `spec.name`; the prompt form and the URL schema are both built from this list,
+ * so a new task parameter needs nothing here.
+ */
+export interface TaskControl {
+  spec: TaskParamSpec;
+  get(s: TaskValues): number;
+  /** The change that sets it to `v` (the form and the URL parser both apply it). */
+  with(s: TaskValues, v: number): Partial<ViewSettings>;
+}
+/** The part of the settings a task's controls read (the form selects only this). */
+export type TaskValues = Pick<ViewSettings, 'n' | 'taskParams'>;
+
+export function taskControls(id: string): TaskControl[] {
+  const task = getTask(id);
+  const size: TaskControl[] = task.sizes
+    ? [{ spec: { name: 'n', label: 'size n', ...task.sizes, integer: true, help: 'length of the answer' }, get: (s) => s.n, with: (_, n) => ({ n }) }]
+    : [];
+  return [
+    ...size,
+    ...task.params.map((spec): TaskControl => ({
+      spec,
+      get: (s) => s.taskParams[spec.name] ?? spec.default,
+      with: (s, v) => ({ taskParams: { ...s.taskParams, [spec.name]: v } }),
+    })),
+  ];
+}
+
+/** The URL fields of a task, one per control; one rule for all: the engine's resolveTaskParams. */
+function taskFields(id: string): Field<ViewSettings, never>[] {
+  const rule = (st: ViewSettings) => check(() => resolveTaskParams(getTask(st.task), taskValues(st)));
+  return taskControls(id).map((c) =>
+    field<ViewSettings, number>({ key: c.spec.name, codec: anyNumber(c.spec), get: c.get, set: (st, v) => Object.assign(st, c.with(st, v)), rule }),
+  );
+}
 
 // Decode options are checked by the engine's own rules (src/engine/options.ts): resolveParams for
 // the strategy's parameters, resolveSettings for blocks and oracle-only strategies, checkDenoiser
@@ -245,21 +290,10 @@ export const SETTINGS_SCHEMA: Schema<ViewSettings> = [
     get: (s) => s.task,
     set: (s, v) => {
       if (v === s.task) return;
-      s.task = v;
-      // A new task starts from its own defaults (a size it allows).
-      for (const p of taskParamSpecs(getTask(v))) setTaskValue(s, p.name, p.default);
+      Object.assign(s, withTask(v));
     },
   }),
-  (s) =>
-    taskParamSpecs(getTask(s.task)).map((spec) =>
-      field<ViewSettings, number>({
-        key: spec.name,
-        codec: anyNumber(spec),
-        get: (st) => taskValue(st, spec.name),
-        set: (st, v) => setTaskValue(st, spec.name, v),
-        rule: (st) => check(() => resolveTaskParams(getTask(st.task), taskValues(st))),
-      }),
-    ),
+  (s) => taskFields(s.task),
   field<ViewSettings, number>({ key: 'seed', codec: numberIn(0, MAX_SEED, true), get: (s) => s.seed, set: (s, v) => (s.seed = v) }),
   field<ViewSettings, number>({ key: 'sample', codec: numberIn(0, MAX_SAMPLE, true), get: (s) => s.sample, set: (s, v) => (s.sample = v) }),
   ...sideFields('a'),

@@ -7,7 +7,7 @@ import type { PageRecord } from '../worker/protocol';
 import { DEFAULT_BENCH_FORM, DEFAULT_CHART, type ChartView } from './benchUrl';
 import { EngineClient, WorkerError, type Decoded } from './engineClient';
 import { loadRuns, saveRuns } from './persist';
-import { MAX_SIDES, PRESET, SIDE_KEYS, cloneSettings, modelOf, runtimeOf, shownSides, sideProblem, type SideKey, type SideSettings, type ViewSettings } from './settings';
+import { MAX_SIDES, PRESET, SIDE_KEYS, cloneSettings, modelOf, runtimeOf, shownSides, sideProblem, taskParamsOf, withTask, type SideKey, type SideSettings, type ViewSettings } from './settings';
 
 /** A decode on screen, A to D (settings.ts: shownSides). */
 export type Side = SideKey;
@@ -166,9 +166,9 @@ export function decodeRequest(s: ViewSettings, side: Side, customLoadId: number 
   const neural = model === 'tiny' || (model === 'custom' && customLoadId !== null);
   return {
     task: s.task,
-    // Fixed-size tasks reject a size; only the dial takes rho.
+    // Fixed-size tasks reject a size; a task takes only its own parameters.
     ...(getTask(s.task).sizes ? { n: s.n } : {}),
-    ...(s.task === 'dial' ? { rho: s.rho } : {}),
+    ...(getTask(s.task).params.length ? { taskParams: taskParamsOf(s) } : {}),
     seed: s.seed,
     sample: s.sample,
     strategy: d.strategy,
@@ -414,8 +414,8 @@ export function openDecodeOf(r: PageRecord): void {
   useApp.setState((s) => ({
     settings: {
       ...s.settings,
-      task: r.task,
-      ...(r.taskParams?.rho !== undefined ? { rho: r.taskParams.rho } : {}),
+      ...withTask(r.task),
+      taskParams: taskParamsOf({ task: r.task, taskParams: r.taskParams ?? {} }),
       ...(r.n !== null ? { n: r.n } : {}),
       seed: r.seed,
       sample: 0,

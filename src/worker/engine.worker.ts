@@ -86,10 +86,10 @@ const calibrated: Calibration[] = [];
 let autoChoice: string | null = null;
 
 /** A few decodes like the ones asked for: samples from `first` on, in the mode they will run in. */
-function probeOf(c: { task: string; n?: number; rho?: number; strategy: string; params: Record<string, number>; temperature: number; block: number; noise: number }, seed: number, first: number, record: 'full' | 'summary'): BatchRequest {
+function probeOf(c: { task: string; n?: number; taskParams?: Record<string, number>; strategy: string; params: Record<string, number>; temperature: number; block: number; noise: number }, seed: number, first: number, record: 'full' | 'summary'): BatchRequest {
   const count = record === 'full' ? 1 : 8;
   return {
-    samples: Array.from({ length: count }, (_, i) => generateSample(c.task, { n: c.n, rho: c.rho }, seed, first + i)),
+    samples: Array.from({ length: count }, (_, i) => generateSample(c.task, { ...c.taskParams, n: c.n }, seed, first + i)),
     denoiser: { kind: 'oracle', noise: c.noise },
     strategy: c.strategy,
     params: c.params,
@@ -155,7 +155,7 @@ function forgetGpu(): void {
   gpu = null;
 }
 
-const sampleOf = (req: DecodeRequest): TaskSample => generateSample(req.task, { n: req.n, rho: req.rho }, req.seed, req.sample);
+const sampleOf = (req: DecodeRequest): TaskSample => generateSample(req.task, { ...req.taskParams, n: req.n }, req.seed, req.sample);
 
 async function decodeOne(req: DecodeRequest, sample: TaskSample, backend: DecodeBackend): Promise<{ trace: DecodeTrace; ms: number }> {
   const t0 = performance.now();

@@ -59,7 +59,8 @@ export interface DecodeRequest {
   task: string;
   /** Only for tasks with sizes. */
   n?: number;
-  rho?: number;
+  /** The task's own parameters (TaskDefinition.params) by name; defaults fill the rest. */
+  taskParams?: Record<string, number>;
   seed: number;
   sample: number;
   strategy: string;

@@ -161,7 +161,7 @@ describe('models in the engine worker', () => {
 
   it('the trained model on the dial at rho = 1, through the worker: one word per step is a real city, both at once is not', async () => {
     const run = async (k: number) => {
-      const settings = { ...PRESET, task: 'dial' as const, rho: 1 };
+      const settings = { ...PRESET, task: 'dial' as const, taskParams: { rho: 1 } };
       const req = decodeRequest(settings, 'a', null);
       return getEngine().decode({ ...req, strategy: 'topk-confidence', params: { k }, temperature: 0, model: { model: 'tiny', runtime: 'cpu' } });
     };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildSpec, DEFAULT_FORM, parseImport } from '../../src/ui/bench';
-import { fromQuery, PRESET, toQuery } from '../../src/ui/settings';
+import { fromQuery, PRESET, toQuery, withTask } from '../../src/ui/settings';
 import { decodeRequest } from '../../src/ui/store';
 
 describe('URL settings', () => {
@@ -41,13 +41,17 @@ describe('URL settings', () => {
 });
 
 describe('decode requests', () => {
-  it('send a size only to tasks that have sizes, and rho only to the dial', () => {
+  it('send a size only to tasks that have sizes, and a task only its own parameters', () => {
     expect(decodeRequest(PRESET, 'a').n).toBe(3);
     expect(decodeRequest({ ...PRESET, task: 'puzzles/sudoku' }, 'a')).not.toHaveProperty('n');
     const dial = fromQuery('?task=dial&rho=0.5').settings;
-    expect(dial.rho).toBe(0.5);
-    expect(decodeRequest(dial, 'b')).toMatchObject({ task: 'dial', rho: 0.5 });
+    expect(dial.taskParams).toEqual({ rho: 0.5 });
+    expect(decodeRequest(dial, 'b')).toMatchObject({ task: 'dial', taskParams: { rho: 0.5 } });
     expect(decodeRequest(dial, 'b')).not.toHaveProperty('n');
+    // A parameter of another task left in the record is not sent (the engine would reject it).
+    expect(decodeRequest({ ...dial, task: 'letters/copy' }, 'a')).not.toHaveProperty('taskParams');
+    // A new task starts from its own defaults (the waiting line's budget is not the puzzle's).
+    expect(decodeRequest({ ...PRESET, ...withTask('puzzles/sudoku') }, 'a').taskParams).toEqual({ budget: 19 });
   });
 });
 

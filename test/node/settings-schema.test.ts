@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { STRATEGIES } from '../../src/engine/strategies';
-import { TASKS } from '../../src/engine/tasks';
-import { applies, applyingFields, fieldProblem, fields, problems, type AnyField, type Domain } from '../../src/ui/schema';
+import { TASKS, getTask } from '../../src/engine/tasks';
 import { isBenchKey } from '../../src/ui/benchUrl';
-import { cloneSettings, fromQuery, PRESET, SETTINGS_SCHEMA, SIDE_KEYS, shownSides, sideProblem, toQuery, type ViewSettings } from '../../src/ui/settings';
+import { applies, applyingFields, fieldProblem, fields, problems, type AnyField, type Domain } from '../../src/ui/schema';
+import { cloneSettings, fromQuery, PRESET, SETTINGS_SCHEMA, SIDE_KEYS, shownSides, sideProblem, taskControls, taskParamsOf, toQuery, type ViewSettings } from '../../src/ui/settings';
 
 // Properties of the page's URL schema (src/ui/settings.ts over src/ui/schema.ts):
 // (a) any string as a query gives a valid state plus messages, never an exception;
@@ -44,6 +44,8 @@ const KEYS = applyingFields(SETTINGS_SCHEMA, PRESET).map((f) => f.key);
 const STRATEGY_PARAM_KEYS = STRATEGIES.flatMap((d) => d.params.flatMap((p) => SIDE_KEYS.map((k) => `${k}.${p.name}`)));
 /** Every key of decodes C and D (they do not apply to the preset, so KEYS lacks them). */
 const CD_KEYS = ['c', 'd'].flatMap((k) => [k, ...['block', 'temp', 'model', 'runtime', 'sigma'].map((x) => `${k}.${x}`)]);
+/** Every task parameter's URL key (its name), of every task: the dial's, the budgets, any new one. */
+const TASK_PARAM_KEYS = [...new Set(TASKS.flatMap((t) => t.params.map((p) => p.name)))];
 const VALUES = ['', 'end', '-1', '0', '1', '3', '1.5', '1e999', 'NaN', '-0', ' 2 ', '0x10', 'tiny', 'custom', 'oracle', 'auto', 'cpu', 'bench', ...TASKS.map((t) => t.id), ...STRATEGIES.map((d) => d.id)];
 
 /** Queries that reach the parser's branches: known keys with odd values, unknown keys, raw junk. */
@@ -52,7 +54,7 @@ const query = fc.oneof(
   fc
     .array(
       fc.tuple(
-        fc.oneof(fc.constantFrom(...KEYS, ...STRATEGY_PARAM_KEYS, ...CD_KEYS, 'n', 'rho', 'a.runtime', 'b.runtime'), fc.string({ maxLength: 8 })),
+        fc.oneof(fc.constantFrom(...KEYS, ...STRATEGY_PARAM_KEYS, ...CD_KEYS, ...TASK_PARAM_KEYS, 'n', 'a.runtime', 'b.runtime'), fc.string({ maxLength: 8 })),
         fc.oneof(fc.constantFrom(...VALUES), fc.string({ maxLength: 12 }), fc.double().map(String), fc.integer({ min: -5, max: 70 }).map(String)),
       ),
       { maxLength: 24 },
@@ -131,8 +133,50 @@ describe('URL schema', () => {
     for (const t of TASKS) {
       const keys = applyingFields(SETTINGS_SCHEMA, fromQuery(`task=${encodeURIComponent(t.id)}`).settings).map((f) => f.key);
       expect(keys.includes('n')).toBe(t.sizes !== null);
-      expect(keys.includes('rho')).toBe(t.id === 'dial');
+      // Exactly the task's own parameters, none of another task's.
+      expect(TASK_PARAM_KEYS.filter((k) => keys.includes(k)).sort()).toEqual(t.params.map((p) => p.name).sort());
     }
+  });
+
+  it('carries every parameter of every task through the URL, the controls and what the worker is sent, checked by the engine', () => {
+    for (const t of TASKS) {
+      const base = fromQuery(`task=${encodeURIComponent(t.id)}`).settings;
+      expect(taskControls(t.id).map((c) => c.spec.name)).toEqual([...(t.sizes ? ['n'] : []), ...t.params.map((p) => p.name)]);
+      for (const p of t.params) {
+        // A value other than the default, inside the spec's range: it round-trips under the spec's name.
+        const v = p.integer ? p.max : (p.min + p.max) / 2 === p.default ? p.min : (p.min + p.max) / 2;
+        const { settings, messages } = fromQuery(`task=${encodeURIComponent(t.id)}&${p.name}=${v}`);
+        expect(messages).toEqual([]);
+        expect(settings.taskParams).toEqual({ ...base.taskParams, [p.name]: v });
+        expect(new URLSearchParams(toQuery(settings)).get(p.name)).toBe(String(v));
+        expect(taskParamsOf(settings)[p.name]).toBe(v);
+        const control = taskControls(t.id).find((c) => c.spec.name === p.name)!;
+        expect(control.spec).toBe(p);
+        expect(control.get(settings)).toBe(v);
+        expect(control.get({ ...settings, ...control.with(settings, p.default) })).toBe(p.default);
+        // Out of range: the engine's message (checkTaskParam), the default kept.
+        const bad = fromQuery(`task=${encodeURIComponent(t.id)}&${p.name}=${p.max + 1}`);
+        expect(bad.settings.taskParams).toEqual(base.taskParams);
+        expect(bad.messages).toEqual([`URL parameter "${p.name}=${p.max + 1}": ${p.name} must be ${p.integer ? 'an integer' : 'a number'} in [${p.min}, ${p.max}], got ${p.max + 1}; using ${p.default}.`]);
+      }
+    }
+    // A task parameter's URL key is its name: it must not be a key of the page (letters/copy has
+    // a size and no parameters of its own) or of the benchmark form.
+    const pageKeys = applyingFields(SETTINGS_SCHEMA, fromQuery('task=letters/copy').settings).map((f) => f.key);
+    for (const k of TASK_PARAM_KEYS) {
+      expect(pageKeys, k).not.toContain(k);
+      expect(isBenchKey(k), k).toBe(false);
+    }
+  });
+
+  it('reads links with the dial’s rho as before', () => {
+    const { settings, messages } = fromQuery('task=dial&rho=0.3&seed=2');
+    expect(messages).toEqual([]);
+    expect(settings).toStrictEqual({ ...cloneSettings(PRESET), task: 'dial', taskParams: { rho: 0.3 }, seed: 2 });
+    // rho belongs to the dial alone.
+    expect(fromQuery('task=letters/copy&rho=0.3').messages).toEqual(['URL parameter "rho" is not one of ours (or does not apply to these settings); ignored.']);
+    // A new task starts from its own defaults.
+    expect(fromQuery('task=dial').settings.taskParams).toEqual({ rho: getTask('dial').params[0].default });
   });
 
   it('checks strategy parameters with the engine’s own rule (resolveParams), not a copy', () => {

@@ -404,3 +404,13 @@ describe('GPU descriptors (checked without a GPU; the browser tests run them)', 
     }
   });
 });
+
+describe('PC-sampler background table', () => {
+  it('is one per task parameters: a longer canvas budget gives more [EOS] in it', async () => {
+    const { taskTokenFrequencies } = await import('../../src/engine/strategies/pc-sampler');
+    const { EOS_ID } = await import('../../src/engine/vocab');
+    const compact = taskTokenFrequencies(generateSample('waiting-line/shuffle', { n: 3 }, 1, 0));
+    const padded = taskTokenFrequencies(generateSample('waiting-line/shuffle', { n: 3, budget: 64 }, 1, 0));
+    expect(padded[EOS_ID]).toBeGreaterThan(compact[EOS_ID] + 0.1);
+  });
+});

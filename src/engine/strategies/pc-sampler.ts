@@ -21,7 +21,8 @@ const cache = new Map<string, Float64Array>();
  * positions and prompts (sums to 1).
  */
 export function taskTokenFrequencies(sample: TaskSample): Float64Array {
-  const key = `${sample.task}|${sample.params.n}|${sample.params.rho ?? ''}`;
+  // Every resolved task parameter (size, correlation, canvas budget ...) shapes the table.
+  const key = `${sample.task}|${JSON.stringify(sample.params)}`;
   let table = cache.get(key);
   if (table) return table;
   table = new Float64Array(VOCAB_SIZE);

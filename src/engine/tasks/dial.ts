@@ -25,7 +25,7 @@ export const RHO_PARAM: TaskParamSpec = {
   min: -1,
   max: 1,
   integer: false,
-  help: 'dial correlation in [-1, 1]',
+  help: 'dial correlation in [-1, 1]: how strongly the two words go together (1 = only "New York" and "Mexico City", 0 = independent, -1 = only the mixed pairs)',
 };
 
 const NEW = tokenId('New');

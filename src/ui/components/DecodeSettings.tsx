@@ -1,6 +1,6 @@
 import { STRATEGIES, getStrategy } from '../../engine/strategies';
-import { TASKS, getTask } from '../../engine/tasks';
-import { MAX_NOISE, MAX_SEED, MAX_SIDES, MAX_TEMPERATURE, SIDE_KEYS, defaultParams, HEATS, modelOf, runtimeOf, shownSides, type Heat, type SideSettings } from '../settings';
+import { TASKS, getTask, type TaskParamSpec } from '../../engine/tasks';
+import { MAX_NOISE, MAX_SEED, MAX_SIDES, MAX_TEMPERATURE, SIDE_KEYS, defaultParams, HEATS, modelOf, runtimeOf, shownSides, taskControls, withTask, type Heat, type SideSettings } from '../settings';
 import { useShallow } from 'zustand/react/shallow';
 import { addSide, setSettings, setSide, useApp, type Side } from '../store';
 import { NumberField, SelectField } from './fields';
@@ -9,10 +9,15 @@ import { MODEL_MENU, ModelLoader, RuntimeField, TinyStatus, type MenuModel } fro
 const TASK_OPTIONS = TASKS.map((t) => ({ value: t.id as string, label: t.title }));
 const STRATEGY_OPTIONS = STRATEGIES.map((s) => ({ value: s.id, label: `${s.title} (${s.id})` }));
 
+/** What a task control's "?" says: the spec's help, its range and its default. */
+const explainSpec = (p: TaskParamSpec) => `${p.help}. ${p.integer ? 'A whole number' : 'A number'} from ${p.min} to ${p.max}; default ${p.default}.`;
+/** Arrow-key step of a real-valued control: a fortieth of its range (0.05 for a correlation in [-1, 1]). */
+const stepOf = (p: TaskParamSpec) => (p.integer ? undefined : (p.max - p.min) / 40);
+
 /** The prompt both decodes share: task, size, seed, sample; and what the canvas heat shows. */
 export function SharedSettings() {
   // Only the fields shown: stepping (settings.step) must not re-render the form.
-  const s = useApp(useShallow((st) => ({ task: st.settings.task, n: st.settings.n, rho: st.settings.rho, seed: st.settings.seed, sample: st.settings.sample, heat: st.settings.heat, count: shownSides(st.settings).length })));
+  const s = useApp(useShallow((st) => ({ task: st.settings.task, n: st.settings.n, taskParams: st.settings.taskParams, seed: st.settings.seed, sample: st.settings.sample, heat: st.settings.heat, count: shownSides(st.settings).length })));
   const task = getTask(s.task);
   return (
     <fieldset className="shared">
@@ -21,13 +26,23 @@ export function SharedSettings() {
         label="task"
         value={s.task}
         options={TASK_OPTIONS}
-        onChange={(v) => setSettings({ task: v, n: getTask(v).sizes?.default ?? 0, step: -1, pos: -1 })}
+        onChange={(v) => setSettings({ ...withTask(v), step: -1, pos: -1 })}
         help={task.rule}
       />
-      {task.sizes && (
-        <NumberField label="size n" value={s.n} min={task.sizes.min} max={task.sizes.max} integer onCommit={(n) => setSettings({ n, step: -1, pos: -1 })} />
-      )}
-      {s.task === 'dial' && <NumberField label="correlation ρ" value={s.rho} min={-1} max={1} step={0.05} onCommit={(rho) => setSettings({ rho, step: -1 })} />}
+      {/* The task's size and its own parameters, each from its spec in the task's module. */}
+      {taskControls(s.task).map(({ spec, get, with: set }) => (
+        <NumberField
+          key={`${s.task}-${spec.name}`}
+          label={spec.label}
+          value={get(s)}
+          min={spec.min}
+          max={spec.max}
+          integer={spec.integer}
+          step={stepOf(spec)}
+          explain={explainSpec(spec)}
+          onCommit={(v) => setSettings({ ...set(useApp.getState().settings, v), step: -1, pos: -1 })}
+        />
+      ))}
       <NumberField label="seed" value={s.seed} min={0} max={MAX_SEED} integer onCommit={(seed) => setSettings({ seed, step: -1 })} />
       <NumberField label="sample #" value={s.sample} min={0} max={1_000_000} integer onCommit={(sample) => setSettings({ sample, step: -1 })} />
       <SelectField<Heat>

@@ -7,17 +7,22 @@ import { GLOSSARY, glossaryEntry } from '../glossary';
  */
 export function Term({ id, children }: { id: string; children?: ReactNode }) {
   const entry = glossaryEntry(id);
+  return <Explain term={entry.term} text={entry.text}>{children ?? entry.term}</Explain>;
+}
+
+/** The "?" of Term for any text (a control's help from its spec). */
+export function Explain({ term, text, children }: { term: string; text: string; children?: ReactNode }) {
   const [open, setOpen] = useState(false);
   const tip = useId();
   return (
     <span className="term">
-      {children ?? entry.term}
+      {children ?? term}
       <button
         type="button"
         className="q"
         aria-expanded={open}
         aria-controls={tip}
-        aria-label={`what is ${entry.term}?`}
+        aria-label={`what is ${term}?`}
         onClick={() => setOpen(!open)}
         onKeyDown={(e) => {
           if (e.key === 'Escape') setOpen(false);
@@ -26,7 +31,7 @@ export function Term({ id, children }: { id: string; children?: ReactNode }) {
         ?
       </button>
       <span id={tip} className="term-tip" role="note" hidden={!open}>
-        <strong>{entry.term}:</strong> {entry.text}
+        <strong>{term}:</strong> {text}
       </span>
     </span>
   );

@@ -1,4 +1,5 @@
 import { useEffect, useId, useState } from 'react';
+import { Explain } from './Glossary';
 
 interface NumberFieldProps {
   label: string;
@@ -8,6 +9,8 @@ interface NumberFieldProps {
   integer?: boolean;
   step?: number;
   help?: string;
+  /** Shown by a "?" beside the label (Term's pattern) instead of only as a tooltip. */
+  explain?: string;
   onCommit(v: number): void;
 }
 
@@ -15,7 +18,7 @@ interface NumberFieldProps {
  * A labelled number input that only passes on valid values: while the text is not a number in
  * range it shows why next to the field, and the last valid value stays in force.
  */
-export function NumberField({ label, value, min, max, integer, step, help, onCommit }: NumberFieldProps) {
+export function NumberField({ label, value, min, max, integer, step, help, explain, onCommit }: NumberFieldProps) {
   const id = useId();
   const [text, setText] = useState(String(value));
   const [error, setError] = useState<string | null>(null);
@@ -34,7 +37,13 @@ export function NumberField({ label, value, min, max, integer, step, help, onCom
   };
   return (
     <div className={`field${error ? ' invalid' : ''}`}>
-      <label htmlFor={id}>{label}</label>
+      {explain ? (
+        <Explain term={label} text={explain}>
+          <label htmlFor={id}>{label}</label>
+        </Explain>
+      ) : (
+        <label htmlFor={id}>{label}</label>
+      )}
       <input
         id={id}
         type="number"
