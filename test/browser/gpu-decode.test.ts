@@ -23,7 +23,7 @@ const FAMILIES: [string, number | undefined][] = [
 ];
 
 /** Issue 10's strategies that still run on the CPU engine only (their modules declare no GPU descriptor). */
-const CPU_ONLY = ['wino', 'apd', 'rcr', 'joint-threshold', 'slowfast'];
+const CPU_ONLY = ['wino', 'apd', 'joint-threshold'];
 
 const STRATEGY_PARAMS: Record<string, Record<string, number>> = {
   'topk-random': { k: 2 },

@@ -26,7 +26,8 @@ export const SLOWFAST: StrategyDefinition = {
   rule:
     'Per block, sub-cycles starting where the previous span ended (offset e). Slow phase, 6 passes: each estimates the span end as ' +
     'e + (index of the farthest mask at or after e with confidence ≥ τ_span) + 1 (e + 1 when none), clamped to [1, block]; once the last 2 ' +
-    'estimates have standard deviation < 1 the span is fixed at the last one (otherwise, at the 6th pass, at their mean, floored); every slow ' +
+    'estimates have standard deviation < 1 (for two integers a, b: |a − b| < 2) the span is fixed at the last one (otherwise, at the 6th pass, ' +
+    'at their mean, floored: ⌊(a + b)/2⌋); every slow ' +
     'pass also reveals, among the masks at or after e, all with confidence ≥ τ_high if more than one qualifies, else the most confident. Fast ' +
     'phase: the same reveal rule inside the fixed span until it is full; then the next sub-cycle. Choices: a block that fills up ends (the ' +
     'reference spends its remaining slow passes on it, changing nothing); ties go to the lower position.',
@@ -73,13 +74,14 @@ export const SLOWFAST: StrategyDefinition = {
             history.push(est);
             if (history.length > WINDOW) history.shift();
             if (history.length >= WINDOW) {
-              const mean = history.reduce((a, b) => a + b, 0) / history.length;
-              const sd = Math.sqrt(history.reduce((a, b) => a + (b - mean) ** 2, 0) / history.length);
-              if (sd < 1) {
+              // Two integer estimates a, b: sd = |a − b|/2 < 1 ⟺ |a − b| < 2, mean floored = ⌊(a + b)/2⌋
+              // (integers, so that the GPU twin takes the same decisions).
+              const [a, b] = history;
+              if (Math.abs(a - b) < 2) {
                 span = est;
                 fixed = true;
               } else {
-                span = Math.max(1, Math.min(B, Math.floor(mean)));
+                span = Math.max(1, Math.min(B, Math.floor((a + b) / 2)));
                 fixed = explore === EXPLORE_STEPS - 1;
               }
             } else span = est;
@@ -92,5 +94,13 @@ export const SLOWFAST: StrategyDefinition = {
         return { reveal, scores: reveal.map((p) => view.stats.confidence[p]) };
       },
     };
+  },
+  gpu: {
+    shader: 'slowfast',
+    uniforms: [['span_threshold', 'f32'], ['high_threshold', 'f32']],
+    uniformValues: (params) => ({ span_threshold: params.spanThreshold, high_threshold: params.highThreshold }),
+    // Per sequence, the state above: block, offset, span, explore, fixed, estimates so far, the
+    // last two estimates (8 words; block NEVER = none yet).
+    aux: (ctx) => ({ words: ctx.batch * 8, fill: 0xffffffff }),
   },
 };
