@@ -270,7 +270,11 @@ function sideFields(k: SideKey, exists?: (s: ViewSettings) => boolean): Entry<Vi
       key: `${k}.runtime`,
       codec: oneOf(RUNTIME_CHOICES),
       get: (s) => runtimeOf(side(s)),
-      set: (s, v) => (side(s).runtime = v),
+      // Auto is the absent runtime (as the oracle is the absent model), so a parsed link reads back the same.
+      set: (s, v) => {
+        if (v === 'auto') delete side(s).runtime;
+        else side(s).runtime = v;
+      },
       applies: (s) => modelOf(side(s)) !== 'oracle',
     }),
     rest<number>({

@@ -169,6 +169,11 @@ describe('URL schema', () => {
     }
   });
 
+  it('a model without a runtime reads back the same (fast-check found it: a.model=custom)', () => {
+    const { settings } = fromQuery('a.model=custom');
+    expect(fromQuery(toQuery(settings)).settings).toStrictEqual(settings);
+  });
+
   it('reads links with the dial’s rho as before', () => {
     const { settings, messages } = fromQuery('task=dial&rho=0.3&seed=2');
     expect(messages).toEqual([]);
