@@ -40,6 +40,8 @@ export interface ActiveSweep {
   startedAt: number;
   /** Decodes already done when this session of the sweep started (for the ETA). */
   doneAtStart: number;
+  /** How many Web Workers decode it (known from the first progress). */
+  workers?: number;
 }
 
 export interface AppState {
@@ -311,7 +313,7 @@ export function startRun(run: BenchRun): void {
       pending = null;
       setRuns((all) => all.map((r) => (r.id === run.id ? { ...r, records: [...r.records.slice(0, index), record], partial: undefined } : r)));
     },
-    onProgress: (progress) => useApp.setState((s) => (s.sweep ? { sweep: { ...s.sweep, progress } } : {})),
+    onProgress: (progress, workers) => useApp.setState((s) => (s.sweep ? { sweep: { ...s.sweep, progress, workers } } : {})),
     onPartial: (partial) => {
       pending = partial;
       if (performance.now() - partialSavedAt > PARTIAL_SAVE_MS) flushPartial();
@@ -329,7 +331,7 @@ export function startRun(run: BenchRun): void {
       useApp.setState({ sweep: null });
       notify('error', `The sweep stopped: ${message}. Finished configurations are kept; you can resume it.`);
     },
-  }, run.partial);
+  }, run.partial, useApp.getState().bench.form.workers);
   useApp.setState({
     sweep: { runId: run.id, sweepId, progress: null, startedAt: performance.now(), doneAtStart: skip * run.spec.samples + (run.partial?.done ?? 0) },
   });
