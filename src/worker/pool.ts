@@ -67,10 +67,13 @@ class SweepWorker {
 
 let workers: SweepWorker[] = [];
 let idle: ReturnType<typeof setTimeout> | null = null;
+/** Sweeps running on the pool now (the idle timer starts when the last one ends). */
+let active = 0;
 
 function take(n: number): SweepWorker[] {
   if (idle !== null) clearTimeout(idle);
   idle = null;
+  active++;
   for (const w of workers) if (w.broken) w.terminate();
   workers = workers.filter((w) => !w.broken);
   while (workers.length < n) workers.push(new SweepWorker());
@@ -78,6 +81,7 @@ function take(n: number): SweepWorker[] {
 }
 
 function release(): void {
+  if (--active > 0) return;
   idle = setTimeout(() => {
     for (const w of workers) w.terminate();
     workers = [];
