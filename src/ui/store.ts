@@ -146,19 +146,24 @@ function setSlot(which: NeuralModel, patch: Partial<ModelSlot>): void {
 }
 
 /** Loads the bundled trained model's description (runtimes, what Auto picks) once. */
+// The load in flight: a caller that comes while it runs (Run sweep right after choosing the model) waits for it.
+let tinyLoad: Promise<ModelInfo | null> | null = null;
 export async function ensureTiny(): Promise<ModelInfo | null> {
   const slot = useApp.getState().models.tiny;
   if (slot.info) return slot.info;
-  if (slot.loading) return null;
-  setSlot('tiny', { loading: true });
-  try {
-    const info = await getEngine().loadModel('tiny', { kind: 'bundled' });
-    setSlot('tiny', { loading: false, info, error: null });
-    return info;
-  } catch (e) {
-    setSlot('tiny', { loading: false, error: { message: (e as Error).message, code: (e as WorkerError).code ?? 'io' } });
-    return null;
-  }
+  return (tinyLoad ??= (async () => {
+    setSlot('tiny', { loading: true });
+    try {
+      const info = await getEngine().loadModel('tiny', { kind: 'bundled' });
+      setSlot('tiny', { loading: false, info, error: null });
+      return info;
+    } catch (e) {
+      setSlot('tiny', { loading: false, error: { message: (e as Error).message, code: (e as WorkerError).code ?? 'io' } });
+      return null;
+    } finally {
+      tinyLoad = null;
+    }
+  })());
 }
 
 /**

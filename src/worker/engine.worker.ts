@@ -228,6 +228,8 @@ async function handleDecode(id: number, req: DecodeRequest): Promise<void> {
 
 const running = new Map<number, AbortController>();
 
+/** Decodes per backend call in a page sweep (and per chunk of the pool). */
+const SWEEP_BATCH = 16;
 /** Model runtimes that decode on the CPU (the rest need the GPU, which stays on this worker). */
 const CPU_RUNTIMES: readonly string[] = ['cpu', 'ort-wasm'];
 
@@ -240,7 +242,9 @@ function poolWorkers(msg: Extract<ToWorker, { type: 'sweep' }>, backend: DecodeB
   const gpuOracle = backend !== cpuBackend && rest.some((c) => !c.model);
   if (gpuOracle || rest.some((c) => c.model && !CPU_RUNTIMES.includes(c.model.runtime))) return 1;
   const n = msg.workers ?? navigator.hardwareConcurrency ?? 1;
-  return Number.isInteger(n) && n > 1 ? Math.min(n, MAX_SWEEP_WORKERS) : 1;
+  // No more workers than chunks of samples (a small sweep does not wait for idle ones to start).
+  const chunks = rest.length * Math.ceil(msg.spec.samples / (msg.spec.batchSize ?? SWEEP_BATCH));
+  return Number.isInteger(n) && n > 1 ? Math.max(1, Math.min(n, MAX_SWEEP_WORKERS, chunks)) : 1;
 }
 
 async function handleSweep(id: number, msg: Extract<ToWorker, { type: 'sweep' }>): Promise<void> {
@@ -271,7 +275,7 @@ async function handleSweep(id: number, msg: Extract<ToWorker, { type: 'sweep' }>
       try {
         const models = await Promise.all([...new Set(msg.spec.configs.slice(done).flatMap((c) => (c.model ? [c.model.model as NeuralModel] : [])))].map(modelSourceOf));
         const samples = msg.spec.configs.map(() => msg.spec.samples);
-        await runPageSweep({ configs: msg.spec.configs, samples, seed: msg.spec.seed, batchSize: msg.spec.batchSize ?? 16, skip: done, partial, backend: cpuBackend.name }, workers, models, {
+        await runPageSweep({ configs: msg.spec.configs, samples, seed: msg.spec.seed, batchSize: msg.spec.batchSize ?? SWEEP_BATCH, skip: done, partial, backend: cpuBackend.name }, workers, models, {
           signal: ac.signal,
           onRecord: (index, r) => post({ type: 'record', id, index, record: labelled(index, r) }),
           onProgress: (progress) => post({ type: 'progress', id, progress, workers }),
@@ -286,7 +290,7 @@ async function handleSweep(id: number, msg: Extract<ToWorker, { type: 'sweep' }>
     }
     for (;;) {
       try {
-        const it = runSweep({ batchSize: 16, ...msg.spec }, yielding(pageModelBackend(backend, serialRun)), {
+        const it = runSweep({ batchSize: SWEEP_BATCH, ...msg.spec }, yielding(pageModelBackend(backend, serialRun)), {
           signal: ac.signal,
           skip: done,
           partial,
