@@ -7,7 +7,7 @@ import { shots, startApp, type App } from './preview';
 /**
  * The page's sweep pool (issue 13, src/worker/pool.ts): the same sweep with 1 and with 2 Web
  * Workers gives byte-identical exported records (each sample's seeds depend on its index only),
- * for the oracle on the CPU engine and for the trained model on the CPU twin; the progress line
+ * for the oracle on the CPU engine and for the trained model on the CPU twin and on ORT wasm; the progress line
  * names how many workers decode.
  */
 
@@ -82,6 +82,16 @@ describe('page sweep pool', () => {
     const two = await sweep(MODEL, 2);
     expect(one.data.runs[0].status).toBe('done');
     expect(one.data.runs[0].records.map((r) => r.backend)).toEqual(['tiny/cpu', 'tiny/cpu']);
+    expect(two.file).toBe(one.file);
+    expect(two.progress.some((p) => p.includes('on 2 Web Workers'))).toBe(true);
+    expect(problems).toEqual([]);
+  }, 600_000);
+
+  it('the trained model on ORT wasm (one ORT thread per pool worker): 1 and 2 workers export identical records', async () => {
+    const query = MODEL.replace('b.runtime=cpu', 'b.runtime=ort-wasm');
+    const one = await sweep(query, 1);
+    const two = await sweep(query, 2);
+    expect(one.data.runs[0].records.map((r) => r.backend)).toEqual(['tiny/ort-wasm', 'tiny/ort-wasm']);
     expect(two.file).toBe(one.file);
     expect(two.progress.some((p) => p.includes('on 2 Web Workers'))).toBe(true);
     expect(problems).toEqual([]);
