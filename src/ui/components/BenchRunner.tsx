@@ -140,7 +140,7 @@ export function BenchRunner() {
             <label className="grid-field"><span>seed</span>
               <input type="number" min={0} value={form.seed} onChange={(e) => setForm({ ...form, seed: Number(e.target.value) })} /></label>
             <label className="grid-field"><span>Web Workers for CPU sweeps (empty: every core; GPU sweeps use one)</span>
-              <input type="number" min={1} max={MAX_SWEEP_WORKERS} placeholder={`${navigator.hardwareConcurrency || 1} (every core)`} value={form.workers ?? ''}
+              <input type="number" min={1} max={MAX_SWEEP_WORKERS} placeholder={String(navigator.hardwareConcurrency || 1)} value={form.workers ?? ''}
                 onChange={(e) => setForm({ ...form, workers: e.target.value === '' ? undefined : Number(e.target.value) })} /></label>
             <div className="preview">
               <p className="hint" data-testid="bench-preview">{preview}</p>
