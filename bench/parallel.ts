@@ -2,14 +2,15 @@
  * Every core, measured (issue 13):
  *  (a) the in-browser ParallelBench suite in the CLI with --workers 1 and --workers 2 (one run
  *      each, here, one after the other): identical JSON records (wall time aside), wall-time ratio;
- *  (b) a page sweep with 1 vs 2 Web Workers in headless Chromium: the page pool is not built yet,
- *      so this row says so;
+ *  (b) a page sweep with 1 vs 2 Web Workers in headless Chromium (bench/page-sweep.ts: the built
+ *      page, the bench form from its URL, b.workers=1 then 2): identical exported records, ratio;
  *  (c) a model forward pass on ORT wasm at batch 64 with one thread vs every core, in headless
  *      Chromium on a cross-origin-isolated page (src/cli/headless.ts sends COOP/COEP).
  * Prints a table; writes bench/results/parallel.json.
  *
- *   npm run bench:parallel [-- --samples 100 --batch 64 --reps 5]
- * (--samples: per suite task; the suite's own size is 100. Smaller runs only check the script.)
+ *   npm run bench:parallel [-- --samples 100 --page-samples 100 --batch 64 --reps 5]
+ * (--samples: per suite task; the suite's own size is 100; --page-samples: per configuration of
+ *  the page sweep. Smaller runs only check the script.)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { MODEL_PREBUNDLE, ROOT, openHeadlessPage } from '../src/cli/headless';
 import type { BenchRequest } from './model-page';
+import { pageSweeps } from './page-sweep';
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,6 +27,7 @@ const arg = (name: string, def: string) => {
 const samples = arg('samples', '100');
 const batch = Number(arg('batch', '64'));
 const reps = Number(arg('reps', '5'));
+const pageSamples = Number(arg('page-samples', '100'));
 
 // (a) The suite on 1 and 2 worker threads.
 function suite(workers: number): { seconds: number; records: unknown[] } {
@@ -43,6 +46,10 @@ function suite(workers: number): { seconds: number; records: unknown[] } {
 const one = suite(1);
 const two = suite(2);
 const identical = JSON.stringify(one.records) === JSON.stringify(two.records);
+
+// (b) The page's sweep pool: the same sweep with 1 and 2 Web Workers.
+const [pageOne, pageTwo] = await pageSweeps(pageSamples, [1, 2]);
+const pageOk = pageTwo.identical && pageOne.reported === 1 && pageTwo.reported === 2;
 
 // (c) ORT wasm, one thread vs every core, batch `batch`, each in a fresh page.
 async function ortForward(threads: number | null) {
@@ -64,7 +71,7 @@ const multi = await ortForward(null);
 
 const rows = [
   ['(a) CLI suite, --workers 1 vs 2', `${one.seconds.toFixed(1)} s`, `${two.seconds.toFixed(1)} s`, `${(one.seconds / two.seconds).toFixed(2)}x`, identical ? `identical (${one.records.length} records)` : 'RECORDS DIFFER'],
-  ['(b) page sweep, 1 vs 2 Web Workers', '-', '-', '-', 'not measured: the page pool (src/worker/pool.ts) is not built yet'],
+  ['(b) page sweep, 1 vs 2 Web Workers', `${pageOne.seconds.toFixed(1)} s`, `${pageTwo.seconds.toFixed(1)} s`, `${(pageOne.seconds / pageTwo.seconds).toFixed(2)}x`, pageOk ? `identical (16 configurations x ${pageSamples} samples)` : 'RECORDS DIFFER or the pool did not run'],
   [`(c) ORT wasm forward, batch ${batch}, 1 vs ${multi.threads} threads`, `${single.ms.toFixed(1)} ms`, `${multi.ms.toFixed(1)} ms`, `${(single.ms / multi.ms).toFixed(2)}x`, multi.isolated ? 'cross-origin isolated' : `NOT isolated: ${multi.reason}`],
 ];
 const table = ['| what | one | many | speed-up | check |', '|---|---|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
@@ -72,6 +79,6 @@ console.log(`CPU: ${cpus()[0]?.model ?? 'unknown'} x${cpus().length}, Node ${pro
 console.log(table);
 mkdirSync(resolve(ROOT, 'bench/results'), { recursive: true });
 const out = resolve(ROOT, 'bench/results/parallel.json');
-writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), command: `npm run bench:parallel -- ${process.argv.slice(2).join(' ')}`.trim(), cpu: cpus()[0]?.model, cores: cpus().length, samples, suite: { oneWorkerSeconds: one.seconds, twoWorkersSeconds: two.seconds, identical, records: one.records.length }, ort: { batch, single, multi }, table }, null, 2) + '\n');
+writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), command: `npm run bench:parallel -- ${process.argv.slice(2).join(' ')}`.trim(), cpu: cpus()[0]?.model, cores: cpus().length, samples, suite: { oneWorkerSeconds: one.seconds, twoWorkersSeconds: two.seconds, identical, records: one.records.length }, page: { samples: pageSamples, rows: [pageOne, pageTwo], identical: pageOk }, ort: { batch, single, multi }, table }, null, 2) + '\n');
 console.log(`wrote ${out}`);
-if (!identical) process.exit(1);
+if (!identical || !pageOk) process.exit(1);

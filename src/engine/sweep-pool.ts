@@ -1,4 +1,4 @@
-import { addTotals, emptyTotals, sweepRecord, validateConfig, type SampleTotals, type SweepConfig, type SweepProgress, type SweepRecord } from './sweep';
+import { addTotals, emptyTotals, isPartialOf, sweepRecord, validateConfig, type PartialConfig, type SampleTotals, type SweepConfig, type SweepProgress, type SweepRecord } from './sweep';
 
 /**
  * A sweep on a pool of workers (worker_threads in the CLI, src/cli/pool.ts; Web Workers in the
@@ -7,6 +7,8 @@ import { addTotals, emptyTotals, sweepRecord, validateConfig, type SampleTotals,
  * in and every earlier record has been given out. Every sample's seeds depend on its index alone
  * (src/engine/sweep.ts runSamples) and totals are sums of integers, so the records are the same,
  * in the same order, whatever the number of workers; only `seconds` (wall time) differs.
+ * A config's totals grow by its finished prefix of samples (0..done-1, chunks merged in sample
+ * order), so a cancel keeps exactly what a one-worker run would: a PartialConfig to resume from.
  */
 
 export interface SweepChunk {
@@ -30,14 +32,24 @@ export interface PoolSweep {
   batchSize: number;
   /** Configs before this index are already done (resume). */
   skip?: number;
+  /** The finished samples of config `skip` (resume; ignored unless it belongs there). */
+  partial?: PartialConfig;
   /** Name written in each record's `backend`. */
   backend: string;
 }
 
+/** The partial that resumes config `skip`, when `s.partial` is one. */
+function resumeOf(s: PoolSweep): PartialConfig | undefined {
+  const skip = s.skip ?? 0;
+  return skip < s.configs.length && isPartialOf(s.partial, skip, s.samples[skip]) ? s.partial : undefined;
+}
+
 export function sweepChunks(s: PoolSweep): SweepChunk[] {
   const out: SweepChunk[] = [];
-  for (let i = s.skip ?? 0; i < s.configs.length; i++) {
-    for (let start = 0; start < s.samples[i]; start += s.batchSize) {
+  const skip = s.skip ?? 0;
+  const from = resumeOf(s)?.done ?? 0;
+  for (let i = skip; i < s.configs.length; i++) {
+    for (let start = i === skip ? from : 0; start < s.samples[i]; start += s.batchSize) {
       out.push({ configIndex: i, config: s.configs[i], start, count: Math.min(s.batchSize, s.samples[i] - start), seed: s.seed, batchSize: s.batchSize });
     }
   }
@@ -52,28 +64,62 @@ export function sweepChunks(s: PoolSweep): SweepChunk[] {
 export async function runPoolSweep(
   s: PoolSweep,
   runners: readonly ChunkRunner[],
-  handlers: { onRecord: (index: number, r: SweepRecord) => void; onProgress?: (p: SweepProgress) => void; signal?: AbortSignal },
+  handlers: {
+    onRecord: (index: number, r: SweepRecord) => void;
+    onProgress?: (p: SweepProgress) => void;
+    /** The finished prefix of the first unfinished config, whenever it grows (kept on cancel). */
+    onPartial?: (p: PartialConfig) => void;
+    signal?: AbortSignal;
+  },
 ): Promise<void> {
   if (runners.length === 0) throw new RangeError('a pool sweep needs at least one worker');
   s.configs.forEach(validateConfig);
   const chunks = sweepChunks(s);
   const skip = s.skip ?? 0;
+  const resume = resumeOf(s);
   const total = s.samples.reduce((a, b) => a + b, 0);
-  let done = s.samples.slice(0, skip).reduce((a, b) => a + b, 0);
-  const pending = s.configs.map((_, i) => ({ left: Math.ceil(s.samples[i] / s.batchSize), totals: emptyTotals(), started: Infinity, ended: 0 }));
+  let done = s.samples.slice(0, skip).reduce((a, b) => a + b, 0) + (resume?.done ?? 0);
+  // Per config: the totals of samples 0..prefix-1, and finished chunks waiting for their turn.
+  const pending = s.configs.map(() => ({ prefix: 0, totals: emptyTotals(), waiting: new Map<number, { count: number; totals: SampleTotals }>(), started: Infinity, ended: 0, before: 0 }));
+  if (resume) {
+    const p = pending[skip];
+    addTotals(p.totals, resume.totals);
+    p.prefix = resume.done;
+    p.before = resume.seconds;
+  }
   let nextEmit = skip;
   let next = 0;
   const inner = new AbortController();
   const stop = () => inner.abort(handlers.signal?.reason);
   handlers.signal?.addEventListener('abort', stop);
   let failure: unknown = null;
+  const seconds = (i: number) => pending[i].before + Math.max(0, pending[i].ended - pending[i].started) / 1000;
 
   const emitReady = () => {
-    while (nextEmit < s.configs.length && pending[nextEmit].left === 0) {
+    while (nextEmit < s.configs.length && pending[nextEmit].prefix === s.samples[nextEmit]) {
       const p = pending[nextEmit];
-      handlers.onRecord(nextEmit, sweepRecord(s.configs[nextEmit], s.samples[nextEmit], s.seed, p.totals, (p.ended - p.started) / 1000, s.backend));
+      handlers.onRecord(nextEmit, sweepRecord(s.configs[nextEmit], s.samples[nextEmit], s.seed, p.totals, seconds(nextEmit), s.backend));
       nextEmit++;
     }
+  };
+  /** Merges chunks into a config's prefix in sample order; true when the prefix grew. */
+  const grow = (i: number): boolean => {
+    const p = pending[i];
+    const before = p.prefix;
+    for (let c = p.waiting.get(p.prefix); c; c = p.waiting.get(p.prefix)) {
+      p.waiting.delete(p.prefix);
+      addTotals(p.totals, c.totals);
+      p.prefix += c.count;
+    }
+    return p.prefix > before;
+  };
+  const reportPartial = () => {
+    if (!handlers.onPartial || nextEmit >= s.configs.length) return;
+    const p = pending[nextEmit];
+    if (p.prefix === 0 || p.prefix === s.samples[nextEmit]) return;
+    const totals = emptyTotals();
+    addTotals(totals, p.totals);
+    handlers.onPartial({ configIndex: nextEmit, done: p.prefix, totals, seconds: seconds(nextEmit) });
   };
 
   const work = async (runner: ChunkRunner) => {
@@ -89,12 +135,15 @@ export async function runPoolSweep(
         inner.abort(e);
         return;
       }
-      addTotals(p.totals, t);
+      p.waiting.set(chunk.start, { count: chunk.count, totals: t });
       p.ended = Math.max(p.ended, performance.now());
-      p.left--;
       done += chunk.count;
       handlers.onProgress?.({ configIndex: Math.min(nextEmit, s.configs.length - 1), configs: s.configs.length, done, total });
+      const emitted = nextEmit;
+      if (!grow(chunk.configIndex)) continue;
       emitReady();
+      // The first unfinished config's prefix grew, or a new config became the first one.
+      if (chunk.configIndex === nextEmit || nextEmit !== emitted) reportPartial();
     }
   };
   try {

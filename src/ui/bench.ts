@@ -1,7 +1,7 @@
 import { getStrategy, resolveParams } from '../engine/strategies';
 import { grid, isPartialOf, stableRecord, validateConfig, type PartialConfig, type SweepConfig, type SweepRecord, type SweepSpec } from '../engine/sweep';
 import { TASKS, generateSample, getTask } from '../engine/tasks';
-import type { ModelRuntimeName, PageRecord, RuntimeChoice } from '../worker/protocol';
+import { MAX_SWEEP_WORKERS, type ModelRuntimeName, type PageRecord, type RuntimeChoice } from '../worker/protocol';
 
 /** The benchmark form, turned into a sweep spec, and the runs the page keeps. */
 
@@ -19,6 +19,8 @@ export interface BenchForm {
   /** Who predicts (default: the exact oracle); 'noise' = oracle + noise σ from `noises`. */
   model?: BenchModel;
   runtime?: RuntimeChoice;
+  /** Web Workers for a CPU sweep (absent: every core, navigator.hardwareConcurrency); GPU sweeps use one. */
+  workers?: number;
 }
 
 export type BenchModel = 'oracle' | 'noise' | 'tiny' | 'custom';
@@ -105,6 +107,7 @@ export function buildSpec(form: BenchForm, runtime: ModelRuntimeName = 'cpu'): B
   if (form.strategies.length === 0) throw new RangeError('Choose at least one strategy.');
   if (!(Number.isInteger(form.samples) && form.samples >= 1 && form.samples <= 100_000)) throw new RangeError('Samples must be a whole number from 1 to 100000.');
   if (!(Number.isInteger(form.seed) && form.seed >= 0 && form.seed <= 0xffffffff)) throw new RangeError('Seed must be a whole number from 0 to 4294967295.');
+  if (form.workers !== undefined && !(Number.isInteger(form.workers) && form.workers >= 1 && form.workers <= MAX_SWEEP_WORKERS)) throw new RangeError(`Workers must be a whole number from 1 to ${MAX_SWEEP_WORKERS} (empty: every core).`);
   const temps = parseList('Temperatures', form.temperatures);
   const noises = neural || bm === 'oracle' ? [0] : parseList('Noise σ', form.noises);
   const configs: SweepConfig[] = [];

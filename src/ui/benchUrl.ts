@@ -1,7 +1,7 @@
 import { STRATEGIES } from '../engine/strategies';
 import { TASKS } from '../engine/tasks';
 import { DEFAULT_FORM, ImportError, SIZED_FAMILIES, exportJson, importData, type BenchForm, type BenchModel, type BenchRun } from './bench';
-import type { RuntimeChoice } from '../worker/protocol';
+import { MAX_SWEEP_WORKERS, type RuntimeChoice } from '../worker/protocol';
 
 /**
  * The benchmark form and the chart view in the URL, and finished results in a share link.
@@ -10,6 +10,7 @@ import type { RuntimeChoice } from '../worker/protocol';
  *   b.tasks=letters/copy,dial        ticked tasks           b.n.<family>=3,4       sizes per family
  *   b.strategies=topk-random,…       ticked strategies      b.g.<strategy>.<param>=1,2,4   grids
  *   b.temps=0,1  b.noises=0.5  b.samples=50  b.seed=1  b.sweep-model=oracle  b.sweep-runtime=auto
+ *   b.workers=2                      Web Workers for a CPU sweep (absent: every core)
  *   c.task=<task key>  c.paper=llada15,dream  c.theory=0|1  c.x=log|linear
  * Results travel in the fragment (#r=…, never sent to a server): our JSON export, deflate-raw
  * compressed, base64url. A link longer than SHARE_LIMIT characters is refused (the JSON file
@@ -37,7 +38,7 @@ const MODELS: readonly BenchModel[] = ['oracle', 'noise', 'tiny', 'custom'];
 const RUNTIMES: readonly RuntimeChoice[] = ['auto', 'webgpu', 'ort-webgpu', 'ort-wasm', 'cpu'];
 const MAX_FIELD = 200;
 
-const KEYS = new Set(['b.tasks', 'b.strategies', 'b.temps', 'b.noises', 'b.samples', 'b.seed', 'b.sweep-model', 'b.sweep-runtime', 'c.task', 'c.paper', 'c.theory', 'c.x']);
+const KEYS = new Set(['b.tasks', 'b.strategies', 'b.temps', 'b.noises', 'b.samples', 'b.seed', 'b.sweep-model', 'b.sweep-runtime', 'b.workers', 'c.task', 'c.paper', 'c.theory', 'c.x']);
 
 /**
  * The form's keys before they were renamed: decode B owns b.sigma, b.model and b.runtime, so
@@ -66,6 +67,7 @@ export function benchToQuery(form: BenchForm, chart: ChartView): string {
   q.set('b.seed', String(form.seed));
   q.set('b.sweep-model', form.model ?? 'oracle');
   if (form.runtime && form.runtime !== 'auto') q.set('b.sweep-runtime', form.runtime);
+  if (form.workers) q.set('b.workers', String(form.workers));
   if (chart.task) q.set('c.task', chart.task);
   q.set('c.paper', (['llada15', 'dream'] as const).filter((m) => chart.paper[m]).join(','));
   q.set('c.theory', chart.theory ? '1' : '0');
@@ -136,6 +138,10 @@ export function benchFromQuery(search: string): ParsedBench {
       if (!(v >= lo && v <= hi)) bad(key, value, `must be a whole number from ${lo} to ${hi}`);
       else if (key === 'b.samples') form.samples = v;
       else form.seed = v;
+    } else if (key === 'b.workers') {
+      const v = /^\d{1,3}$/.test(value) ? Number(value) : NaN;
+      if (!(v >= 1 && v <= MAX_SWEEP_WORKERS)) bad(key, value, `must be a whole number from 1 to ${MAX_SWEEP_WORKERS}`);
+      else form.workers = v;
     } else if (key === 'b.sweep-model') {
       if (!(MODELS as readonly string[]).includes(value)) bad(key, value, `must be one of ${MODELS.join(', ')}`);
       else form.model = value as BenchModel;

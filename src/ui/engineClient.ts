@@ -25,7 +25,8 @@ export class WorkerError extends Error {
 
 export interface SweepHandlers {
   onRecord(index: number, record: SweepRecord): void;
-  onProgress(p: SweepProgress): void;
+  /** `workers`: how many Web Workers decode the sweep. */
+  onProgress(p: SweepProgress, workers?: number): void;
   /** The finished samples of the configuration in progress (kept on cancel). */
   onPartial?(p: PartialConfig): void;
   onDone(cancelled: boolean): void;
@@ -63,7 +64,7 @@ export class EngineClient {
     if (!p) return;
     if ('sweep' in p) {
       if (m.type === 'record') p.sweep.onRecord(m.index, m.record);
-      else if (m.type === 'progress') p.sweep.onProgress(m.progress);
+      else if (m.type === 'progress') p.sweep.onProgress(m.progress, m.workers);
       else if (m.type === 'partial') p.sweep.onPartial?.(m.partial);
       else if (m.type === 'done') {
         this.pending.delete(m.id);
@@ -106,11 +107,14 @@ export class EngineClient {
     return this.request({ type: 'verify', id: this.nextId++, req });
   }
 
-  /** Starts a sweep at config `skip` (from its finished samples `partial`, if any); returns its id (for cancel). */
-  sweep(spec: SweepSpec, skip: number, engine: 'auto' | 'cpu', handlers: SweepHandlers, partial?: PartialConfig): number {
+  /**
+   * Starts a sweep at config `skip` (from its finished samples `partial`, if any); returns its id (for cancel).
+   * `workers`: the pool size for a CPU sweep (default: every core).
+   */
+  sweep(spec: SweepSpec, skip: number, engine: 'auto' | 'cpu', handlers: SweepHandlers, partial?: PartialConfig, workers?: number): number {
     const id = this.nextId++;
     this.pending.set(id, { sweep: handlers });
-    this.worker.postMessage({ type: 'sweep', id, spec, skip, engine, ...(partial ? { partial } : {}) } satisfies ToWorker);
+    this.worker.postMessage({ type: 'sweep', id, spec, skip, engine, ...(partial ? { partial } : {}), ...(workers ? { workers } : {}) } satisfies ToWorker);
     return id;
   }
 

@@ -41,6 +41,8 @@ export interface ActiveSweep {
   startedAt: number;
   /** Decodes already done when this session of the sweep started (for the ETA). */
   doneAtStart: number;
+  /** How many Web Workers decode it (known from the first progress). */
+  workers?: number;
 }
 
 export interface AppState {
@@ -192,19 +194,24 @@ function setSlot(which: NeuralModel, patch: Partial<ModelSlot>): void {
 }
 
 /** Loads the bundled trained model's description (runtimes, what Auto picks) once. */
+// The load in flight: a caller that comes while it runs (Run sweep right after choosing the model) waits for it.
+let tinyLoad: Promise<ModelInfo | null> | null = null;
 export async function ensureTiny(): Promise<ModelInfo | null> {
   const slot = useApp.getState().models.tiny;
   if (slot.info) return slot.info;
-  if (slot.loading) return null;
-  setSlot('tiny', { loading: true });
-  try {
-    const info = await getEngine().loadModel('tiny', { kind: 'bundled' });
-    setSlot('tiny', { loading: false, info, error: null });
-    return info;
-  } catch (e) {
-    setSlot('tiny', { loading: false, error: { message: (e as Error).message, code: (e as WorkerError).code ?? 'io' } });
-    return null;
-  }
+  return (tinyLoad ??= (async () => {
+    setSlot('tiny', { loading: true });
+    try {
+      const info = await getEngine().loadModel('tiny', { kind: 'bundled' });
+      setSlot('tiny', { loading: false, info, error: null });
+      return info;
+    } catch (e) {
+      setSlot('tiny', { loading: false, error: { message: (e as Error).message, code: (e as WorkerError).code ?? 'io' } });
+      return null;
+    } finally {
+      tinyLoad = null;
+    }
+  })());
 }
 
 /**
@@ -358,7 +365,7 @@ export function startRun(run: BenchRun): void {
       pending = null;
       setRuns((all) => all.map((r) => (r.id === run.id ? { ...r, records: [...r.records.slice(0, index), record], partial: undefined } : r)));
     },
-    onProgress: (progress) => useApp.setState((s) => (s.sweep ? { sweep: { ...s.sweep, progress } } : {})),
+    onProgress: (progress, workers) => useApp.setState((s) => (s.sweep ? { sweep: { ...s.sweep, progress, workers } } : {})),
     onPartial: (partial) => {
       pending = partial;
       if (performance.now() - partialSavedAt > PARTIAL_SAVE_MS) flushPartial();
@@ -376,7 +383,7 @@ export function startRun(run: BenchRun): void {
       useApp.setState({ sweep: null });
       notify('error', `The sweep stopped: ${message}. Finished configurations are kept; you can resume it.`);
     },
-  }, run.partial);
+  }, run.partial, useApp.getState().bench.form.workers);
   useApp.setState({
     sweep: { runId: run.id, sweepId, progress: null, startedAt: performance.now(), doneAtStart: skip * run.spec.samples + (run.partial?.done ?? 0) },
   });

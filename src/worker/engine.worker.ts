@@ -2,14 +2,15 @@
 import { cpuBackend, type BatchRequest, type DecodeBackend } from '../engine/backend';
 import { decodeBatch, type DecodeTrace } from '../engine/decode';
 import { serialQueue } from '../engine/queue';
-import { runSweep } from '../engine/sweep';
+import { runSweep, type SweepRecord } from '../engine/sweep';
 import { generateSample, type TaskSample } from '../engine/tasks';
 import { tokenText } from '../engine/vocab';
 import { isDeviceLost } from '../gpu/device';
-import { LoadFailure, RUNTIME_TITLES, loadModel, median, modelLabel, pageModelBackend, resolveModel, timed } from './models';
+import { LoadFailure, RUNTIME_TITLES, loadModel, median, modelLabel, modelSourceOf, pageModelBackend, resolveModel, timed } from './models';
+import { runPageSweep } from './pool';
 import { ortThreading } from '../model/ort-engine';
 import { calibrate, taskFamily, type Calibration } from './calibrate';
-import type { BackendInfo, DecodeRequest, FromWorker, ModelRun, NeuralModel, PageRecord, ToWorker, VerifyResult } from './protocol';
+import { MAX_SWEEP_WORKERS, type BackendInfo, type DecodeRequest, type FromWorker, type ModelRun, type NeuralModel, type PageRecord, type ToWorker, type VerifyResult } from './protocol';
 
 /**
  * All decoding happens here, off the main thread. The GPU backend (src/gpu/backend.ts, loaded on
@@ -227,6 +228,25 @@ async function handleDecode(id: number, req: DecodeRequest): Promise<void> {
 
 const running = new Map<number, AbortController>();
 
+/** Decodes per backend call in a page sweep (and per chunk of the pool). */
+const SWEEP_BATCH = 16;
+/** Model runtimes that decode on the CPU (the rest need the GPU, which stays on this worker). */
+const CPU_RUNTIMES: readonly string[] = ['cpu', 'ort-wasm'];
+
+/**
+ * How many Web Workers decode a sweep: a CPU sweep fans out to the pool (src/worker/pool.ts),
+ * `workers` of them (default: every core); anything on the GPU stays here, on one device.
+ */
+function poolWorkers(msg: Extract<ToWorker, { type: 'sweep' }>, backend: DecodeBackend): number {
+  const rest = msg.spec.configs.slice(msg.skip);
+  const gpuOracle = backend !== cpuBackend && rest.some((c) => !c.model);
+  if (gpuOracle || rest.some((c) => c.model && !CPU_RUNTIMES.includes(c.model.runtime))) return 1;
+  const n = msg.workers ?? navigator.hardwareConcurrency ?? 1;
+  // No more workers than chunks of samples (a small sweep does not wait for idle ones to start).
+  const chunks = rest.length * Math.ceil(msg.spec.samples / (msg.spec.batchSize ?? SWEEP_BATCH));
+  return Number.isInteger(n) && n > 1 ? Math.max(1, Math.min(n, MAX_SWEEP_WORKERS, chunks)) : 1;
+}
+
 async function handleSweep(id: number, msg: Extract<ToWorker, { type: 'sweep' }>): Promise<void> {
   const ac = new AbortController();
   running.set(id, ac);
@@ -245,9 +265,32 @@ async function handleSweep(id: number, msg: Extract<ToWorker, { type: 'sweep' }>
       await resolveModel({ model: c.model.model as NeuralModel, runtime: c.model.runtime });
       labels.set(key, await modelLabel(c.model.model as NeuralModel, c.model.runtime));
     }
+    const labelled = (index: number, r: SweepRecord): PageRecord => {
+      const m = msg.spec.configs[index]?.model;
+      const label = m ? labels.get(`${m.model}|${m.runtime}`) : undefined;
+      return label ? { ...r, backend: label, model: label } : r;
+    };
+    const workers = poolWorkers(msg, backend);
+    if (workers > 1) {
+      try {
+        const models = await Promise.all([...new Set(msg.spec.configs.slice(done).flatMap((c) => (c.model ? [c.model.model as NeuralModel] : [])))].map(modelSourceOf));
+        const samples = msg.spec.configs.map(() => msg.spec.samples);
+        await runPageSweep({ configs: msg.spec.configs, samples, seed: msg.spec.seed, batchSize: msg.spec.batchSize ?? SWEEP_BATCH, skip: done, partial, backend: cpuBackend.name }, workers, models, {
+          signal: ac.signal,
+          onRecord: (index, r) => post({ type: 'record', id, index, record: labelled(index, r) }),
+          onProgress: (progress) => post({ type: 'progress', id, progress, workers }),
+          onPartial: (p) => post({ type: 'partial', id, partial: p }),
+        });
+        post({ type: 'done', id, cancelled: false });
+      } catch (e) {
+        if (!ac.signal.aborted) throw e;
+        post({ type: 'done', id, cancelled: true });
+      }
+      return;
+    }
     for (;;) {
       try {
-        const it = runSweep({ batchSize: 16, ...msg.spec }, yielding(pageModelBackend(backend, serialRun)), {
+        const it = runSweep({ batchSize: SWEEP_BATCH, ...msg.spec }, yielding(pageModelBackend(backend, serialRun)), {
           signal: ac.signal,
           skip: done,
           partial,
@@ -255,13 +298,10 @@ async function handleSweep(id: number, msg: Extract<ToWorker, { type: 'sweep' }>
             partial = p;
             post({ type: 'partial', id, partial: p });
           },
-          onProgress: (progress) => post({ type: 'progress', id, progress }),
+          onProgress: (progress) => post({ type: 'progress', id, progress, workers: 1 }),
         });
         for await (const r of it) {
-          const m = msg.spec.configs[done]?.model;
-          const label = m ? labels.get(`${m.model}|${m.runtime}`) : undefined;
-          const record: PageRecord = label ? { ...r, backend: label, model: label } : r;
-          post({ type: 'record', id, index: done, record });
+          post({ type: 'record', id, index: done, record: labelled(done, r) });
           done++;
           partial = undefined;
         }

@@ -249,3 +249,11 @@ export function median(xs: readonly number[]): number {
   const h = s.length >> 1;
   return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
 }
+
+/** How another worker loads the same model (the sweep pool, src/worker/pool.ts), and which load it is. */
+export async function modelSourceOf(which: NeuralModel): Promise<{ which: NeuralModel; source: ModelSource; loadId: number }> {
+  const m = await getLoaded(which);
+  if (which === 'tiny') return { which, source: { kind: 'bundled' }, loadId: m.info.loadId };
+  const card = m.handle.card;
+  return { which, source: { kind: 'bytes', onnx: m.handle.bytes.slice().buffer, vocab: typeof card === 'string' ? card : JSON.stringify(card), name: m.handle.name }, loadId: m.info.loadId };
+}

@@ -8,6 +8,8 @@ export type NeuralModel = 'tiny' | 'custom';
 /** 'auto' = recommendRuntime (src/model/load.ts). */
 export type RuntimeChoice = 'auto' | ModelRuntimeName;
 export const RUNTIME_CHOICES: readonly RuntimeChoice[] = ['auto', 'webgpu', 'ort-webgpu', 'ort-wasm', 'cpu'];
+/** The most Web Workers a page sweep fans out to (src/worker/pool.ts): each holds its own engine and models. */
+export const MAX_SWEEP_WORKERS = 32;
 
 export interface ModelRef {
   model: NeuralModel;
@@ -110,7 +112,8 @@ export interface VerifyResult {
 
 export type ToWorker =
   | { type: 'decode'; id: number; req: DecodeRequest }
-  | { type: 'sweep'; id: number; spec: SweepSpec; skip: number; engine: 'auto' | 'cpu'; partial?: PartialConfig }
+  /** workers: the sweep pool's size for a CPU sweep (default navigator.hardwareConcurrency; 1 = this worker alone). */
+  | { type: 'sweep'; id: number; spec: SweepSpec; skip: number; engine: 'auto' | 'cpu'; partial?: PartialConfig; workers?: number }
   | { type: 'cancel'; id: number }
   | { type: 'info'; id: number; engine: 'auto' | 'cpu' }
   | { type: 'verify'; id: number; req: DecodeRequest }
@@ -119,7 +122,8 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'decoded'; id: number; trace: DecodeTrace; sample: SampleInfo; ms: number; backend: string; model?: ModelRun }
   | { type: 'record'; id: number; index: number; record: PageRecord }
-  | { type: 'progress'; id: number; progress: SweepProgress }
+  /** workers: how many Web Workers decode the sweep (1 = the engine worker alone). */
+  | { type: 'progress'; id: number; progress: SweepProgress; workers?: number }
   | { type: 'partial'; id: number; partial: PartialConfig }
   | { type: 'done'; id: number; cancelled: boolean }
   | { type: 'error'; id: number; message: string; code?: string }

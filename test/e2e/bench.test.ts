@@ -127,10 +127,11 @@ describe('benchmark end to end', () => {
   });
 
   it('a cancelled sweep, resumed, gives exactly the records of an uninterrupted one', async () => {
-    // Slow enough to cancel inside the second configuration: the waiting line at one token per step.
-    const slow = FORM.replace('b.tasks=letters/shuffle', 'b.tasks=waiting-line/shuffle').replace('b.n.letters=3', 'b.n.waiting-line=3').replace('b.samples=12', 'b.samples=600');
+    // Slow enough to cancel inside the second configuration: the waiting line at one token per step
+    // (on every core: the sweep pool, src/worker/pool.ts, whose partial progress is under test too).
+    const slow = FORM.replace('b.tasks=letters/shuffle', 'b.tasks=waiting-line/shuffle').replace('b.n.letters=3', 'b.n.waiting-line=3').replace('b.samples=12', 'b.samples=1000');
     await page.goto(`${server.base}?${slow}`);
-    await expect.poll(() => page.getByTestId('bench-preview').innerText(), { timeout: 30_000 }).toContain('3 configurations × 600 samples');
+    await expect.poll(() => page.getByTestId('bench-preview').innerText(), { timeout: 30_000 }).toContain('3 configurations × 1000 samples');
     // Cancel from inside the page the moment configuration 2 starts (a click from here can come too late).
     const cancelled = page.evaluate(() => new Promise<void>((resolve) => {
       const obs = new MutationObserver(() => {

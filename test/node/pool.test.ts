@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { cpuBackend } from '../../src/engine/backend';
-import { runConfig, runSamples, type SweepConfig, type SweepProgress, type SweepRecord } from '../../src/engine/sweep';
+import { isPartialOf, runConfig, runSamples, type PartialConfig, type SweepConfig, type SweepProgress, type SweepRecord } from '../../src/engine/sweep';
 import { runPoolSweep, type ChunkRunner } from '../../src/engine/sweep-pool';
 
 const base = { temperature: 0, block: 0, noise: 0 };
@@ -73,6 +73,34 @@ describe('sweep pool', () => {
     await expect(run).rejects.toThrow();
     expect(records[0]).toBe(0);
     expect(records.length).toBeLessThan(CONFIGS.length);
+  });
+
+  it('a cancel keeps the finished prefix of the first unfinished config; resuming from it gives the same records', async () => {
+    const full = (await pool(2, { batchSize: 4 })).records.map(([, r]) => withoutTime(r));
+    const ac = new AbortController();
+    const records: SweepRecord[] = [];
+    const partials: PartialConfig[] = [];
+    let chunks = 0;
+    // Workers that finish out of order; cancel after a few chunks of config 1 (50 + 16 samples in).
+    const runners: ChunkRunner[] = workers(3).map((w) => async (chunk, signal) => {
+      const t = await w(chunk, signal);
+      if (chunk.configIndex === 1 && ++chunks === 4) ac.abort();
+      return t;
+    });
+    await expect(runPoolSweep({ configs: CONFIGS, samples: SAMPLES, seed: SEED, batchSize: 4, backend: 'cpu' }, runners, {
+      onRecord: (_, r) => records.push(r),
+      onPartial: (p) => partials.push(p),
+      signal: ac.signal,
+    })).rejects.toThrow();
+    expect(records.map(withoutTime)).toEqual(full.slice(0, records.length));
+    const last = partials.at(-1)!;
+    expect(isPartialOf(last, records.length, SAMPLES[records.length])).toBe(true);
+    expect(last.done).toBeGreaterThan(0);
+    // Every partial is a prefix: its per-sample outcomes are the full record's first `done`.
+    for (const p of partials) expect(p.totals.perSample.correct).toEqual(full[p.configIndex].perSample!.correct.slice(0, p.done));
+    const rest: [number, SweepRecord][] = [];
+    await runPoolSweep({ configs: CONFIGS, samples: SAMPLES, seed: SEED, batchSize: 4, backend: 'cpu', skip: records.length, partial: last }, workers(3), { onRecord: (i, r) => rest.push([i, r]) });
+    expect([...records, ...rest.map(([, r]) => r)].map(withoutTime)).toEqual(full);
   });
 
   it('a worker error rejects the sweep', async () => {

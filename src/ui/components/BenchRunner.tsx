@@ -5,6 +5,7 @@ import { SIZED_FAMILIES, buildSpec, gridText, sizesText, type BenchForm } from '
 import { cancelSweep, ensureTiny, setBenchForm, startRun, useApp } from '../store';
 import { SelectField } from './fields';
 import { MODEL_MENU, ModelLoader, RuntimeField, TinyStatus, type MenuModel } from './ModelControls';
+import { MAX_SWEEP_WORKERS } from '../../worker/protocol';
 
 const FAMILIES = [...new Set(TASKS.map((t) => t.family))];
 const FAMILY_TITLES: Record<string, string> = { letters: 'letters', 'waiting-line': 'waiting line' };
@@ -138,6 +139,9 @@ export function BenchRunner() {
               <input type="number" min={1} max={100000} value={form.samples} onChange={(e) => setForm({ ...form, samples: Number(e.target.value) })} /></label>
             <label className="grid-field"><span>seed</span>
               <input type="number" min={0} value={form.seed} onChange={(e) => setForm({ ...form, seed: Number(e.target.value) })} /></label>
+            <label className="grid-field"><span>Web Workers for CPU sweeps (empty: every core; GPU sweeps use one)</span>
+              <input type="number" min={1} max={MAX_SWEEP_WORKERS} placeholder={String(navigator.hardwareConcurrency || 1)} value={form.workers ?? ''}
+                onChange={(e) => setForm({ ...form, workers: e.target.value === '' ? undefined : Number(e.target.value) })} /></label>
             <div className="preview">
               <p className="hint" data-testid="bench-preview">{preview}</p>
               {notes.length > 0 && (
@@ -174,6 +178,7 @@ function Progress() {
       <progress max={total || 1} value={done} aria-label="sweep progress" />
       <span>
         {done} / {total || '…'} decodes
+        {sweep.workers ? ` on ${sweep.workers} Web Worker${sweep.workers === 1 ? '' : 's'}` : ''}
         {p ? `, configuration ${p.configIndex + 1} of ${p.configs}` : ''}
         {eta !== null ? `, about ${eta < 60 ? `${Math.ceil(eta)} s` : `${Math.ceil(eta / 60)} min`} left` : ''}
       </span>
