@@ -16,6 +16,8 @@ export const AUTO_SLOWER_LIMIT = 1.2;
 
 /** A backend whose first timed decode is this many times the fastest so far is timed only once. */
 const CUT_FACTOR = 4;
+/** A warm-up decode longer than this (and CUT_FACTOR behind the best) is not followed by timed ones. */
+const SLOW_WARMUP_MS = 5000;
 
 export const taskFamily = (task: string): string => task.split('/')[0];
 
@@ -26,14 +28,21 @@ export const taskFamily = (task: string): string => task.split('/')[0];
 export async function measureEngines(backends: readonly DecodeBackend[], request: BatchRequest, reps = 3, failed: Record<string, string> = {}): Promise<Record<string, number>> {
   const times: Record<string, number> = {};
   for (const b of backends) {
+    const best = Math.min(...Object.values(times)) * request.samples.length;
+    const w0 = performance.now();
     try {
       await b.decode(request);
     } catch (e) {
       failed[b.name] = (e as Error).message;
       continue;
     }
+    const warm = performance.now() - w0;
+    // Seconds for its first decode and far behind the best: its time is that decode's (first-use costs included).
+    if (warm > SLOW_WARMUP_MS && warm > CUT_FACTOR * best) {
+      times[b.name] = warm / request.samples.length;
+      continue;
+    }
     const t: number[] = [];
-    const best = Math.min(...Object.values(times)) * request.samples.length;
     for (let i = 0; i < reps; i++) {
       const t0 = performance.now();
       await b.decode(request);
@@ -54,6 +63,10 @@ export function chooseEngine(times: Record<string, number>): string {
   return entries.reduce((best, e) => (e[1] < best[1] ? e : best))[0];
 }
 
+/** What one calibration is for: the oracle's engines, or a model's runtimes (`model`). */
+export const calibrationKey = (adapter: string, family: string, backends: readonly DecodeBackend[], model?: string): string =>
+  `${adapter}|${family}|${backends.map((b) => b.name).join(',')}${model === undefined ? '' : `|model ${model}`}`;
+
 let store: ReturnType<typeof createStore> | null = null;
 const db = () => (store ??= createStore('unmask-calibration', 'engines'));
 
@@ -63,7 +76,7 @@ const db = () => (store ??= createStore('unmask-calibration', 'engines'));
  * a model decode being slower).
  */
 export async function calibrate(adapter: string, family: string, backends: readonly DecodeBackend[], request: BatchRequest, opts: { reps?: number; model?: string } = {}): Promise<Calibration> {
-  const key = `${adapter}|${family}|${backends.map((b) => b.name).join(',')}`;
+  const key = calibrationKey(adapter, family, backends, opts.model);
   const cached = await get<Omit<Calibration, 'cached'>>(key, db()).catch(() => undefined);
   if (cached && backends.some((b) => b.name === cached.choice)) return { ...cached, cached: true };
   const failed: Record<string, string> = {};

@@ -8,7 +8,7 @@ import { tokenText } from '../engine/vocab';
 import { isDeviceLost } from '../gpu/device';
 import { LoadFailure, RUNTIME_TITLES, decodeWithModel, loadModel, modelLabel, modelInfo, pageModelBackend, resolveModel, runtimeBackends } from './models';
 import { ortThreading } from '../model/ort-engine';
-import { calibrate, taskFamily, type Calibration } from './calibrate';
+import { calibrate, calibrationKey, taskFamily, type Calibration } from './calibrate';
 import type { BackendInfo, DecodeRequest, FromWorker, ModelRef, ModelRun, ModelRuntimeName, NeuralModel, PageRecord, ToWorker, VerifyResult } from './protocol';
 
 /**
@@ -100,7 +100,7 @@ function probeOf(c: { task: string; n?: number; rho?: number; strategy: string; 
 /** One calibration per adapter, family and set of engines in this worker (the page asks A and B at once). */
 function measured(family: string, backends: DecodeBackend[], probe: BatchRequest, opts?: { reps?: number; model?: string }): Promise<Calibration> {
   const adapter = adapterName ?? 'no WebGPU adapter';
-  const key = `${adapter}|${family}|${backends.map((b) => b.name).join(',')}`;
+  const key = calibrationKey(adapter, family, backends, opts?.model);
   let c = calibrations.get(key);
   if (!c) {
     c = calibrate(adapter, family, backends, probe, opts).then((r) => {
@@ -142,7 +142,7 @@ async function autoRuntime(ref: ModelRef, task: string, probe: BatchRequest): Pr
     // The runtimes decode without the queue and the whole measurement holds it, so no other
     // decode waits inside a timed one.
     const { backends, skipped } = await runtimeBackends(ref.model, (f) => f());
-    const c = await serialRun(() => measured(`${familyOf(task, probe)} · ${info.name}`, backends, probe, { reps: 1, model: info.name }));
+    const c = await serialRun(() => measured(familyOf(task, probe), backends, probe, { reps: 1, model: info.name }));
     if (Object.keys(skipped).length) c.skipped = { ...skipped, ...c.skipped };
     return c.choice as ModelRuntimeName;
   } catch (e) {

@@ -207,15 +207,7 @@ export function pageModelBackend(oracle: DecodeBackend, run: <T>(f: () => Promis
     async decode(r) {
       if (r.denoiser.kind !== 'model') return oracle.decode(r);
       // Our WGSL engine: the whole decode on the GPU, no read-back per step (same tokens).
-      if (r.denoiser.runtime === 'webgpu' && r.options.record === 'summary') {
-        const g = await residentBackend(r.denoiser.model as NeuralModel);
-        if (g) {
-          gpuResidentBatches++;
-          return run(() => g.decode(r));
-        }
-      }
-      const { denoiser: d } = await resolveModel({ model: r.denoiser.model as NeuralModel, runtime: r.denoiser.runtime });
-      return run(() => decodeBatch(r.samples, d, r.strategy, r.params, r.options));
+      return (await decodeWithModel({ model: r.denoiser.model as NeuralModel, runtime: r.denoiser.runtime }, r, run)).traces;
     },
   };
 }
@@ -235,11 +227,6 @@ async function residentOrReason(which: NeuralModel): Promise<WebgpuModelBackend 
     m.resident.catch(() => undefined);
   }
   return m.resident.catch((e: Error) => e.message);
-}
-
-async function residentBackend(which: NeuralModel): Promise<WebgpuModelBackend | null> {
-  const g = await residentOrReason(which);
-  return typeof g === 'string' ? null : g;
 }
 
 /**

@@ -105,11 +105,14 @@ describe('Auto that measures, for model runtimes', () => {
     const fastest = Math.min(...Object.values(c.times));
     expect(c.times[c.choice]).toBe(fastest);
     expect(c.times[c.choice]).toBeLessThanOrEqual(AUTO_SLOWER_LIMIT * fastest);
-    expect(calls).toBe(2 * names.length);
+    // A warm-up and one timed decode each; one decode where the warm-up alone took seconds more than the best.
+    expect(calls).toBeGreaterThanOrEqual(names.length + 1);
+    expect(calls).toBeLessThanOrEqual(2 * names.length);
+    const made = calls;
     if (!c.skipped) {
       const again = await calibrate('SwiftShader test adapter', family, counted, probe, { reps: 1, model: 'tiny' });
       expect(again).toMatchObject({ cached: true, choice: c.choice, times: c.times });
-      expect(calls).toBe(2 * names.length);
+      expect(calls).toBe(made);
     }
   }, 300_000);
 });
