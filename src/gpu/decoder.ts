@@ -59,6 +59,8 @@ type ModelForward = ReturnType<GpuLogitsModel['gpuForward']>;
 
 /** Largest support total (+1) for which stats.wgsl looks up ln(weight) in the CPU's own table. */
 const MAX_LOG_TABLE = 1 << 22;
+/** Bytes of step-through history mapped at once (the chunk shrinks for big canvases, down to one step). */
+const HISTORY_BYTES = 32 << 20;
 const USAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 
 /** A checked request, ready to run: made once by plan(), reused for every chunk of a batch. */
@@ -539,7 +541,12 @@ export class GpuDecoder {
     return out;
   }
 
-  /** Step-through: one step per submit; reads back what the page shows and builds each step's trace. */
+  /**
+   * Step-through without a read-back per step: after each step's pass, copies on the GPU put
+   * what the page shows (state, canvas, statistics, reveal records, rows, theory) into one slot
+   * of a history buffer; the host maps it once per chunk of steps (chunks as in runSummary) and
+   * builds each step's trace from its slot, as the CPU engine does.
+   */
   private async runFull(plan: GpuPlan, up: Uploaded, bound: Bound, c: Counters): Promise<{ traces: StepTrace[][]; state: Uint32Array }> {
     const { B, L } = plan;
     const { bufs } = up;
@@ -547,44 +554,59 @@ export class GpuDecoder {
     const bounds = new Float64Array(B);
     let state = up.state;
     let canvas: Int32Array = new Int32Array(B * L);
+    const parts = [
+      { buf: bufs.state, bytes: B * ST.stride * 4 },
+      { buf: bufs.canvas, bytes: B * L * 4 },
+      { buf: bufs.stats, bytes: B * L * SS.stride * 4 },
+      { buf: bufs.reveal, bytes: B * L * RV.stride * 4 },
+      { buf: bufs.pred, bytes: B * L * VOCAB_SIZE * 4 },
+    ];
+    if (bound.encodeTheory) parts.push({ buf: bufs.theory, bytes: B * 16 }, { buf: bufs.mi, bytes: B * L * L * 4 });
+    const slot = parts.reduce((a, p) => a + p.bytes, 0);
+    const fits = Math.max(1, Math.floor(HISTORY_BYTES / slot));
+    let chunk = Math.min(fits, plan.d.maxSteps, this.firstChunk(plan, up));
     for (;;) {
-      this.submit(
-        (pass) => {
-          bound.encodeStep(pass);
-          bound.encodeTheory?.(pass);
-        },
-        (enc) => {
-          if (bound.encodeTheory) enc.copyBufferToBuffer(bufs.canvas, 0, bufs.canvas_prev, 0, B * L * 4);
-        },
-      );
-      c.submits++;
-      c.steps++;
-      const parts = [
-        { buf: bufs.state, bytes: B * ST.stride * 4 },
-        { buf: bufs.canvas, bytes: B * L * 4 },
-        { buf: bufs.stats, bytes: B * L * SS.stride * 4 },
-        { buf: bufs.reveal, bytes: B * L * RV.stride * 4 },
-        { buf: bufs.pred, bytes: B * L * VOCAB_SIZE * 4 },
-      ];
-      if (bound.encodeTheory) parts.push({ buf: bufs.theory, bytes: B * 16 }, { buf: bufs.mi, bytes: B * L * L * 4 });
-      const [stB, cvB, ssB, rvB, prB, thB, miB] = await this.readBack(parts, c);
-      const next = new Uint32Array(stB);
-      const back: StepReadBack = {
-        canvas: new Int32Array(cvB),
-        stats: ssB,
-        reveal: new Uint32Array(rvB),
-        rows: up.logits ? new Float32Array(prB) : Float32Array.from(new Uint32Array(prB)),
-        theory: thB ? new Float32Array(thB) : null,
-        mi: miB ? new Float32Array(miB) : null,
-      };
-      for (let b = 0; b < B; b++) {
-        if (state[b * ST.stride + ST.done]) continue;
-        const trace = this.stepTrace(plan, up, b, state[b * ST.stride + ST.step], next, canvas.subarray(b * L, (b + 1) * L), back, bounds);
-        traces[b].push(trace);
+      const history = this.buffer('history', chunk * slot);
+      const enc = this.device.createCommandEncoder();
+      for (let s = 0; s < chunk; s++) {
+        if (bound.encodeTheory) enc.copyBufferToBuffer(bufs.canvas, 0, bufs.canvas_prev, 0, B * L * 4);
+        const pass = enc.beginComputePass();
+        bound.encodeStep(pass);
+        bound.encodeTheory?.(pass);
+        pass.end();
+        let off = s * slot;
+        for (const p of parts) {
+          enc.copyBufferToBuffer(p.buf, 0, history, off, p.bytes);
+          off += p.bytes;
+        }
       }
-      state = next;
-      canvas = back.canvas;
-      if (allDone(state, B)) return { traces, state };
+      this.device.queue.submit([enc.finish()]);
+      c.submits++;
+      const [all] = await this.readBack([{ buf: history, bytes: chunk * slot }], c);
+      // Steps past every sequence's end return at once on the GPU; their slots are skipped.
+      for (let s = 0; s < chunk && !allDone(state, B); s++) {
+        c.steps++;
+        let off = s * slot;
+        const [stB, cvB, ssB, rvB, prB, thB, miB] = parts.map((p) => all.slice(off, (off += p.bytes)));
+        const next = new Uint32Array(stB);
+        const back: StepReadBack = {
+          canvas: new Int32Array(cvB),
+          stats: ssB,
+          reveal: new Uint32Array(rvB),
+          rows: up.logits ? new Float32Array(prB) : Float32Array.from(new Uint32Array(prB)),
+          theory: thB ? new Float32Array(thB) : null,
+          mi: miB ? new Float32Array(miB) : null,
+        };
+        for (let b = 0; b < B; b++) {
+          if (state[b * ST.stride + ST.done]) continue;
+          const trace = this.stepTrace(plan, up, b, state[b * ST.stride + ST.step], next, canvas.subarray(b * L, (b + 1) * L), back, bounds);
+          traces[b].push(trace);
+        }
+        state = next;
+        canvas = back.canvas;
+      }
+      if (allDone(state, B) || c.steps >= plan.d.maxSteps) return { traces, state };
+      chunk = Math.min(fits, 8, plan.d.maxSteps - c.steps);
     }
   }
 
@@ -639,8 +661,7 @@ export class GpuDecoder {
     const maxSteps = plan.d.maxSteps;
     if (useTs && !this.querySet) this.querySet = this.device.createQuerySet({ type: 'timestamp', count: 2 });
     const tsResolve = useTs ? this.buffer('tsResolve', 16, GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC) : null;
-    const expected = plan.gpu.expectedSteps?.(plan.d.params, this.context(plan, up.totalMembers)) ?? (up.schedSteps > 0 ? up.schedSteps : Math.min(plan.L, 8));
-    let chunk = Math.min(maxSteps, expected);
+    let chunk = Math.min(maxSteps, this.firstChunk(plan, up));
     for (;;) {
       this.submit(
         (pass) => {
@@ -663,6 +684,11 @@ export class GpuDecoder {
       if (allDone(state, B) || c.steps >= maxSteps) return state;
       chunk = Math.min(8, maxSteps - c.steps);
     }
+  }
+
+  /** Steps in the first chunk: the exact count where the rule fixes it, else a short guess. */
+  private firstChunk(plan: GpuPlan, up: Uploaded): number {
+    return plan.gpu.expectedSteps?.(plan.d.params, this.context(plan, up.totalMembers)) ?? (up.schedSteps > 0 ? up.schedSteps : Math.min(plan.L, 8));
   }
 
   // ---- phase 5: assemble traces -------------------------------------------------------------

@@ -14,18 +14,41 @@ export type { Calibration };
 /** Auto never keeps an engine slower than this factor times the fastest it measured. */
 export const AUTO_SLOWER_LIMIT = 1.2;
 
+/** A backend whose first timed decode is this many times the fastest so far is timed only once. */
+const CUT_FACTOR = 4;
+/** A warm-up decode longer than this (and CUT_FACTOR behind the best) is not followed by timed ones. */
+const SLOW_WARMUP_MS = 5000;
+
 export const taskFamily = (task: string): string => task.split('/')[0];
 
-/** Median ms per decode of `request` on each backend, after one warm-up decode (pipelines, JIT). */
-export async function measureEngines(backends: readonly DecodeBackend[], request: BatchRequest, reps = 3): Promise<Record<string, number>> {
+/**
+ * Median ms per decode of `request` on each backend, after one warm-up decode (pipelines, JIT).
+ * A backend that fails is left out of `times` and its reason put in `failed`.
+ */
+export async function measureEngines(backends: readonly DecodeBackend[], request: BatchRequest, reps = 3, failed: Record<string, string> = {}): Promise<Record<string, number>> {
   const times: Record<string, number> = {};
   for (const b of backends) {
-    await b.decode(request);
+    const best = Math.min(...Object.values(times)) * request.samples.length;
+    const w0 = performance.now();
+    try {
+      await b.decode(request);
+    } catch (e) {
+      failed[b.name] = (e as Error).message;
+      continue;
+    }
+    const warm = performance.now() - w0;
+    // Seconds for its first decode and far behind the best: its time is that decode's (first-use costs included).
+    if (warm > SLOW_WARMUP_MS && warm > CUT_FACTOR * best) {
+      times[b.name] = warm / request.samples.length;
+      continue;
+    }
     const t: number[] = [];
     for (let i = 0; i < reps; i++) {
       const t0 = performance.now();
       await b.decode(request);
       t.push(performance.now() - t0);
+      // Far slower than the best so far: it cannot win, and more decodes only make Auto slow to start.
+      if (t[0] > CUT_FACTOR * best) break;
     }
     t.sort((x, y) => x - y);
     times[b.name] = t[t.length >> 1] / request.samples.length;
@@ -40,16 +63,29 @@ export function chooseEngine(times: Record<string, number>): string {
   return entries.reduce((best, e) => (e[1] < best[1] ? e : best))[0];
 }
 
+/** What one calibration is for: the oracle's engines, or a model's runtimes (`model`). */
+export const calibrationKey = (adapter: string, family: string, backends: readonly DecodeBackend[], model?: string): string =>
+  `${adapter}|${family}|${backends.map((b) => b.name).join(',')}${model === undefined ? '' : `|model ${model}`}`;
+
 let store: ReturnType<typeof createStore> | null = null;
 const db = () => (store ??= createStore('unmask-calibration', 'engines'));
 
-/** The cached calibration for (adapter, family), or a new one measured now and cached. */
-export async function calibrate(adapter: string, family: string, backends: readonly DecodeBackend[], request: BatchRequest): Promise<Calibration> {
-  const key = `${adapter}|${family}|${backends.map((b) => b.name).join(',')}`;
+/**
+ * The cached calibration for (adapter, family), or a new one measured now and cached. Used for
+ * the oracle's engines and for a model's runtimes (`model`: its name; then `reps` is smaller,
+ * a model decode being slower).
+ */
+export async function calibrate(adapter: string, family: string, backends: readonly DecodeBackend[], request: BatchRequest, opts: { reps?: number; model?: string } = {}): Promise<Calibration> {
+  const key = calibrationKey(adapter, family, backends, opts.model);
   const cached = await get<Omit<Calibration, 'cached'>>(key, db()).catch(() => undefined);
   if (cached && backends.some((b) => b.name === cached.choice)) return { ...cached, cached: true };
-  const times = await measureEngines(backends, request);
-  const result = { adapter, family, times, choice: chooseEngine(times) };
-  await set(key, result, db()).catch(() => undefined);
+  const failed: Record<string, string> = {};
+  const times = await measureEngines(backends, request, opts.reps, failed);
+  if (Object.keys(times).length === 0) throw new Error(Object.entries(failed).map(([n, why]) => `${n}: ${why}`).join('; ') || 'no engine to measure');
+  const result: Omit<Calibration, 'cached'> = { adapter, family, times, choice: chooseEngine(times) };
+  if (opts.model) result.model = opts.model;
+  if (Object.keys(failed).length) result.skipped = failed;
+  // A failure may be passing (a lost device): measure again next time rather than keep it.
+  if (!result.skipped) await set(key, result, db()).catch(() => undefined);
   return { ...result, cached: false };
 }

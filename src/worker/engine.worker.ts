@@ -1,16 +1,16 @@
 /// <reference lib="webworker" />
 import { cpuBackend, type BatchRequest, type DecodeBackend } from '../engine/backend';
-import { decodeBatch, type DecodeTrace } from '../engine/decode';
+import type { DecodeTrace } from '../engine/decode';
 import { serialQueue } from '../engine/queue';
 import { runSweep, type SweepRecord } from '../engine/sweep';
 import { generateSample, type TaskSample } from '../engine/tasks';
 import { tokenText } from '../engine/vocab';
 import { isDeviceLost } from '../gpu/device';
-import { LoadFailure, RUNTIME_TITLES, loadModel, median, modelLabel, modelSourceOf, pageModelBackend, resolveModel, timed } from './models';
+import { LoadFailure, RUNTIME_TITLES, decodeWithModel, loadModel, modelLabel, modelInfo, modelSourceOf, pageModelBackend, resolveModel, runtimeBackends } from './models';
 import { runPageSweep } from './pool';
 import { ortThreading } from '../model/ort-engine';
-import { calibrate, taskFamily, type Calibration } from './calibrate';
-import { MAX_SWEEP_WORKERS, type BackendInfo, type DecodeRequest, type FromWorker, type ModelRun, type NeuralModel, type PageRecord, type ToWorker, type VerifyResult } from './protocol';
+import { calibrate, calibrationKey, taskFamily, type Calibration } from './calibrate';
+import { MAX_SWEEP_WORKERS, type BackendInfo, type DecodeRequest, type FromWorker, type ModelRef, type ModelRun, type ModelRuntimeName, type NeuralModel, type PageRecord, type ToWorker, type VerifyResult } from './protocol';
 
 /**
  * All decoding happens here, off the main thread. The GPU backend (src/gpu/backend.ts, loaded on
@@ -98,22 +98,30 @@ function probeOf(c: { task: string; n?: number; taskParams?: Record<string, numb
   };
 }
 
-/**
- * Auto's engine for a task family: the GPU only where it measured faster than the CPU engine
- * (src/worker/calibrate.ts; cached per adapter and family). Failures leave the GPU's choice.
- */
-async function autoBackend(gpuBackend: DecodeBackend, task: string, probe: BatchRequest): Promise<DecodeBackend> {
-  const family = `${taskFamily(task)} (${probe.options.record === 'full' ? 'step-through' : 'sweep'})`;
-  const key = `${adapterName}|${family}`;
+/** One calibration per adapter, family and set of engines in this worker (the page asks A and B at once). */
+function measured(family: string, backends: DecodeBackend[], probe: BatchRequest, opts?: { reps?: number; model?: string }): Promise<Calibration> {
+  const adapter = adapterName ?? 'no WebGPU adapter';
+  const key = calibrationKey(adapter, family, backends, opts?.model);
   let c = calibrations.get(key);
   if (!c) {
-    c = calibrate(adapterName ?? 'unknown adapter', family, [cpuBackend, serial(gpuBackend)], probe).then((r) => {
+    c = calibrate(adapter, family, backends, probe, opts).then((r) => {
       calibrated.push(r);
       return r;
     });
     c.catch(() => calibrations.delete(key));
     calibrations.set(key, c);
   }
+  return c;
+}
+
+const familyOf = (task: string, probe: BatchRequest) => `${taskFamily(task)} (${probe.options.record === 'full' ? 'step-through' : 'sweep'})`;
+
+/**
+ * Auto's engine for a task family: the GPU only where it measured faster than the CPU engine
+ * (src/worker/calibrate.ts; cached per adapter and family). Failures leave the GPU's choice.
+ */
+async function autoBackend(gpuBackend: DecodeBackend, task: string, probe: BatchRequest): Promise<DecodeBackend> {
+  const c = measured(familyOf(task, probe), [cpuBackend, serial(gpuBackend)], probe);
   try {
     const chosen = (await c).choice === cpuBackend.name ? cpuBackend : serial(gpuBackend);
     autoChoice = chosen.name;
@@ -121,6 +129,26 @@ async function autoBackend(gpuBackend: DecodeBackend, task: string, probe: Batch
   } catch (e) {
     post({ type: 'notice', level: 'info', message: `Auto could not measure the engines (${(e as Error).message}); using the GPU.` });
     return serial(gpuBackend);
+  }
+}
+/**
+ * Auto's runtime for a model and task family: each runtime that starts decodes `probe` (the
+ * page's own decode) a few times and the fastest is kept, cached per adapter and family. If
+ * nothing can be measured, the adapter's recommendation (src/model/load.ts) stands.
+ */
+async function autoRuntime(ref: ModelRef, task: string, probe: BatchRequest): Promise<ModelRuntimeName> {
+  await loadGpu();
+  const info = await modelInfo(ref.model);
+  try {
+    // The runtimes decode without the queue and the whole measurement holds it, so no other
+    // decode waits inside a timed one.
+    const { backends, skipped } = await runtimeBackends(ref.model, (f) => f());
+    const c = await serialRun(() => measured(familyOf(task, probe), backends, probe, { reps: 1, model: info.name }));
+    if (Object.keys(skipped).length) c.skipped = { ...skipped, ...c.skipped };
+    return c.choice as ModelRuntimeName;
+  } catch (e) {
+    post({ type: 'notice', level: 'info', message: `Auto could not measure the runtimes of ${info.name} (${(e as Error).message}); using ${RUNTIME_TITLES[info.recommended]}.` });
+    return info.recommended;
   }
 }
 // ---- end of Auto ------------------------------------------------------------------------------
@@ -170,18 +198,24 @@ async function decodeOne(req: DecodeRequest, sample: TaskSample, backend: Decode
   return { trace, ms: performance.now() - t0 };
 }
 
-/** A model decode: the cached denoiser on its runtime, timed per forward, one at a time. */
+/**
+ * A model decode on its runtime ('auto': the one Auto measured fastest), one at a time: on our
+ * WGSL engine GPU-resident, else the CPU unmasking loop timed per forward (models.ts decodeWithModel).
+ */
 async function decodeModel(req: DecodeRequest, sample: TaskSample): Promise<{ trace: DecodeTrace; ms: number; run: ModelRun }> {
   const ref = req.model!;
-  const r = await resolveModel(ref);
-  if (r.fallback) post({ type: 'notice', level: 'warning', message: r.fallback });
-  const { denoiser, stats } = timed(r.denoiser);
-  return serialRun(async () => {
-    const t0 = performance.now();
-    const [trace] = await decodeBatch([sample], denoiser, req.strategy, req.params, { seed: req.seed, temperature: req.temperature, block: req.block, record: 'full' });
-    const ms = performance.now() - t0;
-    return { trace, ms, run: { name: r.name, runtime: r.runtime, asked: r.asked, forwards: stats.forwards, msPerForward: median(stats.times) } };
+  const request = (runtime: ModelRuntimeName): BatchRequest => ({
+    samples: [sample],
+    denoiser: { kind: 'model', model: ref.model, runtime, noise: 0 },
+    strategy: req.strategy,
+    params: req.params,
+    options: { seed: req.seed, temperature: req.temperature, block: req.block, record: 'full' },
   });
+  // Auto's probe is this very decode (each runtime decodes it with its own forward pass).
+  const runtime = ref.runtime === 'auto' ? await autoRuntime(ref, req.task, request('webgpu')) : ref.runtime;
+  const m = await decodeWithModel({ model: ref.model, runtime }, request(runtime), serialRun, ref.runtime);
+  if (m.run.fallback) post({ type: 'notice', level: 'info', message: `${RUNTIME_TITLES.webgpu}: this decode runs the CPU unmasking loop, not GPU-resident (${m.run.fallback}).` });
+  return { trace: m.traces[0], ms: m.ms, run: m.run };
 }
 
 async function handleDecode(id: number, req: DecodeRequest): Promise<void> {

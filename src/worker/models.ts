@@ -1,10 +1,10 @@
-import type { DecodeBackend } from '../engine/backend';
-import { decodeBatch } from '../engine/decode';
+import type { BatchRequest, DecodeBackend } from '../engine/backend';
+import { decodeBatch, type DecodeTrace } from '../engine/decode';
 import type { Denoiser } from '../engine/denoiser';
 import type { ModelDenoiser } from '../model/denoiser';
 import type { WebgpuModelBackend } from '../model/gpu-backend';
 import { denoiserFor, loadBundledModel, loadModelFromBytes, loadModelFromUrls, recommendRuntime, type LoadResult, type ModelHandle } from '../model/load';
-import type { ModelInfo, ModelRef, ModelRuntimeName, ModelSource, NeuralModel, RuntimeChoice } from './protocol';
+import type { ModelInfo, ModelRef, ModelRun, ModelRuntimeName, ModelSource, NeuralModel, RuntimeChoice } from './protocol';
 
 /**
  * Neural models in the worker: each is loaded once (the bundled 'tiny' on first use, 'custom'
@@ -207,15 +207,7 @@ export function pageModelBackend(oracle: DecodeBackend, run: <T>(f: () => Promis
     async decode(r) {
       if (r.denoiser.kind !== 'model') return oracle.decode(r);
       // Our WGSL engine: the whole decode on the GPU, no read-back per step (same tokens).
-      if (r.denoiser.runtime === 'webgpu' && r.options.record === 'summary') {
-        const g = await residentBackend(r.denoiser.model as NeuralModel);
-        if (g) {
-          gpuResidentBatches++;
-          return run(() => g.decode(r));
-        }
-      }
-      const { denoiser: d } = await resolveModel({ model: r.denoiser.model as NeuralModel, runtime: r.denoiser.runtime });
-      return run(() => decodeBatch(r.samples, d, r.strategy, r.params, r.options));
+      return (await decodeWithModel({ model: r.denoiser.model as NeuralModel, runtime: r.denoiser.runtime }, r, run)).traces;
     },
   };
 }
@@ -224,17 +216,82 @@ export function pageModelBackend(oracle: DecodeBackend, run: <T>(f: () => Promis
 export let gpuResidentBatches = 0;
 
 /**
- * The GPU-resident backend of a model, or null where it cannot run (a vocabulary other than the
+ * The GPU-resident backend of a model, or why it cannot run (a vocabulary other than the
  * engine's, no WebGPU): the CPU unmasking loop with the runtime's forward pass is used then.
  */
-async function residentBackend(which: NeuralModel): Promise<WebgpuModelBackend | null> {
+async function residentOrReason(which: NeuralModel): Promise<WebgpuModelBackend | string> {
   const m = await getLoaded(which);
-  if (!m.info.runtimes.includes('webgpu')) return null;
+  if (!m.info.runtimes.includes('webgpu')) return `our engine cannot run ${m.info.name}`;
   if (!m.resident) {
     m.resident = import('../model/gpu-backend').then(({ createWebgpuModelBackend }) => createWebgpuModelBackend(m.handle));
     m.resident.catch(() => undefined);
   }
-  return m.resident.catch(() => null);
+  return m.resident.catch((e: Error) => e.message);
+}
+
+/**
+ * The page's decode with a model on a concrete runtime. On our WGSL engine it runs GPU-resident
+ * (forward, statistics, selection and commit on the GPU; the step-through trace read back once
+ * per chunk of steps, not per step); where that cannot run (a strategy without a GPU descriptor,
+ * a vocabulary the core cannot take) it runs the CPU unmasking loop with the engine's forward
+ * pass, and `run.fallback` says why. `asked` is what the page asked for ('auto' or the runtime).
+ */
+export async function decodeWithModel(
+  ref: { model: NeuralModel; runtime: ModelRuntimeName },
+  request: BatchRequest,
+  run: <T>(f: () => Promise<T>) => Promise<T>,
+  asked: RuntimeChoice = ref.runtime,
+): Promise<{ traces: DecodeTrace[]; run: ModelRun; ms: number }> {
+  let fallback: string | undefined;
+  if (ref.runtime === 'webgpu') {
+    const g = await residentOrReason(ref.model);
+    if (typeof g === 'string') fallback = g;
+    else {
+      try {
+        const t0 = performance.now();
+        const traces = await run(() => g.decode(request));
+        const ms = performance.now() - t0;
+        gpuResidentBatches++;
+        const t = g.timings!;
+        const name = (await getLoaded(ref.model)).info.name;
+        const resident = { steps: t.steps, readbacks: t.readbacks };
+        return { traces, ms, run: { name, runtime: 'webgpu', asked, forwards: t.steps, msPerForward: t.wallMs / Math.max(1, t.steps), resident } };
+      } catch (e) {
+        fallback = (e as Error).message;
+      }
+    }
+  }
+  const r = await resolveModel(ref);
+  const { denoiser: d, stats } = timed(r.denoiser);
+  return run(async () => {
+    const t0 = performance.now();
+    const traces = await decodeBatch(request.samples, d, request.strategy, request.params, request.options);
+    const ms = performance.now() - t0;
+    return { traces, ms, run: { name: r.name, runtime: r.runtime, asked, forwards: stats.forwards, msPerForward: median(stats.times), ...(fallback ? { fallback } : {}) } };
+  });
+}
+
+/**
+ * One DecodeBackend per runtime of this model that starts, named by the runtime and decoding as
+ * the page does (decodeWithModel): what Auto measures (src/worker/calibrate.ts). `skipped` says
+ * why a runtime could not start.
+ */
+export async function runtimeBackends(which: NeuralModel, run: <T>(f: () => Promise<T>) => Promise<T>): Promise<{ backends: DecodeBackend[]; skipped: Record<string, string> }> {
+  const m = await getLoaded(which);
+  const backends: DecodeBackend[] = [];
+  const skipped: Record<string, string> = {};
+  // Those that need no device first: the slower runtimes are then timed once (calibrate.ts CUT_FACTOR).
+  const order: ModelRuntimeName[] = ['cpu', 'ort-wasm', 'webgpu', 'ort-webgpu'];
+  for (const runtime of order.filter((r) => m.info.runtimes.includes(r))) {
+    try {
+      await denoiser(m, runtime);
+    } catch (e) {
+      skipped[runtime] = (e as Error).message;
+      continue;
+    }
+    backends.push({ name: runtime, decode: async (r) => (await decodeWithModel({ model: which, runtime }, r, run)).traces });
+  }
+  return { backends, skipped };
 }
 
 /** Label of a model's curve: 'tiny/ort-wasm'. */

@@ -51,8 +51,12 @@ export interface ModelRun {
   /** The runtime asked for ('auto' resolves to `runtime`). */
   asked: RuntimeChoice;
   forwards: number;
-  /** Median time of one forward pass. */
+  /** Median time of one forward pass (GPU-resident: wall time per step, forward and selection). */
   msPerForward: number;
+  /** Our WGSL engine ran GPU-resident: steps taken and read-backs made (once per chunk of steps). */
+  resident?: { steps: number; readbacks: number };
+  /** Why our WGSL engine ran the CPU unmasking loop instead of the GPU-resident path. */
+  fallback?: string;
 }
 
 /** Messages between the page and src/worker/engine.worker.ts. Every request carries an id. */
@@ -141,4 +145,8 @@ export interface Calibration {
   times: Record<string, number>;
   choice: string;
   cached: boolean;
+  /** Set when the engines measured are this model's runtimes (names as RuntimeChoice). */
+  model?: string;
+  /** Engines that could not be measured, and why. */
+  skipped?: Record<string, string>;
 }

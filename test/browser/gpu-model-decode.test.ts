@@ -69,5 +69,5 @@ describe('GPU unmasking core with the WGSL transformer (trained models/tiny-mdm.
     expect(mismatches).toBe(0);
     await twin.dispose();
     await gpu.dispose();
-  }, 120_000);
+  }, 300_000);
 });

@@ -17,7 +17,7 @@ export function BackendPanel() {
     <details className="panel backend" onToggle={(e) => { if (e.currentTarget.open) void refreshBackend(); }}>
       <summary>
         Backend: <strong data-testid="backend-name">{info ? info.backend : '…'}</strong>
-        {m ? ` · model ${m.name} on ${RUNTIME_LABELS[m.runtime]}, ${m.msPerForward.toFixed(1)} ms per forward` : a ? ` · last decode ${(a.ms / Math.max(1, a.trace.nfe)).toFixed(2)} ms/step` : ''}
+        {m ? ` · model ${m.name} on ${RUNTIME_LABELS[m.runtime]}${m.resident ? ', GPU-resident' : ''}, ${m.msPerForward.toFixed(1)} ms per ${m.resident ? 'step' : 'forward'}` : a ? ` · last decode ${(a.ms / Math.max(1, a.trace.nfe)).toFixed(2)} ms/step` : ''}
       </summary>
       <dl>
         <div><dt>engine in use</dt><dd>{info?.backend ?? 'starting…'}</dd></div>
@@ -25,22 +25,40 @@ export function BackendPanel() {
         <div><dt>adapter</dt><dd>{info?.adapter ?? 'none'}</dd></div>
         {info?.ortThreads && <div><dt>ORT wasm threads</dt><dd data-testid="ort-threads">{info.ortThreads.threads} with SIMD: {info.ortThreads.reason}</dd></div>}
         {m && <div><dt>model of decode A</dt><dd data-testid="model-runtime">{m.name} on {RUNTIME_LABELS[m.runtime]}{m.asked === 'auto' ? ' (chosen by Auto)' : ''}</dd></div>}
-        {m && <div><dt>ms per forward</dt><dd data-testid="ms-per-forward">{m.msPerForward.toFixed(2)} ms ({m.forwards} forwards)</dd></div>}
+        {m && !m.resident && <div><dt>ms per forward</dt><dd data-testid="ms-per-forward">{m.msPerForward.toFixed(2)} ms ({m.forwards} forwards)</dd></div>}
+        {m?.resident && (
+          <div>
+            <dt>GPU-resident decode</dt>
+            <dd data-testid="model-resident">
+              forward, selection and commit on the GPU: {m.msPerForward.toFixed(2)} ms per step, {m.resident.readbacks} read-backs for {m.resident.steps} steps
+            </dd>
+          </div>
+        )}
+        {m?.fallback && <div><dt>not GPU-resident</dt><dd data-testid="model-fallback">the CPU unmasking loop ran with our engine&apos;s forward pass: {m.fallback}</dd></div>}
         {a && <div><dt>decode A</dt><dd>{a.ms.toFixed(1)} ms for {a.trace.nfe} steps ({(a.ms / Math.max(1, a.trace.nfe)).toFixed(2)} ms/step) on {a.backend}</dd></div>}
       </dl>
       {info?.note && <p className="hint">{info.note}</p>}
-      {engine === 'auto' && !!info?.calibrations?.length && (
+      {!!info?.calibrations?.length && (
         <table className="results" data-testid="calibration">
-          <caption>Auto measured (ms per decode; the fastest is chosen; choose “CPU engine only” to override)</caption>
-          <thead><tr><th scope="col">task family</th>{Object.keys(info.calibrations[0].times).map((n) => <th scope="col" key={n}>{n}</th>)}<th scope="col">choice</th></tr></thead>
+          <caption>
+            Auto measured (ms per decode; the fastest is chosen). Override: “CPU engine only” below for the oracle, a runtime in the decode&apos;s model menu for a model.
+          </caption>
+          <thead><tr><th scope="col">for</th><th scope="col">task family</th><th scope="col">measured</th><th scope="col">choice</th></tr></thead>
           <tbody>
-            {info.calibrations.map((c) => (
-              <tr key={c.family}>
-                <td>{c.family}{c.cached ? ' (cached)' : ''}</td>
-                {Object.entries(c.times).map(([n, ms]) => <td key={n}>{ms.toFixed(1)}{n === c.choice ? ' ✓' : ''}</td>)}
-                <td><strong>{c.choice}</strong></td>
-              </tr>
-            ))}
+            {info.calibrations.filter((c) => c.model || engine === 'auto').map((c) => {
+              const label = (n: string) => (c.model ? (RUNTIME_LABELS[n as keyof typeof RUNTIME_LABELS] ?? n) : n);
+              return (
+                <tr key={`${c.model ?? ''}|${c.family}`}>
+                  <td>{c.model ? `model ${c.model}` : 'oracle'}</td>
+                  <td>{c.family}{c.cached ? ' (cached)' : ''}</td>
+                  <td>
+                    {Object.entries(c.times).map(([n, ms]) => `${label(n)} ${ms.toFixed(1)}${n === c.choice ? ' ✓' : ''}`).join(' · ')}
+                    {Object.entries(c.skipped ?? {}).map(([n, why]) => ` · ${label(n)} not measured (${why})`).join('')}
+                  </td>
+                  <td><strong>{label(c.choice)}</strong></td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       )}

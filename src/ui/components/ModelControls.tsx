@@ -28,7 +28,7 @@ const RUNTIME_ORDER: RuntimeChoice[] = ['auto', 'webgpu', 'ort-webgpu', 'ort-was
 export function RuntimeField({ value, info, onChange }: { value: RuntimeChoice; info: ModelInfo | null; onChange(v: RuntimeChoice): void }) {
   const options = RUNTIME_ORDER.map((r) => {
     let label = RUNTIME_LABELS[r];
-    if (r === 'auto' && info) label = `Auto (${RUNTIME_LABELS[info.recommended]} here)`;
+    if (r === 'auto' && info) label = 'Auto (the fastest, measured here)';
     else if (r !== 'auto' && info && !info.runtimes.includes(r as ModelRuntimeName)) label += ' — cannot run this model';
     return { value: r, label };
   });
@@ -38,14 +38,15 @@ export function RuntimeField({ value, info, onChange }: { value: RuntimeChoice; 
       value={value}
       options={options}
       onChange={onChange}
-      help="Where the model's forward pass runs. Auto: our WGSL engine on a hardware GPU, onnxruntime-web wasm on a software adapter or without WebGPU."
+      help="Where the model's forward pass runs. Auto: on the first decode of a task family, each runtime decodes it a few times and the fastest is kept (remembered per adapter; the backend panel shows the times)."
     />
   );
 }
 
 /** "ran on ORT wasm (Auto), 3.1 ms per forward" for a finished model decode. */
 export function ranOn(run: ModelRun): string {
-  return `${run.name} ran on ${RUNTIME_LABELS[run.runtime]}${run.asked === 'auto' ? ' (chosen by Auto)' : ''}, ${run.msPerForward.toFixed(1)} ms per forward × ${run.forwards}`;
+  const per = run.resident ? `GPU-resident, ${run.msPerForward.toFixed(1)} ms per step × ${run.resident.steps}` : `${run.msPerForward.toFixed(1)} ms per forward × ${run.forwards}`;
+  return `${run.name} ran on ${RUNTIME_LABELS[run.runtime]}${run.asked === 'auto' ? ' (chosen by Auto)' : ''}, ${per}`;
 }
 
 const CODE_TITLES: Record<string, string> = {
