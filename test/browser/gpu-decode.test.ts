@@ -23,7 +23,7 @@ const FAMILIES: [string, number | undefined][] = [
 ];
 
 /** Issue 10's strategies that still run on the CPU engine only (their modules declare no GPU descriptor). */
-const CPU_ONLY = ['apd', 'rcr', 'joint-threshold', 'slowfast'];
+const CPU_ONLY = ['apd', 'rcr', 'slowfast'];
 
 const STRATEGY_PARAMS: Record<string, Record<string, number>> = {
   'topk-random': { k: 2 },
@@ -152,7 +152,7 @@ describe('GPU decode = CPU decode', () => {
 
   gpuTest('oracle + noise (logit rows): same decodes', async () => {
     for (const [task, n] of [FAMILIES[0], FAMILIES[3], FAMILIES[5]]) {
-      for (const strategy of ['topk-confidence', 'threshold', 'eb', 'dream-entropy', 'maskgit-cosine', 'klass', 'remdm-conf', 'wino']) {
+      for (const strategy of ['topk-confidence', 'threshold', 'eb', 'dream-entropy', 'maskgit-cosine', 'klass', 'remdm-conf', 'wino', 'joint-threshold']) {
         const r = request(task, n, strategy, { temperature: strategy === 'eb' ? 0.7 : 0 }, 0.5);
         expectSameDecodes(await backend.decode(r), await cpuBackend.decode(r), `${task} ${strategy} noise 0.5`);
       }
@@ -166,9 +166,11 @@ describe('GPU decode = CPU decode', () => {
       ['text/w2s-easy', undefined, 'topk-entropy'],
       ['puzzles/latin-square', undefined, 'remdm-cap'],
       ['dial', undefined, 'dream-origin'],
-      // Leave-one-out verification: checked positions, their probabilities and remasks.
+      // Leave-one-out verification: checked positions, their probabilities, remasks and edits.
       ['puzzles/latin-square', undefined, 'wino'],
       ['letters/shuffle', 5, 'wino'],
+      ['letters/replace-random', 4, 'joint-threshold'],
+      ['text/w2s-easy', undefined, 'joint-threshold'],
     ] as const) {
       const r = request(task, n, strategy, { record: 'full' }, 0, 2);
       const gpu = await backend.decode(r);
@@ -177,5 +179,6 @@ describe('GPU decode = CPU decode', () => {
     }
     // The verifying strategies did remask or edit here (so the parity above covers it).
     expect(changed.wino).toBeGreaterThan(0);
+    expect(changed['joint-threshold']).toBeGreaterThan(0);
   });
 });

@@ -6,7 +6,7 @@ import { RandomStream } from '../../src/engine/rng';
 import { rowProbabilities } from '../../src/engine/stats';
 import { generateSample, type TaskSample } from '../../src/engine/tasks';
 import { MASK_ID, VOCAB_SIZE } from '../../src/engine/vocab';
-import { GpuDecoder } from '../../src/gpu/decoder';
+import { GpuDecoder, GpuUnsupportedError, type GpuLogitsModel } from '../../src/gpu/decoder';
 import { SS, SS_LOO } from '../../src/gpu/kernels';
 import { gpuTest, randomCanvases } from './gpu-fixture';
 
@@ -127,6 +127,26 @@ describe('GPU leave-one-out rows vs their twins', () => {
       });
       expect(worst, `${task}: worst logit error`).toBeLessThan(1e-5);
     }
+    dec.destroy();
+  });
+
+  gpuTest('a verifying strategy with a GPU-resident model is refused (GpuUnsupportedError: the CPU engine runs it); without a model it plans', async ({ gpu }) => {
+    const dec = new GpuDecoder(gpu.device);
+    const model: GpuLogitsModel = {
+      id: 'model:test@webgpu',
+      gpuForward: () => {
+        throw new Error('plan() must refuse before any forward pass');
+      },
+    };
+    const samples = [generateSample('letters/shuffle', { n: 4 }, 1, 0)];
+    for (const strategy of ['wino', 'joint-threshold']) {
+      const r: BatchRequest = { samples, denoiser: { kind: 'model', model: 'tiny', runtime: 'webgpu', noise: 0 }, strategy, params: {}, options: { seed: 1 } };
+      expect(() => dec.plan(r, model), strategy).toThrow(GpuUnsupportedError);
+      expect(() => dec.plan(r, model), strategy).toThrow(/leave-one-out rows, which the GPU model path does not compute/);
+      expect(dec.plan({ ...r, denoiser: { kind: 'oracle', noise: 0 } }).loo, strategy).toBe(true);
+    }
+    const r: BatchRequest = { samples, denoiser: { kind: 'model', model: 'tiny', runtime: 'webgpu', noise: 0 }, strategy: 'threshold', params: {}, options: { seed: 1 } };
+    expect(dec.plan(r, model).loo).toBe(false);
     dec.destroy();
   });
 });
