@@ -6,7 +6,10 @@ import { RandomStream } from '../../src/engine/rng';
 import { rowProbabilities } from '../../src/engine/stats';
 import { generateSample, type TaskSample } from '../../src/engine/tasks';
 import { MASK_ID, VOCAB_SIZE } from '../../src/engine/vocab';
+import { decodeBatch } from '../../src/engine/decode';
 import { GpuDecoder, GpuUnsupportedError, type GpuLogitsModel } from '../../src/gpu/decoder';
+import { createWebgpuModelBackend } from '../../src/model/gpu-backend';
+import { denoiserFor, loadBundledModel } from '../../src/model/load';
 import { SS, SS_LOO } from '../../src/gpu/kernels';
 import { gpuTest, randomCanvases } from './gpu-fixture';
 
@@ -148,5 +151,28 @@ describe('GPU leave-one-out rows vs their twins', () => {
     const r: BatchRequest = { samples, denoiser: { kind: 'model', model: 'tiny', runtime: 'webgpu', noise: 0 }, strategy: 'threshold', params: {}, options: { seed: 1 } };
     expect(dec.plan(r, model).loo).toBe(false);
     dec.destroy();
+  });
+
+  gpuTest('the GPU-resident model backend decodes a verifying strategy on the CPU loop with the same runtime (as the TS-twin model on the CPU engine)', async ({ gpu: { device, hasTimestamps } }) => {
+    const bundled = await loadBundledModel('tiny');
+    if (!bundled.ok) throw new Error(`models/tiny-mdm.onnx does not load: ${bundled.error}`);
+    const backend = await createWebgpuModelBackend(bundled.handle, { device, hasTimestamps });
+    const twin = await denoiserFor(bundled.handle, 'cpu');
+    const samples = [generateSample('letters/copy', { n: 4 }, 3, 0)];
+    // One reveal per step, so that later steps verify revealed tokens.
+    for (const [strategy, params] of [['wino', { tauIn: 1 }], ['joint-threshold', { threshold: 1, postEditSteps: 2 }]] as const) {
+      const options = { seed: 7, record: 'summary' as const };
+      const got = await backend.decode({ samples, denoiser: { kind: 'model', model: 'tiny', runtime: 'webgpu', noise: 0 }, strategy, params, options });
+      const want = await decodeBatch(samples, twin, strategy, params, options);
+      got.forEach((g, i) => {
+        expect(g.denoiser, strategy).toBe('model:tiny@webgpu');
+        expect(Array.from(g.output), `${strategy} sample ${i}`).toEqual(Array.from(want[i].output));
+        expect(g.nfe, `${strategy} sample ${i}`).toBe(want[i].nfe);
+        // The leave-one-out rows were computed (one extra row per checked position).
+        expect(g.steps.some((s) => (s.extraRows ?? 0) > 0), strategy).toBe(true);
+      });
+    }
+    await twin.dispose();
+    await backend.dispose();
   });
 });
