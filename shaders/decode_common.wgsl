@@ -37,6 +37,11 @@ const SS_ENTROPY: u32 = 4u;
 const SS_CONF_W: u32 = 5u;
 const SS_SUM_W: u32 = 6u;
 const SS_STRIDE: u32 = 8u;
+// At revealed positions of a leave-one-out decode (loo_stats.wgsl): p(current token | every
+// other revealed token), the best token and its p.
+const SS_LOO_BEST: u32 = 0u;
+const SS_LOO_P: u32 = 1u;
+const SS_LOO_P_BEST: u32 = 2u;
 
 // Per-position reveal record (u32 x 4): step (0xffffffff = never), order in the step, score
 // and confidence bits.
@@ -45,6 +50,8 @@ const RV_ORDER: u32 = 1u;
 const RV_SCORE: u32 = 2u;
 const RV_CONF: u32 = 3u;
 const RV_STRIDE: u32 = 4u;
+// RV_ORDER of a token-to-token edit (not a reveal: traces list it as edited).
+const RV_EDIT: u32 = 0xfffffffeu;
 
 fn linear_index(gid: vec3<u32>, nwg: vec3<u32>, wg: u32) -> u32 {
   return gid.x + gid.y * nwg.x * wg;

@@ -2,6 +2,8 @@
 // Gaussian noise sigma * z; impossible tokens stay at ZERO_PROB_LOGIT. f32 logs and cosines
 // (ln_f32, cos_2pi) keep the logits within a few ulp of the CPU's double-then-f32 values.
 override WG: u32 = 64u;
+// Leave-one-out decodes: revealed rows (their leave-one-out rows) get the same noise.
+override LOO: bool = false;
 const ZERO_PROB_LOGIT: f32 = -1e30;
 // Bindings: src/gpu/kernels.ts (noise).
 
@@ -29,7 +31,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let idx = linear_index(gid, nwg, WG);
   let b = idx / L;
   let i = idx % L;
-  if (b >= P.batch || state[b * ST_STRIDE + ST_DONE] != 0u || canvas[idx] != MASK_ID) { return; }
+  if (b >= P.batch || state[b * ST_STRIDE + ST_DONE] != 0u || (canvas[idx] != MASK_ID && !LOO)) { return; }
   let sample = info[b * INFO_STRIDE + INFO_SAMPLE];
   let step = state[b * ST_STRIDE + ST_STEP];
   let row = (b * L + i) * V;

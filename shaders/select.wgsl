@@ -15,6 +15,10 @@ override WG: u32 = 64u;
 // Remasking rules run a fixed number of steps (P.sched_steps) and keep each position's
 // confidence at its last reveal in aux (f32 bits).
 override REMASKING: bool = false;
+// Rules that decide when their decode ends (GpuStrategy.stops: edit-only passes after the last
+// mask) set rule_done; the sequence then finishes exactly when they do (or at P.max_steps).
+override RULE_STOPS: bool = false;
+var<private> rule_done: bool;
 
 var<workgroup> trace_score: array<f32, L>;
 var<workgroup> chosen: array<u32, L>;
@@ -31,6 +35,16 @@ fn stat(b: u32, i: u32, field: u32) -> f32 {
 // p = w / s > gamma without a division (twin: strategies/common.ts above()).
 fn above(b: u32, i: u32, gamma: f32) -> bool {
   return stat(b, i, SS_CONF_W) > gamma * stat(b, i, SS_SUM_W);
+}
+
+// A token-to-token edit by the rule (thread 0) at a revealed position: the token is rewritten
+// now (nothing later in this kernel reads it) and the reveal record says "edited at this step"
+// (twin: decode.ts stepSequence, which sets an edited position's reveal step).
+fn edit_token(b: u32, i: u32, tok: u32, step: u32) {
+  canvas[b * L + i] = i32(tok);
+  let o = (b * L + i) * RV_STRIDE;
+  reveal[o + RV_STEP] = step;
+  reveal[o + RV_ORDER] = RV_EDIT;
 }
 
 // LLaDA's step budget: the block's masked count at its start spread over `steps` steps, the
@@ -108,6 +122,7 @@ fn main(@builtin(local_invocation_id) lid3: vec3<u32>, @builtin(workgroup_id) wi
     }
     sh_m = M;
     // The rule: how many of the ranked candidates to reveal (and any it picks itself).
+    rule_done = false;
     var n = strategy_rule(b, sample, step, start, end, M);
     n = min(n, M);
     for (var r = 0u; r < n; r++) { chosen[sorted[r]] = 1u; }
@@ -126,6 +141,7 @@ fn main(@builtin(local_invocation_id) lid3: vec3<u32>, @builtin(workgroup_id) wi
     // Remasking strategies run a fixed number of steps; the others stop when nothing is masked.
     var finished = left == 0u;
     if (REMASKING) { finished = step + 1u >= P.sched_steps; }
+    if (RULE_STOPS) { finished = rule_done; }
     if (finished || step + 1u >= P.max_steps) { state[so + ST_DONE] = 1u; }
   }
   workgroupBarrier();

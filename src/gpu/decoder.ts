@@ -10,7 +10,7 @@ import { MASK_ID, PAD_ID, VOCAB_SIZE } from '../engine/vocab';
 import { MODEL_CANVAS_LENGTH, MODEL_PROMPT_LENGTH } from '../engine/model-format';
 import { dispatch1d, throwIfLost } from './device';
 import { GpuUnsupportedError } from './errors';
-import { DECODE_PARAMS, INFO, NEVER, RV, SS, ST, THEORY_STORAGE_BUFFERS, WG, decodePrograms, strategyPrograms, type DecodeParams } from './kernels';
+import { DECODE_PARAMS, INFO, NEVER, RV, RV_EDIT, SS, SS_LOO, ST, THEORY_STORAGE_BUFFERS, WG, decodePrograms, strategyPrograms, type DecodeParams } from './kernels';
 
 export { GpuUnsupportedError };
 
@@ -75,6 +75,8 @@ export interface GpuPlan {
   denoiserId: string;
   /** The neural denoiser in place of the oracle, or null. */
   model: GpuLogitsModel | null;
+  /** The strategy verifies revealed tokens by their leave-one-out rows (`verify: 'loo'`). */
+  loo: boolean;
 }
 
 /** Buffers of one decode, by the names the programs bind. */
@@ -197,6 +199,12 @@ export class GpuDecoder {
     const d = resolveDecode({ strategy: request.strategy, params: request.params, options, canvasLength: L, exact });
     const gpu = d.strategy.gpu;
     if (!gpu) throw new GpuUnsupportedError(`strategy ${d.strategy.id} has no GPU kernel (no GPU descriptor in its module); it runs on the CPU engine`);
+    const loo = d.strategy.verify === 'loo';
+    if (loo && model) {
+      // A model's leave-one-out rows are extra input rows (one forward call each batch of them),
+      // which the GPU-resident model path does not run; the CPU engine does.
+      throw new GpuUnsupportedError(`strategy ${d.strategy.id} verifies with leave-one-out rows, which the GPU model path does not compute; it runs on the CPU engine`);
+    }
     for (const s of model ? [] : samples) {
       if (!(s.truth instanceof SupportDistribution) && !(s.truth instanceof PermutationDistribution)) {
         throw new GpuUnsupportedError(`task ${s.task}: its true distribution has no GPU oracle`);
@@ -215,6 +223,7 @@ export class GpuDecoder {
       noise: model ? 0 : request.denoiser.noise,
       denoiserId: model ? model.id : makeDenoiser(request.denoiser, options.seed).id,
       model,
+      loo,
     };
   }
 
@@ -254,10 +263,12 @@ export class GpuDecoder {
 
   /**
    * Kernel probe for the parity tests: one step from the given canvases and step numbers; returns
-   * the oracle rows, the statistics and the canvases after selection and commit.
+   * the oracle rows, the statistics and the canvases after selection and commit. With `loo` (or a
+   * strategy that verifies) the rows and statistics of revealed positions are their leave-one-out ones.
    */
-  async probe(request: BatchRequest, canvases: Int32Array, steps: readonly number[]): Promise<ProbeResult> {
-    const plan = this.plan(request);
+  async probe(request: BatchRequest, canvases: Int32Array, steps: readonly number[], opts: { loo?: boolean } = {}): Promise<ProbeResult> {
+    const planned = this.plan(request);
+    const plan = opts.loo ? { ...planned, loo: true } : planned;
     return this.withErrorScopes('probe', async () => {
       const up = this.upload(plan);
       const bound = this.bind(plan, up, null);
@@ -423,6 +434,7 @@ export class GpuDecoder {
       reveal: this.write('reveal', reveal),
       mis: this.buffer('mis', o.totalMembers * 4),
       min_mis: this.buffer('min_mis', B * 4),
+      loo_min: this.buffer('loo_min', plan.loo ? B * L * 4 : 16),
       hist: this.buffer('hist', B * L * V * 4),
       logits: this.buffer('logits', logits ? B * L * V * 4 : 16),
       stats: this.buffer('stats', B * L * SS.stride * 4),
@@ -443,7 +455,7 @@ export class GpuDecoder {
     const { B, L, gpu } = plan;
     const V = VOCAB_SIZE;
     const { bufs, totalMembers, anyPerm, logits } = up;
-    const k = decodePrograms(L, V, { logits });
+    const k = decodePrograms(L, V, { logits, loo: plan.loo });
     const sp = strategyPrograms(plan.d.strategy, L, V, { logits });
     const anySupport = totalMembers > 0;
     const perSequence = (n: number): [number, number] => [Math.min(n, 65535), Math.ceil(n / Math.min(n, 65535))];
@@ -456,9 +468,11 @@ export class GpuDecoder {
     });
     const items: Item[] = [];
     if (anySupport) items.push(item(k.oracleInit, B * L), item(k.oracleMismatch, totalMembers), item(k.oracleHist, totalMembers));
+    if (anySupport && plan.loo) items.push(item(k.oracleLooMin, totalMembers * L), item(k.oracleLooHist, totalMembers * L));
     if (anyPerm) items.push(item(k.oraclePerm, B * L));
     if (plan.noise > 0) items.push(item(k.noise, B * L));
     items.push(item(k.stats, B * L));
+    if (plan.loo) items.push(item(k.looStats, B * L));
     if (sp.prepass) items.push(item(sp.prepass, gpu.prepass!.dispatch === 'positions' ? B * L : undefined));
     items.push(item(sp.select));
     const run = (pass: GPUComputePassEncoder, it: Item) => {
@@ -619,6 +633,25 @@ export class GpuDecoder {
     for (let p = 0; p < L; p++) if (before[p] !== MASK_ID && cv[b * L + p] === MASK_ID) trace.remasked.push(p);
     const ss = new Float32Array(back.stats);
     const ssU = new Uint32Array(back.stats);
+    if (plan.gpu.edits) {
+      trace.edited = [];
+      trace.editedTokens = [];
+      for (let p = 0; p < L; p++) {
+        const t = cv[b * L + p];
+        if (before[p] !== MASK_ID && t !== MASK_ID && t !== before[p]) {
+          trace.edited.push(p);
+          trace.editedTokens.push(t);
+        }
+      }
+    }
+    if (plan.loo) {
+      // Verified: the revealed positions of the block in force (as decode.ts looPositions), with
+      // the leave-one-out probability of their token (loo_stats.wgsl).
+      trace.checked = [];
+      for (let p = block[0]; p < block[1]; p++) if (before[p] !== MASK_ID) trace.checked.push(p);
+      trace.checkedProbabilities = trace.checked.map((p) => ss[(b * L + p) * SS.stride + SS_LOO.p]);
+      trace.extraRows = trace.checked.length;
+    }
     const masked: number[] = [];
     for (let p = 0; p < L; p++) if (before[p] === MASK_ID) masked.push(p);
     const predView = { kind: up.logits ? ('logits' as const) : ('weights' as const), data: back.rows };
@@ -730,7 +763,7 @@ function stepTraceFromReveal(rv: Uint32Array, tokenAt: (p: number) => number, b:
   const f = new Float32Array(rv.buffer, rv.byteOffset, rv.length);
   for (let p = 0; p < L; p++) {
     const o = (b * L + p) * RV.stride;
-    if (rv[o + RV.step] === step) hits.push({ p, order: rv[o + RV.order], score: f[o + RV.score], conf: f[o + RV.conf] });
+    if (rv[o + RV.step] === step && rv[o + RV.order] !== RV_EDIT) hits.push({ p, order: rv[o + RV.order], score: f[o + RV.score], conf: f[o + RV.conf] });
   }
   hits.sort((x, y) => x.order - y.order);
   return {

@@ -4,6 +4,8 @@ import oracleInitWgsl from '../../shaders/oracle_init.wgsl?raw';
 import oracleMismatchWgsl from '../../shaders/oracle_mismatch.wgsl?raw';
 import oracleHistWgsl from '../../shaders/oracle_hist.wgsl?raw';
 import oraclePermWgsl from '../../shaders/oracle_perm.wgsl?raw';
+import oracleLooWgsl from '../../shaders/oracle_loo.wgsl?raw';
+import looStatsWgsl from '../../shaders/loo_stats.wgsl?raw';
 import noiseWgsl from '../../shaders/noise.wgsl?raw';
 import statsWgsl from '../../shaders/stats.wgsl?raw';
 import selectWgsl from '../../shaders/select.wgsl?raw';
@@ -27,6 +29,10 @@ export const ST = { step: 0, done: 1, blockIndex: 2, blockStep: 3, maskedAtStart
 export const INFO = { sample: 0, kind: 1, items: 2, memberOffset: 3, memberCount: 4, stride: 8 } as const;
 export const SS = { x0: 0, conf: 1, pmax: 2, margin: 3, entropy: 4, confW: 5, sumW: 6, stride: 8 } as const;
 export const RV = { step: 0, order: 1, score: 2, conf: 3, stride: 4 } as const;
+/** RV order of a token-to-token edit (decode_common.wgsl RV_EDIT): not a reveal. */
+export const RV_EDIT = 0xfffffffe;
+/** At revealed positions of a leave-one-out decode, their statistics rows hold (loo_stats.wgsl): */
+export const SS_LOO = { best: 0, p: 1, pBest: 2 } as const;
 export const NEVER = 0xffffffff;
 
 /** The per-call uniform P of every decode kernel (generated as WGSL `struct Params`). */
@@ -73,15 +79,29 @@ function once<T>(key: string, make: () => T): T {
   return memo.get(key) as T;
 }
 
-/** The oracle, noise, statistics and theory programs (no strategy in them). */
-export function decodePrograms(L: number, V: number, opts: { logits: boolean }) {
-  return once(`decode|${L}|${V}|${opts.logits}`, () => makeDecodePrograms(L, V, opts));
+/**
+ * The oracle, noise, statistics and theory programs (no strategy in them). `loo`: the decode
+ * verifies revealed tokens (a strategy with `verify: 'loo'`), so the oracle also fills the
+ * leave-one-out row of every revealed position and looStats reads them.
+ */
+export function decodePrograms(L: number, V: number, opts: { logits: boolean; loo?: boolean }) {
+  return once(`decode|${L}|${V}|${opts.logits}|${opts.loo === true}`, () => makeDecodePrograms(L, V, opts));
 }
 
-function makeDecodePrograms(L: number, V: number, opts: { logits: boolean }) {
+function makeDecodePrograms(L: number, V: number, opts: { logits: boolean; loo?: boolean }) {
   const LOGITS = opts.logits ? 1 : 0;
+  const LOO = opts.loo ? 1 : 0;
+  const looPass = (HIST: number) =>
+    program(`oracle_loo`, L, V, [oracleLooWgsl], [
+      read('members'), read('member_seq'), read('member_weight'), read('canvas', 'array<i32>'), read('state'), read('mis'),
+      write('loo_min', 'array<atomic<u32>>'), write('hist', 'array<atomic<u32>>'),
+    ], { constants: { HIST } });
   return {
-    oracleInit: program('oracle_init', L, V, [oracleInitWgsl], [read('state'), write('min_mis'), write('hist'), read('canvas', 'array<i32>')]),
+    oracleInit: program('oracle_init', L, V, [oracleInitWgsl], [read('state'), write('min_mis'), write('hist'), read('canvas', 'array<i32>'), write('loo_min')], { constants: { LOO } }),
+    // Leave-one-out rows (LOO only): fewest mismatches without position i, then the histogram.
+    oracleLooMin: looPass(0),
+    oracleLooHist: looPass(1),
+    looStats: program('loo_stats', L, V, [predRowWgsl, looStatsWgsl], [read('canvas', 'array<i32>'), read('state'), read('pred'), write('stats', 'array<f32>')], { constants: { LOGITS } }),
     oracleMismatch: program('oracle_mismatch', L, V, [oracleMismatchWgsl], [
       read('members'), // 4 tokens per word
       read('member_seq'), read('canvas', 'array<i32>'), read('state'), write('mis'), write('min_mis', 'array<atomic<u32>>'),
@@ -94,8 +114,8 @@ function makeDecodePrograms(L: number, V: number, opts: { logits: boolean }) {
       read('info'),
       read('perm', 'array<i32>'), // per sequence: slot flags, fixed tokens, items (L each)
       read('canvas', 'array<i32>'), read('state'), write('hist'),
-    ]),
-    noise: program('noise', L, V, [noiseWgsl], [read('info'), read('state'), read('hist'), write('logits', 'array<f32>'), read('canvas', 'array<i32>')]),
+    ], { constants: { LOO } }),
+    noise: program('noise', L, V, [noiseWgsl], [read('info'), read('state'), read('hist'), write('logits', 'array<f32>'), read('canvas', 'array<i32>')], { constants: { LOO } }),
     stats: program('stats', L, V, [predRowWgsl, statsWgsl], [
       read('info'), read('canvas', 'array<i32>'), read('state'),
       read('pred'), // u32 weights, or f32 logits bits
@@ -157,7 +177,7 @@ function makeStrategyPrograms(def: StrategyDefinition, gpu: NonNullable<Strategy
   const withS = uniforms ? [S] : [];
   const structs = uniforms ? [uniforms] : [];
   const select = program(`select:${gpu.shader}`, L, V, [rankWgsl, selectWgsl, strategyWgsl(gpu.shader)], [...withS, ...SELECT_BINDINGS], {
-    constants: { ...gpu.constants, REMASKING: gpu.remasks ? 1 : 0 },
+    constants: { ...gpu.constants, REMASKING: gpu.remasks ? 1 : 0, RULE_STOPS: gpu.stops ? 1 : 0 },
     structs,
   });
   const pre = gpu.prepass;

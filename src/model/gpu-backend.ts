@@ -2,7 +2,9 @@ import type { DecodeBackend } from '../engine/backend';
 import { serialQueue } from '../engine/queue';
 import { VOCAB_SIZE } from '../engine/vocab';
 import { GpuContext } from '../gpu/device';
-import { GpuDecoder, type GpuLogitsModel, type GpuTimings } from '../gpu/decoder';
+import { GpuDecoder, GpuUnsupportedError, type GpuLogitsModel, type GpuTimings } from '../gpu/decoder';
+import { decodeBatch } from '../engine/decode';
+import { ModelDenoiser } from './denoiser';
 import { GpuModelRuntime } from './nn/engine';
 import { withOutputWidth } from './program';
 import { ModelError } from './errors';
@@ -55,6 +57,18 @@ export async function createWebgpuModelBackend(handle: ModelHandle, opts: { devi
   const model: GpuLogitsModel = { id: `model:${handle.name}@webgpu`, gpuForward: (o) => runtime.gpuForward(o) };
   // One decode at a time: the decoder's and the runtime's buffers are shared.
   const queue = serialQueue();
+  // What the GPU core refuses (a strategy without a GPU kernel, leave-one-out rows): the CPU
+  // unmasking loop with this same runtime's forward pass, as the page's non-resident path.
+  let cpuLoop: ModelDenoiser | null = null;
+  const decodeModel = async (request: Parameters<DecodeBackend['decode']>[0]) => {
+    try {
+      return await decoder.decode(request, model);
+    } catch (e) {
+      if (!(e instanceof GpuUnsupportedError)) throw e;
+      cpuLoop ??= new ModelDenoiser(runtime, handle.vocab, handle.name);
+      return decodeBatch(request.samples, cpuLoop, request.strategy, request.params, request.options);
+    }
+  };
   return {
     name: 'webgpu-model',
     runtime,
@@ -69,7 +83,7 @@ export async function createWebgpuModelBackend(handle: ModelHandle, opts: { devi
           if (bad !== undefined) return Promise.reject(new ModelError(`${handle.name}: its vocabulary of ${modelVocab} tokens has no token ${bad} (task ${s.task} needs tokens appended after the model was trained)`, 'vocab'));
         }
       }
-      return queue.run(() => decoder.decode(request, request.denoiser.kind === 'model' ? model : null));
+      return queue.run(() => (request.denoiser.kind === 'model' ? decodeModel(request) : decoder.decode(request, null)));
     },
     async dispose() {
       await queue.idle();

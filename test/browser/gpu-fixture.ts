@@ -108,6 +108,13 @@ export function probeStepView(
       return row;
     },
     truth: () => sample.truth.condition(canvas),
+    // A probe of a verifying decode holds each revealed position's leave-one-out row there.
+    loo: (p) => {
+      if (canvas[p] === MASK_ID) throw new Error(`no leave-one-out row at masked position ${p}`);
+      const row = new Float32Array(VOCAB_SIZE);
+      rowProbabilities(pred, b * L + p, row);
+      return row;
+    },
   };
   return { view, blockLength };
 }
@@ -132,7 +139,7 @@ export function expectSameDecodes(gpu: DecodeTrace[], cpu: DecodeTrace[], label:
     g.steps.forEach((gs, j) => {
       const cs = c.steps[j];
       const at = `${where} step ${j}`;
-      for (const key of ['step', 'nfe', 'revealed', 'tokens', 'remasked', 'block', 'scores', 'probabilities'] as const) {
+      for (const key of ['step', 'nfe', 'revealed', 'tokens', 'remasked', 'block', 'scores', 'probabilities', 'edited', 'editedTokens', 'checked', 'checkedProbabilities', 'extraRows'] as const) {
         expect(gs[key], `${at} ${key}`).toEqual(cs[key]);
       }
       for (const key of ['canvasBefore', 'x0', 'confidence', 'entropy', 'candidateTokens'] as const) {

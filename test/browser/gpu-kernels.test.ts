@@ -138,6 +138,7 @@ describe('GPU kernels vs their TypeScript twins', () => {
         const want = canvas.slice();
         for (const p of sel.reveal) want[p] = view.stats.x0[p];
         for (const p of sel.remask ?? []) want[p] = MASK_ID;
+        for (const e of sel.edit ?? []) want[e.position] = e.token;
         expect(Array.from(got.canvasAfter.subarray(b * L, (b + 1) * L)), `${task} ${strategy} sample ${b}`).toEqual(Array.from(want));
       });
     }

@@ -19,7 +19,7 @@ export const JOINT_THRESHOLD: StrategyDefinition = {
     'the leave-one-out row (sglang reads LLaDA 2.1’s own row at the unmasked position, which LLaDA 2.1 was trained to use; the oracle’s and ' +
     'our tiny model’s rows there are not predictions); an edit needs another token strictly more probable than the current one (exact ties, ' +
     'common with the oracle, keep the token); the whole canvas is one block, so edits may reach any revealed position; every pass, including ' +
-    'the last one that finds nothing to change, counts in NFE.',
+    'the last one that finds nothing to change, counts in NFE; τ_edit is compared in float32, as the GPU does.',
   params: [
     { name: 'threshold', label: 'threshold τ', default: 0.5, min: 0, max: 1, help: 'Confidence needed to reveal a mask (strictly above).' },
     { name: 'editThreshold', label: 'edit threshold τ_edit', default: 0, min: 0, max: 1, help: 'Leave-one-out probability an edit needs (strictly above).' },
@@ -29,7 +29,8 @@ export const JOINT_THRESHOLD: StrategyDefinition = {
   verify: 'loo',
   create(params) {
     const tau = params.threshold;
-    const tauEdit = params.editThreshold;
+    // As float32, the GPU's uniform (an edit's probability is a float32).
+    const tauEdit = Math.fround(params.editThreshold);
     const maxPost = params.postEditSteps;
     let postEdit = 0;
     let done = false;
@@ -42,7 +43,7 @@ export const JOINT_THRESHOLD: StrategyDefinition = {
           postEdit++;
           if (postEdit > maxPost) {
             done = true;
-            return { reveal };
+            return { reveal, edit: [] };
           }
         } else {
           const ranked = rankDescending(view.candidates, (p) => confidence[p]);
@@ -61,5 +62,14 @@ export const JOINT_THRESHOLD: StrategyDefinition = {
         return { reveal, edit, scores: reveal.map((p) => confidence[p]) };
       },
     };
+  },
+  gpu: {
+    shader: 'joint_threshold',
+    uniforms: [['threshold', 'f32'], ['edit_threshold', 'f32'], ['post_edit_steps', 'u32']],
+    uniformValues: (params) => ({ threshold: params.threshold, edit_threshold: params.editThreshold, post_edit_steps: params.postEditSteps }),
+    // aux[b]: the edit-only passes so far.
+    aux: (ctx) => ({ words: ctx.batch, fill: 0 }),
+    edits: true,
+    stops: true,
   },
 };

@@ -176,6 +176,10 @@ export interface GpuStrategy {
   remasks?: boolean;
   /** Whether traces carry the strategy's scores (default true; as its CPU rule reports them). */
   scores?: boolean;
+  /** Its rule rewrites revealed tokens (`edit_token` in select.wgsl); traces carry `edited` every step. */
+  edits?: boolean;
+  /** Its rule decides when the decode ends (sets `rule_done` in select.wgsl), not the mask count. */
+  stops?: boolean;
   prepass?: GpuPrepass;
   /** Forward passes a decode takes when the rule fixes it (benchmarks size their first chunk). */
   expectedSteps?(params: StrategyParams, ctx: GpuPlanContext): number;

@@ -51,9 +51,15 @@ export const WINO: StrategyDefinition = {
         for (let p = view.block.start; p < view.block.end; p++) if (view.canvas[p] !== MASK_ID) revealed.push(p);
         const loo = (p: number) => f(view.loo!(p)[view.canvas[p]]);
         const low = rankDescending(revealed.filter((p) => loo(p) < tauOut), (p) => -loo(p));
-        const remask = limit > 0 ? low.slice(0, limit) : [];
+        // Listed by position (the trace's order for every remasking rule).
+        const remask = (limit > 0 ? low.slice(0, limit) : []).sort((a, b) => a - b);
         return { reveal, remask, scores: reveal.map((p) => confidence[p]) };
       },
     };
+  },
+  gpu: {
+    shader: 'wino',
+    uniforms: [['tau_in', 'f32'], ['tau_out', 'f32']],
+    uniformValues: (params) => ({ tau_in: params.tauIn, tau_out: params.tauOut }),
   },
 };
