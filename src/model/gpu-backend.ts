@@ -24,10 +24,14 @@ import type { ModelHandle } from './load';
  * model); oracle requests run on the same GPU core without the model. Needs a model our engine
  * compiles whose vocabulary is the engine's (handle.vocab.engineToModel === null).
  */
+type DecodeRequestOf = Parameters<DecodeBackend['decode']>[0];
+
 export interface WebgpuModelBackend extends DecodeBackend {
   readonly runtime: GpuModelRuntime;
-  /** Timings of the last batch (null before the first). */
+  /** Timings of the last batch (null before the first, and when it ran on the CPU loop). */
   readonly timings: GpuTimings | null;
+  /** `decode` without the CPU-loop fallback: what the GPU core refuses rejects with GpuUnsupportedError (the page says why). */
+  decodeResident(request: DecodeRequestOf): ReturnType<DecodeBackend['decode']>;
   dispose(): Promise<void>;
 }
 
@@ -60,31 +64,36 @@ export async function createWebgpuModelBackend(handle: ModelHandle, opts: { devi
   // What the GPU core refuses (a strategy without a GPU kernel, leave-one-out rows): the CPU
   // unmasking loop with this same runtime's forward pass, as the page's non-resident path.
   let cpuLoop: ModelDenoiser | null = null;
-  const decodeModel = async (request: Parameters<DecodeBackend['decode']>[0]) => {
+  let onCpuLoop = false;
+  const decodeModel = async (request: DecodeRequestOf, fallback: boolean) => {
+    onCpuLoop = false;
     try {
       return await decoder.decode(request, model);
     } catch (e) {
-      if (!(e instanceof GpuUnsupportedError)) throw e;
+      if (!fallback || !(e instanceof GpuUnsupportedError)) throw e;
+      onCpuLoop = true;
       cpuLoop ??= new ModelDenoiser(runtime, handle.vocab, handle.name);
       return decodeBatch(request.samples, cpuLoop, request.strategy, request.params, request.options);
     }
+  };
+  const decode = (request: DecodeRequestOf, fallback: boolean): ReturnType<DecodeBackend['decode']> => {
+    if (request.denoiser.kind === 'model') {
+      // A token the model never saw has no embedding row: refuse it, as the CPU path does.
+      for (const s of request.samples) {
+        const bad = s.prompt.find((t) => t >= modelVocab);
+        if (bad !== undefined) return Promise.reject(new ModelError(`${handle.name}: its vocabulary of ${modelVocab} tokens has no token ${bad} (task ${s.task} needs tokens appended after the model was trained)`, 'vocab'));
+      }
+    }
+    return queue.run(() => (request.denoiser.kind === 'model' ? decodeModel(request, fallback) : decoder.decode(request, null)));
   };
   return {
     name: 'webgpu-model',
     runtime,
     get timings() {
-      return decoder.lastTimings;
+      return onCpuLoop ? null : decoder.lastTimings;
     },
-    decode(request) {
-      if (request.denoiser.kind === 'model') {
-        // A token the model never saw has no embedding row: refuse it, as the CPU path does.
-        for (const s of request.samples) {
-          const bad = s.prompt.find((t) => t >= modelVocab);
-          if (bad !== undefined) return Promise.reject(new ModelError(`${handle.name}: its vocabulary of ${modelVocab} tokens has no token ${bad} (task ${s.task} needs tokens appended after the model was trained)`, 'vocab'));
-        }
-      }
-      return queue.run(() => (request.denoiser.kind === 'model' ? decodeModel(request) : decoder.decode(request, null)));
-    },
+    decode: (request) => decode(request, true),
+    decodeResident: (request) => decode(request, false),
     async dispose() {
       await queue.idle();
       decoder.destroy();

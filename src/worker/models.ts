@@ -249,7 +249,7 @@ export async function decodeWithModel(
     else {
       try {
         const t0 = performance.now();
-        const traces = await run(() => g.decode(request));
+        const traces = await run(() => g.decodeResident(request));
         const ms = performance.now() - t0;
         gpuResidentBatches++;
         const t = g.timings!;

@@ -71,12 +71,15 @@ describe("the page's model decode on our WGSL engine", () => {
     }
   }, 300_000);
 
-  it('falls back to the CPU loop, with the reason, for a strategy with no GPU descriptor', async () => {
-    const r = request('wino', { tauIn: 0.6, tauOut: 0.9 });
+  it.each([
+    ['apd', { r: 0.5, w: 4, m: 16 }, /apd has no GPU kernel/],
+    ['wino', { tauIn: 0.6, tauOut: 0.9 }, /wino verifies with leave-one-out rows/],
+  ] as const)('falls back to the CPU loop, with the reason, for what the GPU core refuses with a model: %s', async (strategy, params, reason) => {
+    const r = request(strategy, { ...params });
     const before = models.gpuResidentBatches;
     const got = await models.decodeWithModel({ model: 'tiny', runtime: 'webgpu' }, r, now);
     expect(models.gpuResidentBatches).toBe(before);
-    expect(got.run.fallback).toMatch(/wino has no GPU kernel/);
+    expect(got.run.fallback).toMatch(reason);
     expect(got.run.resident).toBeUndefined();
     const loop = (await models.resolveModel({ model: 'tiny', runtime: 'webgpu' })).denoiser;
     const [want] = await decodeBatch(r.samples, loop, r.strategy, r.params, r.options);
