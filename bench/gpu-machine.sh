@@ -12,16 +12,23 @@ mkdir -p .run results
 NODE=.run/node/bin/node
 [ -x "$NODE" ] || { echo "error: no node binary in node.tgz" >&2; exit 1; }
 
-# A Vulkan loader: the system's, else the carried libvulkan1 .deb.
-if ! ldconfig -p 2>/dev/null | grep -q libvulkan.so.1 && [ -z "${LD_LIBRARY_PATH:-}" ]; then
+# A Vulkan loader: the system's (ldconfig or LD_LIBRARY_PATH), else the carried libvulkan1 .deb.
+have_loader() {
+  ldconfig -p 2>/dev/null | grep -q libvulkan.so.1 && return 0
+  local d
+  IFS=: read -ra dirs <<< "${LD_LIBRARY_PATH:-}"
+  for d in "${dirs[@]}"; do [ -n "$d" ] && [ -e "$d/libvulkan.so.1" ] && return 0; done
+  return 1
+}
+if ! have_loader; then
   if ls libvulkan1_*.deb >/dev/null 2>&1; then
-    mkdir -p .run/vk && dpkg -x libvulkan1_*.deb .run/vk
-    export LD_LIBRARY_PATH="$HERE/.run/vk/usr/lib/x86_64-linux-gnu"
+    mkdir -p .run/vk && for deb in ./*.deb; do dpkg -x "$deb" .run/vk; done
+    export LD_LIBRARY_PATH="$HERE/.run/vk/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
   else
     echo "warning: no Vulkan loader (libvulkan.so.1) found; Dawn will find no GPU" >&2
   fi
 fi
-# The NVIDIA ICD where container images keep it.
+# The NVIDIA ICD where container images keep it (it needs glvnd's libGLdispatch: the .debs above).
 if [ -z "${VK_ICD_FILENAMES:-}" ] && [ -f /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json ]; then
   export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
 fi

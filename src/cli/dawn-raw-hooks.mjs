@@ -11,8 +11,8 @@ import { TextDecoder } from 'node:util';
 
 const GLOB = /import\.meta\.glob(?:<[^>(]*>)?\(\s*(['"])([^'"*]*\/)\*(\.[\w]+)\1\s*,\s*\{[^}]*eager:\s*true[^}]*\}\s*\)/g;
 
-/** `import.meta.glob('dir/*.ext', { query: '?raw', import: 'default', eager: true })` as an object literal of the files' texts. */
-async function expandGlobs(source, url) {
+/** `import.meta.glob('dir/*.ext', { query: '?raw', import: 'default', eager: true })` as an object literal of the files' texts (bench/gpu-machine-prepare.ts bundles with it too). */
+export async function expandGlobs(source, url) {
   const out = [];
   let last = 0;
   for (const m of source.matchAll(GLOB)) {
