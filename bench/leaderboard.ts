@@ -249,6 +249,8 @@ const doc = [
   '  got wrong. The oracle makes no mistake to correct on deterministic tasks, and its exact verifier',
   '  rejects nothing there; what is left is WINO\'s wide-in cap, clamp(⌊0.7 × masks⌋, 5, 20) tokens per',
   '  step: a 32-token canvas takes at least 3 steps (20 + 8 + 4, at most 10.7 TPS) where threshold takes one.',
+  '  Its curve also drops at τ_in = 0.5: two last undecided positions at probability exactly 1/2 both pass,',
+  '  collide, and that last reveal is never verified (0% on shuffle and w2s-easy at 0.5, 100% at 0.6).',
   '- **DUS is model-free.** It reveals its dilated grid whatever the confidences say: exact on',
   '  deterministic tasks (so with the oracle it is fast and correct there), wrong wherever revealed',
   '  positions are coupled. On LLaDA-1.5 the model\'s own errors add to this and DUS never reaches 80%.',
