@@ -211,6 +211,9 @@ const doc = [
   '```',
   '',
   `Seed ${seed}; backend ${args.backend}; written ${new Date().toISOString().slice(0, 10)}. Oracle: ${samplesPerTask} samples per task (waiting-line tasks split them over n = 3..6), ${oracle.tasks.length} tasks at the paper's budgets.${model ? ` Tiny model (${tiny.runtime}): ${modelSamples} samples per task, ${model.tasks.length} tasks, budgets capped at its ${MODEL_CANVAS_LENGTH}-position canvas.` : ''}`,
+  model && model.tasks.length < oracle.tasks.length
+    ? `**The tiny model's pass covers ${model.tasks.length} of the ${oracle.tasks.length} tasks** (its task set is named below): it is about 100 times slower than the oracle on a CPU; drop \`--model-tasks\` to run all of them.`
+    : '',
   samplesPerTask < 100 || (model && modelSamples < 100) ? `**Fewer samples than the paper's 100 per task: see "Monte-Carlo error" below for what the numbers can and cannot resolve.**` : '',
   '',
   'Max TPS@x is the leaderboard\'s metric: the largest measured tokens per step of a strategy\'s',
@@ -281,6 +284,16 @@ const doc = [
   '- **The tiny model** adds its own prediction errors to the dependency error, on fewer tasks and',
   '  samples (see its task set and "Monte-Carlo error"); compare its column with the oracle\'s to see how',
   '  much of a strategy\'s speed survives a real, imperfect model.',
+  ...(model
+    ? [
+        `  Its best average score over every strategy and setting here is ${(100 * Math.max(...Object.values(model.curves).flatMap((pts) => pts.map((p) => p.score)))).toFixed(1)}%.`,
+        '  Its own accuracy table (models/README.md) measures it at each task\'s default budget (text 16,',
+        '  puzzles 19, the waiting line 32), where w2s-easy is 100% at one token per step; at the suite\'s',
+        '  text and puzzle budget (64, capped at its 32-position canvas) it has 16 more padding positions to',
+        '  fill and, on w2s-easy here, writes no valid sentence at any setting. Its waiting-line tasks sit at',
+        '  the budget of that table: the pass to run next (`--model-tasks waiting-line/copy,...`).',
+      ]
+    : []),
   '',
 ].join('\n');
 writeFileSync(args.out!, doc);
