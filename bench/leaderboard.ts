@@ -291,7 +291,7 @@ const doc = [
         '  puzzles 19, the waiting line 32), where w2s-easy is 100% at one token per step; at the suite\'s',
         '  text and puzzle budget (64, capped at its 32-position canvas) it has 16 more padding positions to',
         '  fill and, on w2s-easy here, writes no valid sentence at any setting. Its waiting-line tasks sit at',
-        '  the budget of that table: the pass to run next (`--model-tasks waiting-line/copy,...`).',
+        '  the budget of that table: run them next (`--model-tasks` with the waiting-line tasks).',
       ]
     : []),
   '',
