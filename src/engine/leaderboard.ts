@@ -1,4 +1,4 @@
-import { MAX_TPS_LEVELS } from './metrics';
+import { MAX_TPS_LEVELS, maxTpsAt } from './metrics';
 import { getStrategy, resolveParams, STRATEGIES } from './strategies';
 import { SUITE_STRATEGIES, type SuiteSummary } from './suite';
 
@@ -138,6 +138,11 @@ const GRID_BY_PARAM: [string, number[]][] = [
   ['tauIn', [0.9, 0.8, 0.7, 0.6, 0.5]],
   ['confThreshold', [0.95, 0.9, 0.8, 0.7, 0.6]],
   ['steps', [32, 16, 8, 4]],
+  // One point makes no curve: DUS over its dilation base, SlowFast over its reveal threshold,
+  // APD over its mixing weight R (the dLLM's share of the target).
+  ['base', [2, 4, 8, 16, 32]],
+  ['highThreshold', [0.95, 0.9, 0.8, 0.7, 0.6]],
+  ['r', [0.9, 0.7, 0.5, 0.3]],
 ];
 
 export function leaderboardStrategies(opts: { oracle: boolean }): typeof SUITE_STRATEGIES {
@@ -163,6 +168,60 @@ export function leaderboardStrategies(opts: { oracle: boolean }): typeof SUITE_S
       }
     });
     out.push({ strategy: def.id, params: valid.length > 0 ? valid : [{}] });
+  }
+  return out;
+}
+
+/** Dense ranks (equal values share a rank, highest first) of the rows that `source` has at `level`. */
+export function denseRanks(rows: readonly LeaderboardRow[], source: string, level: number): Map<string, number> {
+  const has = rows.filter((r) => r.cells[source]);
+  const distinct = [...new Set(has.map((r) => r.cells[source]![String(level)]))].sort((a, b) => b - a);
+  return new Map(has.map((r) => [r.id, distinct.indexOf(r.cells[source]![String(level)]) + 1]));
+}
+
+/** Pairs of rows (both sources have both) that `a` ranks strictly one way and `b` strictly the other; ties never count. */
+export function orderSwaps(rows: readonly LeaderboardRow[], a: string, b: string, level: number): { ahead: LeaderboardRow; behind: LeaderboardRow }[] {
+  const shared = rows.filter((r) => r.cells[a] && r.cells[b]);
+  const ra = denseRanks(shared, a, level);
+  const rb = denseRanks(shared, b, level);
+  const out: { ahead: LeaderboardRow; behind: LeaderboardRow }[] = [];
+  for (const x of shared) {
+    for (const y of shared) {
+      // x ahead of y in a (smaller rank), behind it in b.
+      if (ra.get(x.id)! < ra.get(y.id)! && rb.get(x.id)! > rb.get(y.id)!) out.push({ ahead: x, behind: y });
+    }
+  }
+  return out;
+}
+
+/**
+ * Monte-Carlo standard error of one average-curve point: the tasks' scores are independent
+ * binomial means, averaged with equal weights, so SE = sqrt(Σ p_t(1 − p_t)/n_t) / T.
+ */
+export function averageScoreSe(perTask: readonly { score: number; samples: number }[]): number {
+  const v = perTask.reduce((s, t) => s + (t.score * (1 - t.score)) / t.samples, 0);
+  return Math.sqrt(v) / perTask.length;
+}
+
+/**
+ * Max TPS@x cells that more samples could change: some point whose score lies within `z`
+ * standard errors of x and whose crossing x would move the maximum (a point at or above the
+ * current Max TPS). Each entry names that point.
+ */
+export function fragileMaxTps(
+  curves: Readonly<Record<string, readonly { tps: number; score: number; se: number; params: Record<string, number> }[]>>,
+  levels: readonly number[],
+  z = 2,
+): { strategy: string; level: number; point: { tps: number; score: number; se: number; params: Record<string, number> } }[] {
+  const out: ReturnType<typeof fragileMaxTps> = [];
+  for (const [strategy, pts] of Object.entries(curves)) {
+    for (const level of levels) {
+      const best = maxTpsAt(pts, level);
+      const point = pts
+        .filter((p) => p.tps >= best && Math.abs(p.score - level / 100) < z * p.se)
+        .sort((p, q) => q.tps - p.tps)[0];
+      if (point) out.push({ strategy, level, point });
+    }
   }
   return out;
 }
