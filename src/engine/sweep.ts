@@ -185,6 +185,13 @@ export function addTotals(into: SampleTotals, part: SampleTotals): void {
   part.tauNoPad.forEach((v, i) => (into.tauNoPad[at + i] = v));
 }
 
+/** What runSamples and runConfig both take: batch size, cancel, and a count of finished samples. */
+interface SampleRunOptions {
+  batchSize?: number;
+  signal?: AbortSignal;
+  onSamples?: (done: number) => void;
+}
+
 /**
  * Decodes samples start .. start + count - 1 of a config in batches. Every sample's prompt and
  * random draws depend on its index alone, so any split of a config's samples (over batches, or
@@ -196,10 +203,7 @@ export async function runSamples(
   count: number,
   seed: number,
   backend: DecodeBackend,
-  opts: {
-    batchSize?: number;
-    signal?: AbortSignal;
-    onSamples?: (done: number) => void;
+  opts: SampleRunOptions & {
     /** After each batch: the totals so far and how many of `count` are done. */
     onBatch?: (sofar: SampleTotals, done: number) => void;
   } = {},
@@ -267,10 +271,7 @@ export async function runConfig(
   samples: number,
   seed: number,
   backend: DecodeBackend,
-  opts: {
-    batchSize?: number;
-    signal?: AbortSignal;
-    onSamples?: (done: number) => void;
+  opts: SampleRunOptions & {
     // resume: start from these finished samples; report the running sums after each batch
     from?: Omit<PartialConfig, 'configIndex'>;
     onPartial?: (p: Omit<PartialConfig, 'configIndex'>) => void;
