@@ -1,10 +1,9 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, chromiumPath } from '../../src/cli/headless';
-import { startPreview } from './preview';
+import { axe, startPreview } from './preview';
 
 /**
  * The researcher's bench end to end: the form in the URL, results shared by link, chart exports,
@@ -12,7 +11,6 @@ import { startPreview } from './preview';
  * Screenshots go to test/e2e/screenshots/ (git-ignored).
  */
 const shots = resolve(__dirname, 'screenshots');
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let server: { base: string; close(): Promise<void> };
 let browser: Browser;
@@ -31,15 +29,6 @@ async function rowCells(p: Page, run = 0): Promise<string[][]> {
   const out: string[][] = [];
   for (const row of await rows(p, run).all()) out.push((await row.locator('td').allInnerTexts()).filter((_, i) => i !== time && i < headers.length - 1));
   return out;
-}
-
-async function seriousViolations(p: Page): Promise<string[]> {
-  await p.addScriptTag({ path: axePath });
-  const result = await p.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    return axe.run(document, { resultTypes: ['violations'] });
-  });
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 async function runSweep(p: Page): Promise<void> {
@@ -67,14 +56,14 @@ describe('benchmark end to end', () => {
     await expect.poll(() => page.getByTestId('task-summary').innerText(), { timeout: 30_000 }).toBe('1 task: Letters: shuffle.');
     expect(await page.getByTestId('strategy-summary').innerText()).toBe('1 strategy: Top-k, random order.');
     expect(await page.getByTestId('bench-preview').innerText()).toContain('3 configurations × 12 samples');
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axe(page)).toEqual([]);
     await runSweep(page);
     await expect.poll(() => rows(page).count()).toBe(3);
     await page.reload();
     await expect.poll(() => page.getByTestId('task-summary').innerText(), { timeout: 30_000 }).toBe('1 task: Letters: shuffle.');
     expect(await page.getByLabel('samples per configuration').inputValue()).toBe('12');
     await expect.poll(() => rows(page).count()).toBe(3);
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axe(page)).toEqual([]);
     await page.screenshot({ path: resolve(shots, 'bench-1280.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: resolve(shots, 'bench-390.png'), fullPage: true });

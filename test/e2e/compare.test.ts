@@ -1,8 +1,7 @@
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shots, startApp, type App } from './preview';
+import { axe, shots, startApp, watchedPage, type App } from './preview';
 
 /**
  * Up to four decodes side by side (A, B, C, D) end to end in Chromium: adding and removing sides,
@@ -10,28 +9,12 @@ import { shots, startApp, type App } from './preview';
  * and the trade-off chart's measured points opened from the keyboard.
  * Screenshots go to test/e2e/screenshots/ for a person to look at.
  */
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let app: App | undefined;
 const errors: string[] = [];
 
-async function newPage(width: number, height: number): Promise<Page> {
-  const page = await app!.browser.newPage({ viewport: { width, height } });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
-  return page;
-}
+const newPage = (width: number, height: number): Promise<Page> => watchedPage(app!.browser, width, height, errors);
 
-/** Serious or critical axe-core violations on the page as it is now. */
-async function axe(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: axePath });
-  return page.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run(c: Document, o: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes.length}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`);
-  });
-}
 
 const panels = (page: Page) => page.locator('section.decode-panel');
 const titles = (page: Page) => page.locator('section.decode-panel h2').allInnerTexts();

@@ -1,43 +1,24 @@
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getStrategy } from '../../src/engine/strategies';
 import { LESSONS, lessonSettings } from '../../src/ui/lessons';
-import { shots, startApp, type App } from './preview';
+import { axe, shots, startApp, watchedPage, type App } from './preview';
 
 /**
  * Lessons, presenter mode, the phone layout and accessibility, end to end in Chromium. axe-core
  * checks every lesson, both tabs in both themes, presenter mode and the phone layout, and fails on
  * any serious or critical violation. Screenshots go to test/e2e/screenshots/ for a person to look at.
  */
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let app: App | undefined;
 const errors: string[] = [];
 
-async function newPage(width: number, height: number): Promise<Page> {
-  const page = await app!.browser.newPage({ viewport: { width, height } });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
-  return page;
-}
+const newPage = (width: number, height: number): Promise<Page> => watchedPage(app!.browser, width, height, errors);
 
 async function open(page: Page, query: string): Promise<void> {
   await page.goto(`${app!.base}${query}`);
   await page.locator('[data-testid=outcome-a]').waitFor({ timeout: 90_000 });
-}
-
-/** Serious or critical axe-core violations on the page as it is now (id: count of nodes). */
-async function axe(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: axePath });
-  const found = await page.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run(c: Document, o: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes.length}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`);
-  });
-  return found;
 }
 
 const readout = (page: Page) => page.getByTestId('step-readout').innerText();
