@@ -31,9 +31,24 @@ async function rowCells(p: Page, run = 0): Promise<string[][]> {
   return out;
 }
 
+/**
+ * Runs the form's sweep and waits for the new run (listed first) to end, by its status rather
+ * than by the button (a loaded machine may answer the button's state before the sweep shows);
+ * a run that ended in error fails here with its message.
+ */
 async function runSweep(p: Page): Promise<void> {
+  const before = await p.locator('[data-testid=run]').count();
   await p.getByRole('button', { name: 'Run sweep' }).click();
-  await expect.poll(() => p.getByRole('button', { name: 'Run sweep' }).isEnabled(), { timeout: 90_000 }).toBe(true);
+  await expect.poll(() => p.locator('[data-testid=run]').count(), { timeout: 30_000 }).toBe(before + 1);
+  await settled(p);
+}
+
+/** Waits until the first run has ended done or in error, and expects it done (its error text if not). */
+async function settled(p: Page): Promise<void> {
+  const run = p.locator('[data-testid=run]').first();
+  await expect.poll(() => run.locator('summary').innerText(), { timeout: 120_000 }).toMatch(/· (done|error) ·/);
+  const status = `${await run.locator('summary').innerText()} ${await run.locator('p.error').allInnerTexts()} ${await p.locator('.msg').allInnerTexts()}`;
+  expect(status).toMatch(/· done ·/);
 }
 
 describe('benchmark end to end', () => {
@@ -138,7 +153,7 @@ describe('benchmark end to end', () => {
     expect(await cut.locator('summary').innerText()).toMatch(/cancelled · ([12]) of 3 configurations \+ \d+ samples of configuration [23]/);
     await expect.poll(() => cut.getByTestId('partial-row').count()).toBe(1);
     await cut.getByRole('button', { name: /^Resume/ }).click();
-    await expect.poll(() => page.getByRole('button', { name: 'Run sweep' }).isEnabled(), { timeout: 90_000 }).toBe(true);
+    await settled(page);
     await expect.poll(() => rows(page, 0).count()).toBe(3);
     const resumed = await rowCells(page, 0);
     await runSweep(page);
