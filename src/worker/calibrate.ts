@@ -31,37 +31,42 @@ const MAX_REPS = 64;
  * a decode is never faster than it can be. A backend that fails is left out of `times` and its
  * reason put in `failed`.
  */
-export async function measureEngines(backends: readonly DecodeBackend[], request: BatchRequest, reps = 3, failed: Record<string, string> = {}): Promise<Record<string, number>> {
+export async function measureEngines(backends: readonly DecodeBackend[], request: BatchRequest, reps = 3, failed: Record<string, string> = {}, run: Queue = (f) => f()): Promise<Record<string, number>> {
   const times: Record<string, number> = {};
-  for (const b of backends) {
-    const best = Math.min(...Object.values(times)) * request.samples.length;
-    const w0 = performance.now();
-    try {
-      await b.decode(request);
-    } catch (e) {
-      failed[b.name] = (e as Error).message;
-      continue;
-    }
-    const warm = performance.now() - w0;
-    // Seconds for its first decode and far behind the best: its time is that decode's (first-use costs included).
-    if (warm > SLOW_WARMUP_MS && warm > CUT_FACTOR * best) {
-      times[b.name] = warm / request.samples.length;
-      continue;
-    }
-    let fastest = Infinity;
-    let spent = 0;
-    for (let i = 0; i < reps || (spent < MIN_TIMED_MS && i < MAX_REPS); i++) {
-      const t0 = performance.now();
-      await b.decode(request);
-      const t = performance.now() - t0;
-      spent += t;
-      fastest = Math.min(fastest, t);
-      // Far slower than the best so far: it cannot win, and more decodes only make Auto slow to start.
-      if (fastest > CUT_FACTOR * best) break;
-    }
-    times[b.name] = fastest / request.samples.length;
-  }
+  for (const b of backends) await run(() => measureOne(b, request, reps, times, failed));
   return times;
+}
+
+/** Holds one engine's measurement (the worker's serial queue: the decodes it times wait for no other). */
+type Queue = <T>(f: () => Promise<T>) => Promise<T>;
+
+async function measureOne(b: DecodeBackend, request: BatchRequest, reps: number, times: Record<string, number>, failed: Record<string, string>): Promise<void> {
+  const best = Math.min(...Object.values(times)) * request.samples.length;
+  const w0 = performance.now();
+  try {
+    await b.decode(request);
+  } catch (e) {
+    failed[b.name] = (e as Error).message;
+    return;
+  }
+  const warm = performance.now() - w0;
+  // Seconds for its first decode and far behind the best: its time is that decode's (first-use costs included).
+  if (warm > SLOW_WARMUP_MS && warm > CUT_FACTOR * best) {
+    times[b.name] = warm / request.samples.length;
+    return;
+  }
+  let fastest = Infinity;
+  let spent = 0;
+  for (let i = 0; i < reps || (spent < MIN_TIMED_MS && i < MAX_REPS); i++) {
+    const t0 = performance.now();
+    await b.decode(request);
+    const t = performance.now() - t0;
+    spent += t;
+    fastest = Math.min(fastest, t);
+    // Far slower than the best so far: it cannot win, and more decodes only make Auto slow to start.
+    if (fastest > CUT_FACTOR * best) break;
+  }
+  times[b.name] = fastest / request.samples.length;
 }
 
 /** The fastest engine: by construction never over AUTO_SLOWER_LIMIT times the fastest. */
@@ -72,28 +77,35 @@ export function chooseEngine(times: Record<string, number>): string {
 }
 
 /** What one calibration is for: the oracle's engines, or a model's runtimes (`model`). */
-export const calibrationKey = (adapter: string, family: string, backends: readonly DecodeBackend[], model?: string): string =>
-  `${adapter}|${family}|${backends.map((b) => b.name).join(',')}${model === undefined ? '' : `|model ${model}`}`;
+export const calibrationKey = (adapter: string, family: string, engines: readonly string[], model?: string): string =>
+  `${adapter}|${family}|${engines.join(',')}${model === undefined ? '' : `|model ${model}`}`;
 
 let store: ReturnType<typeof createStore> | null = null;
 const db = () => (store ??= createStore('unmask-calibration', 'engines'));
 
+/** The calibration stored for (adapter, family, engines by name, model), if any. */
+export async function cachedCalibration(adapter: string, family: string, engines: readonly string[], model?: string): Promise<Calibration | null> {
+  const cached = await get<Omit<Calibration, 'cached'>>(calibrationKey(adapter, family, engines, model), db()).catch(() => undefined);
+  return cached && engines.includes(cached.choice) ? { ...cached, cached: true } : null;
+}
+
 /**
  * The cached calibration for (adapter, family), or a new one measured now and cached. Used for
  * the oracle's engines and for a model's runtimes (`model`: its name; then `reps` is smaller,
- * a model decode being slower).
+ * a model decode being slower). `run` holds each engine's measurement (a queue, so that other
+ * work can go between two engines but never inside a timed decode).
  */
-export async function calibrate(adapter: string, family: string, backends: readonly DecodeBackend[], request: BatchRequest, opts: { reps?: number; model?: string } = {}): Promise<Calibration> {
-  const key = calibrationKey(adapter, family, backends, opts.model);
-  const cached = await get<Omit<Calibration, 'cached'>>(key, db()).catch(() => undefined);
-  if (cached && backends.some((b) => b.name === cached.choice)) return { ...cached, cached: true };
+export async function calibrate(adapter: string, family: string, backends: readonly DecodeBackend[], request: BatchRequest, opts: { reps?: number; model?: string; run?: Queue } = {}): Promise<Calibration> {
+  const names = backends.map((b) => b.name);
+  const cached = await cachedCalibration(adapter, family, names, opts.model);
+  if (cached) return cached;
   const failed: Record<string, string> = {};
-  const times = await measureEngines(backends, request, opts.reps, failed);
+  const times = await measureEngines(backends, request, opts.reps, failed, opts.run);
   if (Object.keys(times).length === 0) throw new Error(Object.entries(failed).map(([n, why]) => `${n}: ${why}`).join('; ') || 'no engine to measure');
   const result: Omit<Calibration, 'cached'> = { adapter, family, times, choice: chooseEngine(times) };
   if (opts.model) result.model = opts.model;
   if (Object.keys(failed).length) result.skipped = failed;
   // A failure may be passing (a lost device): measure again next time rather than keep it.
-  if (!result.skipped) await set(key, result, db()).catch(() => undefined);
+  if (!result.skipped) await set(calibrationKey(adapter, family, names, opts.model), result, db()).catch(() => undefined);
   return { ...result, cached: false };
 }

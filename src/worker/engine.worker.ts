@@ -6,10 +6,10 @@ import { runSweep, type SweepRecord } from '../engine/sweep';
 import { generateSample, type TaskSample } from '../engine/tasks';
 import { tokenText } from '../engine/vocab';
 import { isDeviceLost } from '../gpu/device';
-import { LoadFailure, RUNTIME_TITLES, decodeWithModel, loadModel, modelLabel, modelInfo, modelSourceOf, pageModelBackend, resolveModel, runtimeBackends } from './models';
+import { LoadFailure, RUNTIME_TITLES, decodeWithModel, loadModel, modelLabel, modelInfo, modelSourceOf, pageModelBackend, measuredRuntimes, resolveModel, runtimeBackends } from './models';
 import { runPageSweep } from './pool';
 import { ortThreading } from '../model/ort-engine';
-import { calibrate, calibrationKey, taskFamily, type Calibration } from './calibrate';
+import { cachedCalibration, calibrate, calibrationKey, taskFamily, type Calibration } from './calibrate';
 import { MAX_SWEEP_WORKERS, type BackendInfo, type DecodeRequest, type FromWorker, type ModelRef, type ModelRun, type ModelRuntimeName, type NeuralModel, type PageRecord, type ToWorker, type VerifyResult } from './protocol';
 
 /**
@@ -99,9 +99,9 @@ function probeOf(c: { task: string; n?: number; taskParams?: Record<string, numb
 }
 
 /** One calibration per adapter, family and set of engines in this worker (the page asks A and B at once). */
-function measured(family: string, backends: DecodeBackend[], probe: BatchRequest, opts?: { reps?: number; model?: string }): Promise<Calibration> {
+function measured(family: string, backends: DecodeBackend[], probe: BatchRequest, opts?: { reps?: number; model?: string; run?: typeof serialRun }): Promise<Calibration> {
   const adapter = adapterName ?? 'no WebGPU adapter';
-  const key = calibrationKey(adapter, family, backends, opts?.model);
+  const key = calibrationKey(adapter, family, backends.map((b) => b.name), opts?.model);
   let c = calibrations.get(key);
   if (!c) {
     c = calibrate(adapter, family, backends, probe, opts).then((r) => {
@@ -131,24 +131,50 @@ async function autoBackend(gpuBackend: DecodeBackend, task: string, probe: Batch
     return serial(gpuBackend);
   }
 }
+/** Auto's measured runtime per (task family, model name), once known in this worker. */
+const autoRuntimes = new Map<string, ModelRuntimeName>();
+/** Background measurements under way, by the same key. */
+const measuring = new Set<string>();
+
 /**
- * Auto's runtime for a model and task family: each runtime that starts decodes `probe` (the
- * page's own decode) a few times and the fastest is kept, cached per adapter and family. If
- * nothing can be measured, the adapter's recommendation (src/model/load.ts) stands.
+ * Auto's runtime for a model and task family: the fastest runtime measured on this adapter
+ * (cached per adapter and family). Until it is known, the decode runs at once on the adapter's
+ * recommendation (src/model/load.ts) and the runtimes are measured in the background, each on
+ * `probe` (the page's own decode) with the worker's queue held one runtime at a time, so a decode
+ * the page asks for meanwhile waits for one runtime's measurement at most, never for all of them
+ * (on a software adapter ORT WebGPU's first decode alone takes tens of seconds).
  */
-async function autoRuntime(ref: ModelRef, task: string, probe: BatchRequest): Promise<ModelRuntimeName> {
+async function autoRuntime(ref: ModelRef, task: string, probe: BatchRequest): Promise<{ runtime: ModelRuntimeName; guess: boolean }> {
   await loadGpu();
   const info = await modelInfo(ref.model);
+  const family = familyOf(task, probe);
+  const key = `${family}|${info.name}`;
+  const known = autoRuntimes.get(key);
+  if (known) return { runtime: known, guess: false };
+  const stored = await cachedCalibration(adapterName ?? 'no WebGPU adapter', family, measuredRuntimes(info.runtimes), info.name);
+  if (stored) {
+    calibrated.push(stored);
+    autoRuntimes.set(key, stored.choice as ModelRuntimeName);
+    return { runtime: stored.choice as ModelRuntimeName, guess: false };
+  }
+  if (!measuring.has(key)) {
+    measuring.add(key);
+    void measureRuntimes(ref, family, info, probe).finally(() => measuring.delete(key));
+  }
+  return { runtime: info.recommended, guess: true };
+}
+
+async function measureRuntimes(ref: ModelRef, family: string, info: { name: string; recommended: ModelRuntimeName }, probe: BatchRequest): Promise<void> {
   try {
-    // The runtimes decode without the queue and the whole measurement holds it, so no other
-    // decode waits inside a timed one.
     const { backends, skipped } = await runtimeBackends(ref.model, (f) => f());
-    const c = await serialRun(() => measured(familyOf(task, probe), backends, probe, { reps: 1, model: info.name }));
+    const c = await measured(family, backends, probe, { reps: 1, model: info.name, run: serialRun });
     if (Object.keys(skipped).length) c.skipped = { ...skipped, ...c.skipped };
-    return c.choice as ModelRuntimeName;
+    autoRuntimes.set(`${family}|${info.name}`, c.choice as ModelRuntimeName);
+    const times = Object.entries(c.times).map(([n, ms]) => `${RUNTIME_TITLES[n as ModelRuntimeName] ?? n} ${ms.toFixed(0)} ms`).join(', ');
+    post({ type: 'notice', level: 'info', message: `Auto measured ${info.name}'s runtimes on ${family} (${times}): the next decodes run on ${RUNTIME_TITLES[c.choice as ModelRuntimeName]}.` });
   } catch (e) {
+    autoRuntimes.set(`${family}|${info.name}`, info.recommended);
     post({ type: 'notice', level: 'info', message: `Auto could not measure the runtimes of ${info.name} (${(e as Error).message}); using ${RUNTIME_TITLES[info.recommended]}.` });
-    return info.recommended;
   }
 }
 // ---- end of Auto ------------------------------------------------------------------------------
@@ -212,8 +238,10 @@ async function decodeModel(req: DecodeRequest, sample: TaskSample): Promise<{ tr
     options: { seed: req.seed, temperature: req.temperature, block: req.block, record: 'full' },
   });
   // Auto's probe is this very decode (each runtime decodes it with its own forward pass).
-  const runtime = ref.runtime === 'auto' ? await autoRuntime(ref, req.task, request('webgpu')) : ref.runtime;
+  const auto = ref.runtime === 'auto' ? await autoRuntime(ref, req.task, request('webgpu')) : null;
+  const runtime = auto?.runtime ?? (ref.runtime as ModelRuntimeName);
   const m = await decodeWithModel({ model: ref.model, runtime }, request(runtime), serialRun, ref.runtime);
+  if (auto?.guess) m.run.autoGuess = true;
   if (m.run.fallback) post({ type: 'notice', level: 'info', message: `${RUNTIME_TITLES.webgpu}: this decode runs the CPU unmasking loop, not GPU-resident (${m.run.fallback}).` });
   return { trace: m.traces[0], ms: m.ms, run: m.run };
 }

@@ -271,6 +271,10 @@ export async function decodeWithModel(
   });
 }
 
+/** The runtimes Auto measures, in order: those that need no device first, so that the slower ones are then timed once (calibrate.ts CUT_FACTOR). */
+export const measuredRuntimes = (runtimes: readonly ModelRuntimeName[]): ModelRuntimeName[] =>
+  (['cpu', 'ort-wasm', 'webgpu', 'ort-webgpu'] as const).filter((r) => runtimes.includes(r));
+
 /**
  * One DecodeBackend per runtime of this model that starts, named by the runtime and decoding as
  * the page does (decodeWithModel): what Auto measures (src/worker/calibrate.ts). `skipped` says
@@ -280,9 +284,7 @@ export async function runtimeBackends(which: NeuralModel, run: <T>(f: () => Prom
   const m = await getLoaded(which);
   const backends: DecodeBackend[] = [];
   const skipped: Record<string, string> = {};
-  // Those that need no device first: the slower runtimes are then timed once (calibrate.ts CUT_FACTOR).
-  const order: ModelRuntimeName[] = ['cpu', 'ort-wasm', 'webgpu', 'ort-webgpu'];
-  for (const runtime of order.filter((r) => m.info.runtimes.includes(r))) {
+  for (const runtime of measuredRuntimes(m.info.runtimes)) {
     try {
       await denoiser(m, runtime);
     } catch (e) {

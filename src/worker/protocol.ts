@@ -57,6 +57,8 @@ export interface ModelRun {
   resident?: { steps: number; readbacks: number };
   /** Why our WGSL engine ran the CPU unmasking loop instead of the GPU-resident path. */
   fallback?: string;
+  /** Auto had not measured this model's runtimes yet: `runtime` is the adapter's recommendation, and they are being measured in the background. */
+  autoGuess?: boolean;
 }
 
 /** Messages between the page and src/worker/engine.worker.ts. Every request carries an id. */

@@ -1,6 +1,6 @@
 import { refreshBackend, setSettings, useApp, verifyAgainstCpu } from '../store';
 import type { EngineChoice } from '../settings';
-import { RUNTIME_LABELS } from './ModelControls';
+import { RUNTIME_LABELS, autoNote } from './ModelControls';
 
 /** Which engine decodes, on which adapter, how fast; and a check of the GPU against the CPU. */
 export function BackendPanel() {
@@ -24,7 +24,7 @@ export function BackendPanel() {
         <div><dt>WebGPU in this browser</dt><dd>{info ? (info.webgpu ? 'yes' : 'no') : '…'}</dd></div>
         <div><dt>adapter</dt><dd>{info?.adapter ?? 'none'}</dd></div>
         {info?.ortThreads && <div><dt>ORT wasm threads</dt><dd data-testid="ort-threads">{info.ortThreads.threads} with SIMD: {info.ortThreads.reason}</dd></div>}
-        {m && <div><dt>model of decode A</dt><dd data-testid="model-runtime">{m.name} on {RUNTIME_LABELS[m.runtime]}{m.asked === 'auto' ? ' (chosen by Auto)' : ''}</dd></div>}
+        {m && <div><dt>model of decode A</dt><dd data-testid="model-runtime">{m.name} on {RUNTIME_LABELS[m.runtime]}{autoNote(m)}</dd></div>}
         {m && !m.resident && <div><dt>ms per forward</dt><dd data-testid="ms-per-forward">{m.msPerForward.toFixed(2)} ms ({m.forwards} forwards)</dd></div>}
         {m?.resident && (
           <div>

@@ -46,7 +46,13 @@ export function RuntimeField({ value, info, onChange }: { value: RuntimeChoice; 
 /** "ran on ORT wasm (Auto), 3.1 ms per forward" for a finished model decode. */
 export function ranOn(run: ModelRun): string {
   const per = run.resident ? `GPU-resident, ${run.msPerForward.toFixed(1)} ms per step × ${run.resident.steps}` : `${run.msPerForward.toFixed(1)} ms per forward × ${run.forwards}`;
-  return `${run.name} ran on ${RUNTIME_LABELS[run.runtime]}${run.asked === 'auto' ? ' (chosen by Auto)' : ''}, ${per}`;
+  return `${run.name} ran on ${RUNTIME_LABELS[run.runtime]}${autoNote(run)}, ${per}`;
+}
+
+/** How Auto picked the runtime, when it did. */
+export function autoNote(run: ModelRun): string {
+  if (run.asked !== 'auto') return '';
+  return run.autoGuess ? " (Auto's first pick for this adapter; it is measuring every runtime in the background)" : ' (chosen by Auto, measured)';
 }
 
 const CODE_TITLES: Record<string, string> = {
