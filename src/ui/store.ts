@@ -335,8 +335,10 @@ function setRuns(update: (runs: BenchRun[]) => BenchRun[], save = true): void {
   if (save) saveRuns(useApp.getState().runs).catch((e: Error) => notify('warning', e.message));
 }
 
-// Partial progress arrives every batch; the page state and the store take it at most this often,
-// and always when the sweep stops (so a cancel keeps every finished sample).
+// Partial progress arrives every batch; the store takes it at most this often, and the page state
+// when the sweep stops (so a cancel keeps every finished sample). Not in the page state while the
+// sweep runs: each change re-rendered the chart and the results table, a quarter of the main
+// thread's core during a fast sweep (bench/page-trace.ts), which the sweep's workers need.
 const PARTIAL_SAVE_MS = 1000;
 let partialSavedAt = 0;
 
@@ -352,23 +354,33 @@ export function deleteRun(id: string): void {
 export function startRun(run: BenchRun): void {
   setRuns((all) => [...all.filter((r) => r.id !== run.id), { ...run, status: 'running', error: undefined }]);
   const skip = run.records.length;
-  let pending: BenchRun['partial'] | null = null;
-  const flushPartial = () => {
-    if (pending === null) return;
-    const partial = pending;
-    pending = null;
+  /** The newest finished prefix of the running configuration, and whether the store has it. */
+  let latest: BenchRun['partial'] | null = null;
+  let stored = true;
+  const withPartial = (all: BenchRun[], partial: BenchRun['partial']) => all.map((r) => (r.id === run.id ? { ...r, partial } : r));
+  const storePartial = () => {
+    if (stored || latest === null) return;
+    stored = true;
     partialSavedAt = performance.now();
-    setRuns((all) => all.map((r) => (r.id === run.id ? { ...r, partial } : r)));
+    saveRuns(withPartial(useApp.getState().runs, latest)).catch((e: Error) => notify('warning', e.message));
+  };
+  /** The sweep stopped: the newest partial goes into the page state (and the store, with it). */
+  const flushPartial = () => {
+    if (latest === null) return;
+    const partial = latest;
+    latest = null;
+    setRuns((all) => withPartial(all, partial));
   };
   const sweepId = getEngine().sweep(run.spec, skip, useApp.getState().settings.engine, {
     onRecord: (index, record) => {
-      pending = null;
+      latest = null;
       setRuns((all) => all.map((r) => (r.id === run.id ? { ...r, records: [...r.records.slice(0, index), record], partial: undefined } : r)));
     },
     onProgress: (progress, workers) => useApp.setState((s) => (s.sweep ? { sweep: { ...s.sweep, progress, workers } } : {})),
     onPartial: (partial) => {
-      pending = partial;
-      if (performance.now() - partialSavedAt > PARTIAL_SAVE_MS) flushPartial();
+      latest = partial;
+      stored = false;
+      if (performance.now() - partialSavedAt > PARTIAL_SAVE_MS) storePartial();
     },
     onDone: (cancelled) => {
       flushPartial();
