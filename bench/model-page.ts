@@ -14,6 +14,8 @@ import { GpuModelRuntime } from '../src/model/nn/engine';
 import { tinyTransformerOnnx } from '../src/model/build';
 import { ModelDenoiser } from '../src/model/denoiser';
 import { ortThreading, setOrtThreads } from '../src/model/ort-engine';
+import { benchIds as ids, timeForward } from './forward-timing';
+import type { OrtWorkerReply, OrtWorkerRequest } from './ort-forward.worker';
 import { loadBundledModel, loadModelFromBytes, loadModelFromUrls, runtimeFor, type ModelHandle } from '../src/model/load';
 import type { ModelRuntime, ModelRuntimeName } from '../src/model/runtime';
 
@@ -63,6 +65,8 @@ declare global {
     __modelLog?: (line: string) => Promise<void>;
     /** ORT wasm threads for this page's first ORT load (bench/parallel.ts: 1 vs every core). */
     __modelSetOrtThreads: (n: number | null) => { threads: number; reason: string; isolated: boolean };
+    /** ORT wasm forward passes timed in a Web Worker, as the app runs them (bench/ort-forward.worker.ts). */
+    __modelOrtInWorker: (req: OrtWorkerRequest) => Promise<OrtWorkerReply & { isolated: boolean }>;
     /** Runs a sweep whose configs carry a model spec (src/cli/browser-runner.ts). */
     __modelSweep: (spec: SweepSpec) => Promise<void>;
     __modelRecord?: (r: SweepRecord) => Promise<void>;
@@ -92,11 +96,6 @@ async function model(): Promise<ModelHandle> {
   return handle;
 }
 
-function ids(batch: number): Int32Array {
-  let s = 12345;
-  return new Int32Array(batch * 64).map(() => ((s = (s * 1664525 + 1013904223) >>> 0) >>> 8) % 169);
-}
-
 const log = (line: string) => void window.__modelLog?.(line);
 
 window.__modelInfo = async (urls?: BenchRequest['model']) => {
@@ -116,21 +115,9 @@ window.__modelForward = async (req) => {
   for (const runtime of req.runtimes) {
     const rt: ModelRuntime = await runtimeFor(h, runtime, 'canvas');
     for (const batch of req.batches) {
-      const x = ids(batch);
-      const t0 = performance.now();
-      await rt.forward(x, batch); // warm-up: compiles shaders, sizes buffers
-      const firstMs = performance.now() - t0;
-      const times: number[] = [];
-      const start = performance.now();
-      while (times.length < req.maxReps && (times.length === 0 || performance.now() - start < req.budgetMs)) {
-        const t = performance.now();
-        await rt.forward(x, batch);
-        times.push(performance.now() - t);
-      }
-      times.sort((a, b) => a - b);
-      const ms = times[Math.floor(times.length / 2)];
-      rows.push({ runtime, batch, reps: times.length, ms, firstMs, samplesPerSecond: (1000 * batch) / ms });
-      log(`${runtime} batch ${batch}: ${ms.toFixed(1)} ms (${times.length} reps, first ${firstMs.toFixed(0)} ms)`);
+      const { ms, firstMs, reps } = await timeForward(rt, batch, req.budgetMs, req.maxReps);
+      rows.push({ runtime, batch, reps, ms, firstMs, samplesPerSecond: (1000 * batch) / ms });
+      log(`${runtime} batch ${batch}: ${ms.toFixed(1)} ms (${reps} reps, first ${firstMs.toFixed(0)} ms)`);
     }
     await rt.dispose();
   }
@@ -236,5 +223,19 @@ window.__modelSetOrtThreads = (n) => {
   setOrtThreads(n);
   return { ...ortThreading(), isolated: crossOriginIsolated };
 };
+
+window.__modelOrtInWorker = (req) =>
+  new Promise((resolve) => {
+    const w = new Worker(new URL('./ort-forward.worker.ts', import.meta.url), { type: 'module' });
+    w.onmessage = (e: MessageEvent<OrtWorkerReply>) => {
+      w.terminate();
+      resolve({ ...e.data, isolated: crossOriginIsolated });
+    };
+    w.onerror = (e) => {
+      w.terminate();
+      resolve({ ok: false, error: e.message || 'the worker did not start', isolated: crossOriginIsolated });
+    };
+    w.postMessage(req);
+  });
 
 window.__modelReady = true;

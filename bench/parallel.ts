@@ -8,7 +8,7 @@
  *      Chromium on a cross-origin-isolated page (src/cli/headless.ts sends COOP/COEP).
  * Prints a table; writes bench/results/parallel.json.
  *
- *   npm run bench:parallel [-- --samples 100 --page-samples 100 --batch 64 --reps 5]
+ *   npm run bench:parallel [-- --samples 100 --page-samples 100 --batch 64 --reps 5 --only a,b,c]
  * (--samples: per suite task; the suite's own size is 100; --page-samples: per configuration of
  *  the page sweep. Smaller runs only check the script.)
  */
@@ -17,7 +17,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { MODEL_PREBUNDLE, ROOT, openHeadlessPage } from '../src/cli/headless';
-import type { BenchRequest } from './model-page';
 import { pageSweeps } from './page-sweep';
 
 const arg = (name: string, def: string) => {
@@ -28,6 +27,7 @@ const samples = arg('samples', '100');
 const batch = Number(arg('batch', '64'));
 const reps = Number(arg('reps', '5'));
 const pageSamples = Number(arg('page-samples', '100'));
+const only = new Set(arg('only', 'a,b,c').split(','));
 
 // (a) The suite on 1 and 2 worker threads.
 function suite(workers: number): { seconds: number; records: unknown[] } {
@@ -43,38 +43,40 @@ function suite(workers: number): { seconds: number; records: unknown[] } {
   process.stderr.write(`suite, ${workers} worker(s): ${seconds.toFixed(1)} s\n`);
   return { seconds, records };
 }
-const one = suite(1);
-const two = suite(2);
+const none = { seconds: NaN, records: [] };
+const one = only.has('a') ? suite(1) : none;
+const two = only.has('a') ? suite(2) : none;
 const identical = JSON.stringify(one.records) === JSON.stringify(two.records);
 
 // (b) The page's sweep pool: the same sweep with 1 and 2 Web Workers.
-const [pageOne, pageTwo] = await pageSweeps(pageSamples, [1, 2]);
+const [pageOne, pageTwo] = only.has('b') ? await pageSweeps(pageSamples, [1, 2]) : [{ seconds: NaN, reported: 1, identical: true, workers: 1 }, { seconds: NaN, reported: 2, identical: true, workers: 2 }];
 const pageOk = pageTwo.identical && pageOne.reported === 1 && pageTwo.reported === 2;
 
-// (c) ORT wasm, one thread vs every core, batch `batch`, each in a fresh page.
+// (c) ORT wasm, one thread vs every core, batch `batch`, each in a fresh page, timed in a Web
+// Worker as the app runs ORT (on a page's main thread its threads cannot block).
 async function ortForward(threads: number | null) {
   const { page, close } = await openHeadlessPage('bench/model-forward.html', { prebundle: MODEL_PREBUNDLE });
   try {
     await page.waitForFunction(() => window.__modelReady === true, undefined, { timeout: 120_000 });
     page.setDefaultTimeout(0);
-    const setting = await page.evaluate((n) => window.__modelSetOrtThreads(n), threads);
-    const req: BenchRequest = { model: null, batches: [batch], runtimes: ['ort-wasm'], budgetMs: 60_000, maxReps: reps, decode: null };
-    const [row] = await page.evaluate((r) => window.__modelForward(r), req);
-    process.stderr.write(`ORT wasm, ${setting.threads} thread(s): ${row.ms.toFixed(1)} ms at batch ${batch}\n`);
-    return { ...setting, ms: row.ms, reps: row.reps };
+    const r = await page.evaluate((req) => window.__modelOrtInWorker(req), { threads, batch, budgetMs: 60_000, maxReps: reps });
+    if (!r.ok) throw new Error(`ORT wasm in a worker: ${r.error}`);
+    process.stderr.write(`ORT wasm in a worker, ${r.threads} thread(s): ${r.ms.toFixed(1)} ms at batch ${batch}\n`);
+    return { threads: r.threads, reason: r.reason, isolated: r.isolated, ms: r.ms, reps: r.reps };
   } finally {
     await close();
   }
 }
-const single = await ortForward(1);
-const multi = await ortForward(null);
+const noOrt = { threads: 0, reason: '', isolated: false, ms: NaN, reps: 0 };
+const single = only.has('c') ? await ortForward(1) : noOrt;
+const multi = only.has('c') ? await ortForward(null) : noOrt;
 
 const rows = [
   ['(a) CLI suite, --workers 1 vs 2', `${one.seconds.toFixed(1)} s`, `${two.seconds.toFixed(1)} s`, `${(one.seconds / two.seconds).toFixed(2)}x`, identical ? `identical (${one.records.length} records)` : 'RECORDS DIFFER'],
   ['(b) page sweep, 1 vs 2 Web Workers', `${pageOne.seconds.toFixed(1)} s`, `${pageTwo.seconds.toFixed(1)} s`, `${(pageOne.seconds / pageTwo.seconds).toFixed(2)}x`, pageOk ? `identical (16 configurations x ${pageSamples} samples)` : 'RECORDS DIFFER or the pool did not run'],
   [`(c) ORT wasm forward, batch ${batch}, 1 vs ${multi.threads} threads`, `${single.ms.toFixed(1)} ms`, `${multi.ms.toFixed(1)} ms`, `${(single.ms / multi.ms).toFixed(2)}x`, multi.isolated ? 'cross-origin isolated' : `NOT isolated: ${multi.reason}`],
 ];
-const table = ['| what | one | many | speed-up | check |', '|---|---|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+const table = ['| what | one | many | speed-up | check |', '|---|---|---|---|---|', ...rows.filter((_, i) => only.has('abc'[i])).map((r) => `| ${r.join(' | ')} |`)].join('\n');
 console.log(`CPU: ${cpus()[0]?.model ?? 'unknown'} x${cpus().length}, Node ${process.version}; suite samples per task: ${samples}`);
 console.log(table);
 mkdirSync(resolve(ROOT, 'bench/results'), { recursive: true });
