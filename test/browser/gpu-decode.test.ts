@@ -23,7 +23,7 @@ const FAMILIES: [string, number | undefined][] = [
 ];
 
 /** Issue 10's strategies that still run on the CPU engine only (their modules declare no GPU descriptor). */
-const CPU_ONLY = ['apd'];
+const CPU_ONLY: string[] = [];
 
 const STRATEGY_PARAMS: Record<string, Record<string, number>> = {
   'topk-random': { k: 2 },
@@ -47,6 +47,7 @@ const STRATEGY_PARAMS: Record<string, Record<string, number>> = {
   dus: { base: 2 },
   prophet: { steps: 4, gapEarly: 12, gapMid: 8, gapLate: 1 },
   'pc-sampler': { k: 2, lambda: 0.5, alpha: 3 },
+  apd: { r: 0.5, m: 4 },
 };
 
 function request(task: string, n: number | undefined, strategy: string, extra: Partial<BatchRequest['options']> = {}, noise = 0, count = 4): BatchRequest {
@@ -157,6 +158,43 @@ describe('GPU decode = CPU decode', () => {
         expectSameDecodes(await backend.decode(r), await cpuBackend.decode(r), `${task} ${strategy} noise 0.5`);
       }
     }
+  });
+
+  gpuTest("APD: R < 1 (the oracle's verifier rows on the GPU) and R = 1, greedy and sampled, permutation and support oracles, step by step", async () => {
+    let rejected = 0;
+    let extraRows = 0;
+    for (const [task, n] of [['letters/shuffle', 6], ['waiting-line/replace-random', 3], ['puzzles/latin-square', undefined], ['text/w2s-easy', undefined]] as const) {
+      for (const r of [0, 0.5, 0.9, 1]) {
+        for (const temperature of [0, 1]) {
+          const base = request(task, n, 'apd', { temperature, record: r === 0.5 ? 'full' : 'summary' }, 0, 3);
+          const req = { ...base, params: { r, m: 5 } };
+          const cpu = await cpuBackend.decode(req);
+          expectSameDecodes(await backend.decode(req), cpu, `${task} apd R=${r} T=${temperature}`, { steps: req.options.record === 'full' });
+          for (const t of cpu) {
+            for (const st of t.steps) {
+              const masked = t.canvasLength - t.steps.filter((o) => o.step < st.step).reduce((a, o) => a + o.revealed.length, 0);
+              if (st.revealed.length < Math.min(5, masked)) rejected++;
+              extraRows += st.extraRows ?? 0;
+            }
+          }
+        }
+      }
+    }
+    // The verifier did reject drafts and rows were counted, so the parity above covers both.
+    expect(rejected).toBeGreaterThan(0);
+    expect(extraRows).toBeGreaterThan(0);
+  });
+
+  gpuTest('APD with oracle noise (its verifier rows would be extra input rows) falls back to the CPU engine with identical results; at R = 1 it needs none and runs on the GPU', async () => {
+    const req = { ...request('letters/shuffle', 4, 'apd', {}, 0.5), params: { r: 0.5, m: 4 } };
+    await expect(backend.decode(req)).rejects.toThrow(/apd verifies its draft with left-to-right rows, which the GPU computes for the exact oracle only/);
+    const withFallback = createWebgpuBackend();
+    expectSameDecodes(await withFallback.decode(req), await cpuBackend.decode(req), 'apd noise 0.5');
+    expect(withFallback.fallbacks).toBe(1);
+    const r1 = { ...req, params: { r: 1, m: 3 } };
+    expectSameDecodes(await withFallback.decode(r1), await cpuBackend.decode(r1), 'apd noise 0.5 R=1');
+    expect(withFallback.fallbacks).toBe(1);
+    await withFallback.dispose();
   });
 
   gpuTest('step-through traces (record full) match step by step, theory included', async () => {
