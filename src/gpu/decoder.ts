@@ -683,13 +683,7 @@ export class GpuDecoder {
     }
     const masked: number[] = [];
     for (let p = 0; p < L; p++) if (before[p] === MASK_ID) masked.push(p);
-    if (plan.gpu.draftRows) {
-      // Draft verification (decode.ts: a strategy with verifyRows): no revealed position is
-      // checked; one extra row per drafted position after the first.
-      trace.checked = [];
-      trace.checkedProbabilities = [];
-      trace.extraRows = plan.draft > 0 ? Math.max(0, Math.min(plan.draft, masked.length) - 1) : 0;
-    }
+    if (plan.gpu.draftRows) draftTraceFields(trace, plan.draft, masked.length);
     const predView = { kind: up.logits ? ('logits' as const) : ('weights' as const), data: back.rows };
     const row = new Float32Array(VOCAB_SIZE);
     const stat = (p: number) => {
@@ -773,6 +767,14 @@ export class GpuDecoder {
       // Summary traces are rebuilt from each position's last reveal: exact without remasking;
       // with ReMDM they omit the reveals that were later undone.
       const steps = full ? full[b] : summarySteps(rv, output, b, L, nfe, d.blockLength, plan.gpu.scores !== false);
+      if (!full && plan.gpu.draftRows) {
+        // Drafting rules never remask, so the masked count before each step follows from the reveals.
+        let masked = L;
+        for (const st of steps) {
+          draftTraceFields(st, plan.draft, masked);
+          masked -= st.revealed.length;
+        }
+      }
       return assembleTrace(sample, header, { steps, output, revealStep, nfe });
     });
   }
@@ -786,6 +788,16 @@ interface StepReadBack {
   rows: Float32Array;
   theory: Float32Array | null;
   mi: Float32Array | null;
+}
+
+/**
+ * The verification fields of a draft-verifying step, as decode.ts records them for a strategy
+ * with verifyRows: no revealed position checked, one extra row per drafted position after the first.
+ */
+function draftTraceFields(trace: StepTrace, draft: number, maskedBefore: number): void {
+  trace.checked = [];
+  trace.checkedProbabilities = [];
+  trace.extraRows = draft > 0 ? Math.max(0, Math.min(draft, maskedBefore) - 1) : 0;
 }
 
 function allDone(state: Uint32Array, B: number): boolean {

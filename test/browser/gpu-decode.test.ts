@@ -169,7 +169,10 @@ describe('GPU decode = CPU decode', () => {
           const base = request(task, n, 'apd', { temperature, record: r === 0.5 ? 'full' : 'summary' }, 0, 3);
           const req = { ...base, params: { r, m: 5 } };
           const cpu = await cpuBackend.decode(req);
-          expectSameDecodes(await backend.decode(req), cpu, `${task} apd R=${r} T=${temperature}`, { steps: req.options.record === 'full' });
+          const gpu = await backend.decode(req);
+          expectSameDecodes(gpu, cpu, `${task} apd R=${r} T=${temperature}`, { steps: req.options.record === 'full' });
+          // Summary traces carry the verifier rows per step too (the sweep's extraRows).
+          gpu.forEach((g, i) => expect(g.steps.map((st) => st.extraRows), `${task} R=${r} T=${temperature} rows`).toEqual(cpu[i].steps.map((st) => st.extraRows)));
           for (const t of cpu) {
             for (const st of t.steps) {
               const masked = t.canvasLength - t.steps.filter((o) => o.step < st.step).reduce((a, o) => a + o.revealed.length, 0);
