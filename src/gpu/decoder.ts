@@ -210,10 +210,10 @@ export class GpuDecoder {
       throw new GpuUnsupportedError(`strategy ${d.strategy.id} verifies with leave-one-out rows, which the GPU model path does not compute; it runs on the CPU engine`);
     }
     const draft = gpu.draftRows?.(d.params) ?? 0;
-    if (draft > 0 && (model || request.denoiser.noise > 0)) {
-      // The exact oracle computes the verifier rows in place; a model's (or noisy) rows would be
-      // extra input rows (one further forward call), which the GPU path does not run.
-      throw new GpuUnsupportedError(`strategy ${d.strategy.id} verifies its draft with left-to-right rows, which the GPU computes for the exact oracle only; with a model or noise it runs on the CPU engine`);
+    if (draft > 0 && model) {
+      // The oracle computes the verifier rows in place; a model's would be extra input rows (one
+      // further forward call), which the GPU-resident model path does not run.
+      throw new GpuUnsupportedError(`strategy ${d.strategy.id} verifies its draft with left-to-right rows, which the GPU computes for the oracle only; with a model it runs on the CPU engine`);
     }
     for (const s of model ? [] : samples) {
       if (!(s.truth instanceof SupportDistribution) && !(s.truth instanceof PermutationDistribution)) {
@@ -458,6 +458,7 @@ export class GpuDecoder {
       draft_tok: this.buffer('draft_tok', plan.draft > 0 ? B * L * 4 : 16),
       draft_min: this.buffer('draft_min', plan.draft > 0 ? B * L * 4 : 16),
       vhist: this.buffer('vhist', plan.draft > 0 ? B * L * V * 4 : 16),
+      vlogits: this.buffer('vlogits', plan.draft > 0 && logits ? B * L * V * 4 : 16),
       hist: this.buffer('hist', B * L * V * 4),
       logits: this.buffer('logits', logits ? B * L * V * 4 : 16),
       stats: this.buffer('stats', B * L * SS.stride * 4),
@@ -467,6 +468,7 @@ export class GpuDecoder {
     if (uniforms) bufs.strategyParams = this.write('strategyParams', uniforms.pack(gpu.uniformValues?.(d.params, ctx) ?? {}), uniform);
     for (const [name, words] of Object.entries(gpu.prepass?.scratch ?? {})) bufs[name] = this.buffer(`scratch:${name}`, words(ctx) * 4);
     bufs.pred = logits ? bufs.logits : bufs.hist;
+    bufs.vpred = logits ? bufs.vlogits : bufs.vhist;
     return { bufs, totalMembers: o.totalMembers, anyPerm: o.anyPerm, logits, schedSteps: sched.steps, state };
   }
 
@@ -501,6 +503,7 @@ export class GpuDecoder {
       items.push(item(k.draftInit, B * L));
       if (anySupport) items.push(item(k.draftMin, totalMembers), item(k.draftHist, totalMembers));
       if (anyPerm) items.push(item(k.draftPerm, B * L));
+      if (plan.noise > 0) items.push(item(k.noiseDraft, B * L));
     }
     if (sp.prepass) items.push(item(sp.prepass, gpu.prepass!.dispatch === 'positions' ? B * L : undefined));
     items.push(item(sp.select));

@@ -137,6 +137,11 @@ function makeDecodePrograms(L: number, V: number, opts: { logits: boolean; loo?:
       read('canvas', 'array<i32>'), read('state'), write('hist'),
     ], { constants: { LOO } }),
     noise: program('noise', L, V, [noiseWgsl], [read('info'), read('state'), read('hist'), write('logits', 'array<f32>'), read('canvas', 'array<i32>')], { constants: { LOO } }),
+    // The draft verification rows get the noise of their position (as the CPU's noisy verifier
+    // rows: the noise is keyed by sample, step and position, not by input row).
+    noiseDraft: program('noise_draft', L, V, [noiseWgsl], [
+      read('info'), read('state'), read('hist', 'array<u32>', 'vhist'), write('logits', 'array<f32>', 'vlogits'), read('canvas', 'array<i32>'),
+    ]),
     stats: program('stats', L, V, [predRowWgsl, statsWgsl], [
       read('info'), read('canvas', 'array<i32>'), read('state'),
       read('pred'), // u32 weights, or f32 logits bits

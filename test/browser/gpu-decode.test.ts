@@ -3,8 +3,9 @@ import { cpuBackend, type BatchRequest } from '../../src/engine/backend';
 import { STRATEGIES, getStrategy, gpuStrategies } from '../../src/engine/strategies';
 import { generateSample } from '../../src/engine/tasks';
 import { createWebgpuBackend } from '../../src/gpu/backend';
+import { GpuDecoder, type GpuLogitsModel } from '../../src/gpu/decoder';
 import { GpuUnsupportedError } from '../../src/gpu/errors';
-import { expectSameDecodes, gpuTest } from './gpu-fixture';
+import { expectSameDecodes, gpuTest, sharedDevice } from './gpu-fixture';
 
 /**
  * Full decodes on the GPU against the CPU engine (the spec): same tokens, NFE, reveal steps and
@@ -153,7 +154,7 @@ describe('GPU decode = CPU decode', () => {
 
   gpuTest('oracle + noise (logit rows): same decodes', async () => {
     for (const [task, n] of [FAMILIES[0], FAMILIES[3], FAMILIES[5]]) {
-      for (const strategy of ['topk-confidence', 'threshold', 'eb', 'dream-entropy', 'maskgit-cosine', 'klass', 'remdm-conf', 'wino', 'joint-threshold']) {
+      for (const strategy of ['topk-confidence', 'threshold', 'eb', 'dream-entropy', 'maskgit-cosine', 'klass', 'remdm-conf', 'wino', 'joint-threshold', 'apd']) {
         const r = request(task, n, strategy, { temperature: strategy === 'eb' ? 0.7 : 0 }, 0.5);
         expectSameDecodes(await backend.decode(r), await cpuBackend.decode(r), `${task} ${strategy} noise 0.5`);
       }
@@ -188,16 +189,32 @@ describe('GPU decode = CPU decode', () => {
     expect(extraRows).toBeGreaterThan(0);
   });
 
-  gpuTest('APD with oracle noise (its verifier rows would be extra input rows) falls back to the CPU engine with identical results; at R = 1 it needs none and runs on the GPU', async () => {
-    const req = { ...request('letters/shuffle', 4, 'apd', {}, 0.5), params: { r: 0.5, m: 4 } };
-    await expect(backend.decode(req)).rejects.toThrow(/apd verifies its draft with left-to-right rows, which the GPU computes for the exact oracle only/);
+  gpuTest('APD with oracle noise (noisy verifier rows) decodes as the CPU engine, step for step; with a model and R < 1 the GPU plan refuses it with the reason', async () => {
     const withFallback = createWebgpuBackend();
-    expectSameDecodes(await withFallback.decode(req), await cpuBackend.decode(req), 'apd noise 0.5');
-    expect(withFallback.fallbacks).toBe(1);
-    const r1 = { ...req, params: { r: 1, m: 3 } };
-    expectSameDecodes(await withFallback.decode(r1), await cpuBackend.decode(r1), 'apd noise 0.5 R=1');
-    expect(withFallback.fallbacks).toBe(1);
+    let rejected = 0;
+    for (const [task, n] of [['letters/shuffle', 5], ['puzzles/latin-square', undefined], ['waiting-line/replace-random', 3]] as const) {
+      for (const temperature of [0, 1]) {
+        const req = { ...request(task, n, 'apd', { temperature }, 0.5, 3), params: { r: 0.5, m: 4 } };
+        const cpu = await cpuBackend.decode(req);
+        const gpu = await withFallback.decode(req);
+        // Tokens, NFE and each step's reveals and rows (noisy floats agree within a few ulp, as every noisy decode).
+        expectSameDecodes(gpu, cpu, `${task} apd noise 0.5 T=${temperature}`);
+        gpu.forEach((g, i) => {
+          expect(g.steps.map((st) => st.revealed), `${task} T=${temperature} reveals`).toEqual(cpu[i].steps.map((st) => st.revealed));
+          expect(g.steps.map((st) => st.extraRows), `${task} T=${temperature} rows`).toEqual(cpu[i].steps.map((st) => st.extraRows));
+        });
+        for (const t of cpu) for (const st of t.steps) if (st.extraRows! > 0 && st.revealed.length <= st.extraRows!) rejected++;
+      }
+    }
+    expect(withFallback.fallbacks).toBe(0);
+    expect(rejected).toBeGreaterThan(0);
     await withFallback.dispose();
+    const dec = new GpuDecoder((await sharedDevice())!.device);
+    const model: GpuLogitsModel = { id: 'model:test', gpuForward: () => ({ encode: () => {}, dispose: () => {} }) };
+    const req = { ...request('letters/shuffle', 4, 'apd'), params: { r: 0.5, m: 4 } };
+    expect(() => dec.plan(req, model)).toThrow(/apd verifies its draft with left-to-right rows, which the GPU computes for the oracle only/);
+    expect(() => dec.plan({ ...req, params: { r: 1, m: 4 } }, model)).not.toThrow();
+    dec.destroy();
   });
 
   gpuTest('step-through traces (record full) match step by step, theory included', async () => {

@@ -8,7 +8,7 @@ import type { StepView, StrategyDefinition, VerifyRow } from './types';
  * conditional given the prompt and the draft before j; the target is R·ln p_dLLM + (1 − R)·ln p_AR,
  * re-sampled with the draft's own noise; the longest prefix where target and draft agree is
  * accepted (the first token always).
- * GPU: shaders/oracle_draft*.wgsl (the oracle's verifier rows, exact oracle only),
+ * GPU: shaders/oracle_draft*.wgsl (the oracle's verifier rows; noise.wgsl adds their noise),
  * shaders/strategies/apd_verify.wgsl (target and agreement) and apd.wgsl (the accepted prefix).
  */
 
@@ -77,7 +77,7 @@ export const APD: StrategyDefinition = {
     'sampled at the decode temperature (the reference re-samples its mixture at T = 1); W, the reference’s KV-cache window, only ' +
     'saves compute there: every pass here recomputes every position, so W does not change a decode (kept so runs name it). ' +
     'The target is computed in float32 (ln as the GPU kernel computes it, reproduced bit for bit on the CPU), so exact ties stay ties ' +
-    'and CPU and GPU accept the same prefix. On the GPU the exact oracle computes the verifier rows in place; with oracle noise or a ' +
+    'and CPU and GPU accept the same prefix. On the GPU the oracle (with or without noise) computes the verifier rows in place; with a ' +
     'neural model and R < 1 APD runs on the CPU engine.',
   params: [
     { name: 'r', label: 'mixture R', default: 0.7, min: 0, max: 1, help: 'Weight of the dLLM in the target (1 = accept every draft).' },
@@ -124,7 +124,7 @@ export const APD: StrategyDefinition = {
     shader: 'apd',
     uniforms: [['r', 'f32'], ['rest', 'f32'], ['m', 'u32']],
     uniformValues: (params) => ({ r: params.r, rest: 1 - params.r, m: params.m }),
-    // The oracle's verifier rows (shaders/oracle_draft*.wgsl, rows `vhist`), none at R = 1.
+    // The oracle's verifier rows (shaders/oracle_draft*.wgsl, rows `vhist`, noisy as `vlogits`), none at R = 1.
     draftRows: (params) => (params.r < 1 ? params.m : 0),
     // Per position: whether the target at that drafted position samples its draft token.
     aux: (ctx) => ({ words: ctx.batch * ctx.canvasLength, fill: 0 }),
@@ -136,7 +136,7 @@ export const APD: StrategyDefinition = {
         { name: 'info', access: 'read', type: 'array<u32>' },
         { name: 'state', access: 'read', type: 'array<u32>' },
         { name: 'pred', access: 'read', type: 'array<u32>' },
-        { name: 'vhist', access: 'read', type: 'array<u32>' },
+        { name: 'vpred', access: 'read', type: 'array<u32>' }, // the verifier rows: weights, or (noise) logits bits
         { name: 'draft_tok', access: 'read', type: 'array<u32>' },
         { name: 'agree', access: 'read_write', type: 'array<u32>', buffer: 'aux' },
       ],
