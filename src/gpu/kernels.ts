@@ -37,8 +37,6 @@ export const RV_EDIT = 0xfffffffe;
 /** At revealed positions of a leave-one-out decode, their statistics rows hold (loo_stats.wgsl): */
 export const SS_LOO = { best: 0, p: 1, pBest: 2 } as const;
 export const NEVER = 0xffffffff;
-/** Per-position draft record (decode_common.wgsl DRAFT_*): NONE, or x0 | VERIFIED for a verified drafted position. */
-export const DRAFT = { none: 0xffffffff, verified: 0x100, token: 0xff } as const;
 
 /** The per-call uniform P of every decode kernel (generated as WGSL `struct Params`). */
 export const DECODE_PARAMS = new UniformStruct('Params', [
