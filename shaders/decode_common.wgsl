@@ -53,6 +53,12 @@ const RV_STRIDE: u32 = 4u;
 // RV_ORDER of a token-to-token edit (not a reveal: traces list it as edited).
 const RV_EDIT: u32 = 0xfffffffeu;
 
+// Per-position draft record of a draft-verifying decode (oracle_draft_init.wgsl): DRAFT_NONE,
+// or the drafted position's x0 (low 8 bits) | DRAFT_VERIFIED when its row is verified (k >= 1).
+const DRAFT_NONE: u32 = 0xffffffffu;
+const DRAFT_VERIFIED: u32 = 0x100u;
+const DRAFT_TOKEN: u32 = 0xffu;
+
 fn linear_index(gid: vec3<u32>, nwg: vec3<u32>, wg: u32) -> u32 {
   return gid.x + gid.y * nwg.x * wg;
 }

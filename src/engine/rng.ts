@@ -116,6 +116,36 @@ export function gumbel(u: number): number {
   return Math.fround(-Math.log(Math.fround(-Math.log(u))));
 }
 
+const f32 = Math.fround;
+const LN_C = [0.70710678, 0.33333333, 0.2, 0.14285714, 0.11111111, 0.09090909, 0.693145751953125, 1.4286068203094173e-6].map(f32);
+
+/**
+ * Bit twin of shaders/rng.wgsl ln_f32 (natural log of a positive normal float32, about 1 ulp),
+ * every step rounded to float32 as the shader computes it, so a rule that compares logs (APD's
+ * target) decides the same on both sides. frexp is exact: x = m 2^e with m in [0.5, 1).
+ */
+export function lnF32(x: number): number {
+  let e = Math.ceil(Math.log2(x));
+  let m = x * 2 ** -e;
+  if (m >= 1) {
+    m /= 2;
+    e++;
+  } else if (m < 0.5) {
+    m *= 2;
+    e--;
+  }
+  if (m < LN_C[0]) {
+    m *= 2;
+    e--;
+  }
+  const z = f32(f32(m - 1) / f32(m + 1));
+  const z2 = f32(z * z);
+  let poly = f32(z2 * LN_C[5]);
+  for (const c of [LN_C[4], LN_C[3], LN_C[2], LN_C[1]]) poly = f32(z2 * f32(c + poly));
+  const series = f32(f32(2 * z) * f32(1 + poly));
+  return f32(f32(e * LN_C[6]) + f32(f32(e * LN_C[7]) + series));
+}
+
 /** Standard normal by Box-Muller from two u32 draws (float32 result). */
 export function normal(x1: number, x2: number): number {
   const r = Math.sqrt(-2 * Math.log(openUnit(x1)));

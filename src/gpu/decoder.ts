@@ -38,6 +38,8 @@ export interface ProbeResult {
   /** B x L x 8 statistics (layout SS; x0 as its bits). */
   stats: Float32Array;
   canvasAfter: Int32Array;
+  /** B x L x V draft verification rows (vhist) at verified drafted positions, when the strategy drafts. */
+  draftWeights: Uint32Array | null;
 }
 
 /**
@@ -77,6 +79,8 @@ export interface GpuPlan {
   model: GpuLogitsModel | null;
   /** The strategy verifies revealed tokens by their leave-one-out rows (`verify: 'loo'`). */
   loo: boolean;
+  /** Masked positions drafted per step whose left-to-right verifier rows the oracle computes (GpuStrategy.draftRows; 0 = none). */
+  draft: number;
 }
 
 /** Buffers of one decode, by the names the programs bind. */
@@ -205,6 +209,12 @@ export class GpuDecoder {
       // which the GPU-resident model path does not run; the CPU engine does.
       throw new GpuUnsupportedError(`strategy ${d.strategy.id} verifies with leave-one-out rows, which the GPU model path does not compute; it runs on the CPU engine`);
     }
+    const draft = gpu.draftRows?.(d.params) ?? 0;
+    if (draft > 0 && model) {
+      // The oracle computes the verifier rows in place; a model's would be extra input rows (one
+      // further forward call), which the GPU-resident model path does not run.
+      throw new GpuUnsupportedError(`strategy ${d.strategy.id} verifies its draft with left-to-right rows, which the GPU computes for the oracle only; with a model it runs on the CPU engine`);
+    }
     for (const s of model ? [] : samples) {
       if (!(s.truth instanceof SupportDistribution) && !(s.truth instanceof PermutationDistribution)) {
         throw new GpuUnsupportedError(`task ${s.task}: its true distribution has no GPU oracle`);
@@ -224,6 +234,7 @@ export class GpuDecoder {
       denoiserId: model ? model.id : makeDenoiser(request.denoiser, options.seed).id,
       model,
       loo,
+      draft,
     };
   }
 
@@ -278,13 +289,20 @@ export class GpuDecoder {
       this.submit((pass) => bound.encodeStep(pass));
       const { B, L } = plan;
       const V = VOCAB_SIZE;
-      const [hB, lB, sB, cB] = await this.readBack([
+      const [hB, lB, sB, cB, dB] = await this.readBack([
         { buf: up.bufs.hist, bytes: B * L * V * 4 },
         { buf: up.bufs.logits, bytes: up.logits ? B * L * V * 4 : 4 },
         { buf: up.bufs.stats, bytes: B * L * SS.stride * 4 },
         { buf: up.bufs.canvas, bytes: B * L * 4 },
+        { buf: up.bufs.vhist, bytes: plan.draft > 0 ? B * L * V * 4 : 4 },
       ]);
-      return { weights: new Uint32Array(hB), logits: up.logits ? new Float32Array(lB) : null, stats: new Float32Array(sB), canvasAfter: new Int32Array(cB) };
+      return {
+        weights: new Uint32Array(hB),
+        logits: up.logits ? new Float32Array(lB) : null,
+        stats: new Float32Array(sB),
+        canvasAfter: new Int32Array(cB),
+        draftWeights: plan.draft > 0 ? new Uint32Array(dB) : null,
+      };
     });
   }
 
@@ -411,6 +429,7 @@ export class GpuDecoder {
       log_table_size: o.logTableSize,
       total_members: o.totalMembers,
       member_words: o.W,
+      draft_rows: plan.draft,
     };
     const state = new Uint32Array(B * ST.stride);
     for (let b = 0; b < B; b++) state[b * ST.stride + ST.blockIndex] = NEVER;
@@ -435,6 +454,11 @@ export class GpuDecoder {
       mis: this.buffer('mis', o.totalMembers * 4),
       min_mis: this.buffer('min_mis', B * 4),
       loo_min: this.buffer('loo_min', plan.loo ? B * L * 4 : 16),
+      // Draft verification (plan.draft): per position the draft record, the fewest mismatches, and the rows.
+      draft_tok: this.buffer('draft_tok', plan.draft > 0 ? B * L * 4 : 16),
+      draft_min: this.buffer('draft_min', plan.draft > 0 ? B * L * 4 : 16),
+      vhist: this.buffer('vhist', plan.draft > 0 ? B * L * V * 4 : 16),
+      vlogits: this.buffer('vlogits', plan.draft > 0 && logits ? B * L * V * 4 : 16),
       hist: this.buffer('hist', B * L * V * 4),
       logits: this.buffer('logits', logits ? B * L * V * 4 : 16),
       stats: this.buffer('stats', B * L * SS.stride * 4),
@@ -444,6 +468,7 @@ export class GpuDecoder {
     if (uniforms) bufs.strategyParams = this.write('strategyParams', uniforms.pack(gpu.uniformValues?.(d.params, ctx) ?? {}), uniform);
     for (const [name, words] of Object.entries(gpu.prepass?.scratch ?? {})) bufs[name] = this.buffer(`scratch:${name}`, words(ctx) * 4);
     bufs.pred = logits ? bufs.logits : bufs.hist;
+    bufs.vpred = logits ? bufs.vlogits : bufs.vhist;
     return { bufs, totalMembers: o.totalMembers, anyPerm: o.anyPerm, logits, schedSteps: sched.steps, state };
   }
 
@@ -473,6 +498,13 @@ export class GpuDecoder {
     if (plan.noise > 0) items.push(item(k.noise, B * L));
     items.push(item(k.stats, B * L));
     if (plan.loo) items.push(item(k.looStats, B * L));
+    if (plan.draft > 0) {
+      // After the statistics: the verifier rows condition on this step's x0 at the draft.
+      items.push(item(k.draftInit, B * L));
+      if (anySupport) items.push(item(k.draftMin, totalMembers), item(k.draftHist, totalMembers));
+      if (anyPerm) items.push(item(k.draftPerm, B * L));
+      if (plan.noise > 0) items.push(item(k.noiseDraft, B * L));
+    }
     if (sp.prepass) items.push(item(sp.prepass, gpu.prepass!.dispatch === 'positions' ? B * L : undefined));
     items.push(item(sp.select));
     const run = (pass: GPUComputePassEncoder, it: Item) => {
@@ -508,7 +540,7 @@ export class GpuDecoder {
       // Bytes touched per step (rough): rows written and read, members scanned, small arrays.
       bytesPerStep:
         (anySupport ? totalMembers * Math.ceil(L / 4) * 4 * 2 + rows * 2 : 0) + (anyPerm ? rows : 0) + (logits ? rows * 2 : 0) + rows +
-        (gpu.prepass?.predRow ? rows * 2 : 0) + B * L * (SS.stride + RV.stride + 2) * 4,
+        (gpu.prepass?.predRow ? rows * 2 : 0) + (plan.draft > 0 ? rows * 2 : 0) + B * L * (SS.stride + RV.stride + 2) * 4,
     };
   }
 
@@ -654,6 +686,7 @@ export class GpuDecoder {
     }
     const masked: number[] = [];
     for (let p = 0; p < L; p++) if (before[p] === MASK_ID) masked.push(p);
+    if (plan.gpu.draftRows) draftTraceFields(trace, plan.draft, masked.length);
     const predView = { kind: up.logits ? ('logits' as const) : ('weights' as const), data: back.rows };
     const row = new Float32Array(VOCAB_SIZE);
     const stat = (p: number) => {
@@ -737,6 +770,14 @@ export class GpuDecoder {
       // Summary traces are rebuilt from each position's last reveal: exact without remasking;
       // with ReMDM they omit the reveals that were later undone.
       const steps = full ? full[b] : summarySteps(rv, output, b, L, nfe, d.blockLength, plan.gpu.scores !== false);
+      if (!full && plan.gpu.draftRows) {
+        // Drafting rules never remask, so the masked count before each step follows from the reveals.
+        let masked = L;
+        for (const st of steps) {
+          draftTraceFields(st, plan.draft, masked);
+          masked -= st.revealed.length;
+        }
+      }
       return assembleTrace(sample, header, { steps, output, revealStep, nfe });
     });
   }
@@ -750,6 +791,16 @@ interface StepReadBack {
   rows: Float32Array;
   theory: Float32Array | null;
   mi: Float32Array | null;
+}
+
+/**
+ * The verification fields of a draft-verifying step, as decode.ts records them for a strategy
+ * with verifyRows: no revealed position checked, one extra row per drafted position after the first.
+ */
+function draftTraceFields(trace: StepTrace, draft: number, maskedBefore: number): void {
+  trace.checked = [];
+  trace.checkedProbabilities = [];
+  trace.extraRows = draft > 0 ? Math.max(0, Math.min(draft, maskedBefore) - 1) : 0;
 }
 
 function allDone(state: Uint32Array, B: number): boolean {

@@ -5,6 +5,9 @@ import oracleMismatchWgsl from '../../shaders/oracle_mismatch.wgsl?raw';
 import oracleHistWgsl from '../../shaders/oracle_hist.wgsl?raw';
 import oraclePermWgsl from '../../shaders/oracle_perm.wgsl?raw';
 import oracleLooWgsl from '../../shaders/oracle_loo.wgsl?raw';
+import oracleDraftInitWgsl from '../../shaders/oracle_draft_init.wgsl?raw';
+import oracleDraftWgsl from '../../shaders/oracle_draft.wgsl?raw';
+import oracleDraftPermWgsl from '../../shaders/oracle_draft_perm.wgsl?raw';
 import looStatsWgsl from '../../shaders/loo_stats.wgsl?raw';
 import noiseWgsl from '../../shaders/noise.wgsl?raw';
 import statsWgsl from '../../shaders/stats.wgsl?raw';
@@ -48,6 +51,7 @@ export const DECODE_PARAMS = new UniformStruct('Params', [
   ['log_table_size', 'u32'], // 0 = no table: use ln_f32
   ['total_members', 'u32'],
   ['member_words', 'u32'], // u32 words per packed support member (4 tokens per word)
+  ['draft_rows', 'u32'], // draft verification: masked positions drafted per step (GpuStrategy.draftRows; 0 = none)
 ] as const);
 export type DecodeParams = Record<(typeof DECODE_PARAMS.fields)[number][0], number>;
 
@@ -96,7 +100,22 @@ function makeDecodePrograms(L: number, V: number, opts: { logits: boolean; loo?:
       read('members'), read('member_seq'), read('member_weight'), read('canvas', 'array<i32>'), read('state'), read('mis'),
       write('loo_min', 'array<atomic<u32>>'), write('hist', 'array<atomic<u32>>'),
     ], { constants: { HIST } });
+  const draftPass = (HIST: number) =>
+    program('oracle_draft', L, V, [oracleDraftWgsl], [
+      read('members'), read('member_seq'), read('member_weight'), read('state'), read('mis'), read('draft_tok'),
+      write('draft_min', 'array<atomic<u32>>'), write('vhist', 'array<atomic<u32>>'),
+    ], { constants: { HIST } });
   return {
+    // Draft verification rows (GpuStrategy.draftRows): mark the draft, then the support's two
+    // passes (fewest mismatches given each prefix, then the histogram) or the closed form.
+    draftInit: program('oracle_draft_init', L, V, [oracleDraftInitWgsl], [
+      read('state'), read('canvas', 'array<i32>'), read('stats', 'array<f32>'), write('draft_tok'), write('draft_min'), write('vhist'),
+    ]),
+    draftMin: draftPass(0),
+    draftHist: draftPass(1),
+    draftPerm: program('oracle_draft_perm', L, V, [oracleDraftPermWgsl], [
+      read('info'), read('perm', 'array<i32>'), read('canvas', 'array<i32>'), read('state'), read('draft_tok'), write('vhist'),
+    ]),
     oracleInit: program('oracle_init', L, V, [oracleInitWgsl], [read('state'), write('min_mis'), write('hist'), read('canvas', 'array<i32>'), write('loo_min')], { constants: { LOO } }),
     // Leave-one-out rows (LOO only): fewest mismatches without position i, then the histogram.
     oracleLooMin: looPass(0),
@@ -116,6 +135,11 @@ function makeDecodePrograms(L: number, V: number, opts: { logits: boolean; loo?:
       read('canvas', 'array<i32>'), read('state'), write('hist'),
     ], { constants: { LOO } }),
     noise: program('noise', L, V, [noiseWgsl], [read('info'), read('state'), read('hist'), write('logits', 'array<f32>'), read('canvas', 'array<i32>')], { constants: { LOO } }),
+    // The draft verification rows get the noise of their position (as the CPU's noisy verifier
+    // rows: the noise is keyed by sample, step and position, not by input row).
+    noiseDraft: program('noise_draft', L, V, [noiseWgsl], [
+      read('info'), read('state'), read('hist', 'array<u32>', 'vhist'), write('logits', 'array<f32>', 'vlogits'), read('canvas', 'array<i32>'),
+    ]),
     stats: program('stats', L, V, [predRowWgsl, statsWgsl], [
       read('info'), read('canvas', 'array<i32>'), read('state'),
       read('pred'), // u32 weights, or f32 logits bits

@@ -3,8 +3,9 @@ import { cpuBackend, type BatchRequest } from '../../src/engine/backend';
 import { STRATEGIES, getStrategy, gpuStrategies } from '../../src/engine/strategies';
 import { generateSample } from '../../src/engine/tasks';
 import { createWebgpuBackend } from '../../src/gpu/backend';
+import { GpuDecoder, type GpuLogitsModel } from '../../src/gpu/decoder';
 import { GpuUnsupportedError } from '../../src/gpu/errors';
-import { expectSameDecodes, gpuTest } from './gpu-fixture';
+import { expectSameDecodes, gpuTest, sharedDevice } from './gpu-fixture';
 
 /**
  * Full decodes on the GPU against the CPU engine (the spec): same tokens, NFE, reveal steps and
@@ -23,7 +24,7 @@ const FAMILIES: [string, number | undefined][] = [
 ];
 
 /** Issue 10's strategies that still run on the CPU engine only (their modules declare no GPU descriptor). */
-const CPU_ONLY = ['apd'];
+const CPU_ONLY: string[] = [];
 
 const STRATEGY_PARAMS: Record<string, Record<string, number>> = {
   'topk-random': { k: 2 },
@@ -47,6 +48,7 @@ const STRATEGY_PARAMS: Record<string, Record<string, number>> = {
   dus: { base: 2 },
   prophet: { steps: 4, gapEarly: 12, gapMid: 8, gapLate: 1 },
   'pc-sampler': { k: 2, lambda: 0.5, alpha: 3 },
+  apd: { r: 0.5, m: 4 },
 };
 
 function request(task: string, n: number | undefined, strategy: string, extra: Partial<BatchRequest['options']> = {}, noise = 0, count = 4): BatchRequest {
@@ -152,11 +154,67 @@ describe('GPU decode = CPU decode', () => {
 
   gpuTest('oracle + noise (logit rows): same decodes', async () => {
     for (const [task, n] of [FAMILIES[0], FAMILIES[3], FAMILIES[5]]) {
-      for (const strategy of ['topk-confidence', 'threshold', 'eb', 'dream-entropy', 'maskgit-cosine', 'klass', 'remdm-conf', 'wino', 'joint-threshold']) {
+      for (const strategy of ['topk-confidence', 'threshold', 'eb', 'dream-entropy', 'maskgit-cosine', 'klass', 'remdm-conf', 'wino', 'joint-threshold', 'apd']) {
         const r = request(task, n, strategy, { temperature: strategy === 'eb' ? 0.7 : 0 }, 0.5);
         expectSameDecodes(await backend.decode(r), await cpuBackend.decode(r), `${task} ${strategy} noise 0.5`);
       }
     }
+  });
+
+  gpuTest("APD: R < 1 (the oracle's verifier rows on the GPU) and R = 1, greedy and sampled, permutation and support oracles, step by step", async () => {
+    let rejected = 0;
+    let extraRows = 0;
+    for (const [task, n] of [['letters/shuffle', 6], ['waiting-line/replace-random', 3], ['puzzles/latin-square', undefined], ['text/w2s-easy', undefined]] as const) {
+      for (const r of [0, 0.5, 0.9, 1]) {
+        for (const temperature of [0, 1]) {
+          const base = request(task, n, 'apd', { temperature, record: r === 0.5 ? 'full' : 'summary' }, 0, 3);
+          const req = { ...base, params: { r, m: 5 } };
+          const cpu = await cpuBackend.decode(req);
+          const gpu = await backend.decode(req);
+          expectSameDecodes(gpu, cpu, `${task} apd R=${r} T=${temperature}`, { steps: req.options.record === 'full' });
+          // Summary traces carry the verifier rows per step too (the sweep's extraRows).
+          gpu.forEach((g, i) => expect(g.steps.map((st) => st.extraRows), `${task} R=${r} T=${temperature} rows`).toEqual(cpu[i].steps.map((st) => st.extraRows)));
+          for (const t of cpu) {
+            for (const st of t.steps) {
+              const masked = t.canvasLength - t.steps.filter((o) => o.step < st.step).reduce((a, o) => a + o.revealed.length, 0);
+              if (st.revealed.length < Math.min(5, masked)) rejected++;
+              extraRows += st.extraRows ?? 0;
+            }
+          }
+        }
+      }
+    }
+    // The verifier did reject drafts and rows were counted, so the parity above covers both.
+    expect(rejected).toBeGreaterThan(0);
+    expect(extraRows).toBeGreaterThan(0);
+  });
+
+  gpuTest('APD with oracle noise (noisy verifier rows) decodes as the CPU engine, step for step; with a model and R < 1 the GPU plan refuses it with the reason', async () => {
+    const withFallback = createWebgpuBackend();
+    let rejected = 0;
+    for (const [task, n] of [['letters/shuffle', 5], ['puzzles/latin-square', undefined], ['waiting-line/replace-random', 3]] as const) {
+      for (const temperature of [0, 1]) {
+        const req = { ...request(task, n, 'apd', { temperature }, 0.5, 3), params: { r: 0.5, m: 4 } };
+        const cpu = await cpuBackend.decode(req);
+        const gpu = await withFallback.decode(req);
+        // Tokens, NFE and each step's reveals and rows (noisy floats agree within a few ulp, as every noisy decode).
+        expectSameDecodes(gpu, cpu, `${task} apd noise 0.5 T=${temperature}`);
+        gpu.forEach((g, i) => {
+          expect(g.steps.map((st) => st.revealed), `${task} T=${temperature} reveals`).toEqual(cpu[i].steps.map((st) => st.revealed));
+          expect(g.steps.map((st) => st.extraRows), `${task} T=${temperature} rows`).toEqual(cpu[i].steps.map((st) => st.extraRows));
+        });
+        for (const t of cpu) for (const st of t.steps) if (st.extraRows! > 0 && st.revealed.length <= st.extraRows!) rejected++;
+      }
+    }
+    expect(withFallback.fallbacks).toBe(0);
+    expect(rejected).toBeGreaterThan(0);
+    await withFallback.dispose();
+    const dec = new GpuDecoder((await sharedDevice())!.device);
+    const model: GpuLogitsModel = { id: 'model:test', gpuForward: () => ({ encode: () => {}, dispose: () => {} }) };
+    const req = { ...request('letters/shuffle', 4, 'apd'), params: { r: 0.5, m: 4 } };
+    expect(() => dec.plan(req, model)).toThrow(/apd verifies its draft with left-to-right rows, which the GPU computes for the oracle only/);
+    expect(() => dec.plan({ ...req, params: { r: 1, m: 4 } }, model)).not.toThrow();
+    dec.destroy();
   });
 
   gpuTest('step-through traces (record full) match step by step, theory included', async () => {

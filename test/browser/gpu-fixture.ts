@@ -78,7 +78,7 @@ export function gpuStatsAsCpu(stats: Float32Array, b: number, L: number): Positi
  * then selects from exactly the GPU's inputs.
  */
 export function probeStepView(
-  probe: { stats: Float32Array },
+  probe: { stats: Float32Array; draftWeights?: Uint32Array | null },
   pred: Predictions,
   sample: TaskSample,
   b: number,
@@ -113,6 +113,15 @@ export function probeStepView(
       if (canvas[p] === MASK_ID) throw new Error(`no leave-one-out row at masked position ${p}`);
       const row = new Float32Array(VOCAB_SIZE);
       rowProbabilities(pred, b * L + p, row);
+      return row;
+    },
+    // A probe of a draft-verifying decode (APD) holds verifier row k (the drafted position
+    // masked[k + 1] given the draft before it) there.
+    verifier: (k) => {
+      if (!probe.draftWeights) throw new Error('the probe computed no draft verification rows');
+      const o = (b * L + masked[k + 1]) * VOCAB_SIZE;
+      const row = new Float32Array(VOCAB_SIZE);
+      rowProbabilities({ kind: 'weights', data: Float32Array.from(probe.draftWeights.subarray(o, o + VOCAB_SIZE)) }, 0, row);
       return row;
     },
   };

@@ -18,6 +18,8 @@ const CASES = [
   { task: 'waiting-line/copy', n: 3, strategy: 'threshold', params: { threshold: 0.9 } },
   { task: 'letters/copy', n: 4, strategy: 'threshold', params: { threshold: 0.9 } },
   { task: 'letters/shuffle', n: 4, strategy: 'topk-confidence', params: { k: 1 } },
+  // APD at R = 1 needs no verifier rows, so it runs on the GPU with a model too (timings below are null on the CPU loop).
+  { task: 'letters/shuffle', n: 4, strategy: 'apd', params: { r: 1, m: 3 } },
 ] as const;
 const SAMPLES = 4;
 const SEED = 7;

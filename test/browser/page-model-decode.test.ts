@@ -72,7 +72,7 @@ describe("the page's model decode on our WGSL engine", () => {
   }, 300_000);
 
   it.each([
-    ['apd', { r: 0.5, w: 4, m: 16 }, /apd has no GPU kernel/],
+    ['apd', { r: 0.5, w: 4, m: 16 }, /apd verifies its draft with left-to-right rows, which the GPU computes for the oracle only/],
     ['wino', { tauIn: 0.6, tauOut: 0.9 }, /wino verifies with leave-one-out rows/],
   ] as const)('falls back to the CPU loop, with the reason, for what the GPU core refuses with a model: %s', async (strategy, params, reason) => {
     const r = request(strategy, { ...params });

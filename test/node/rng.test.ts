@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { RandomStream, gumbel, openUnit, philox4x32, randomU32, unit24, Purpose } from '../../src/engine/rng';
+import { RandomStream, gumbel, lnF32, openUnit, philox4x32, randomU32, unit24, Purpose } from '../../src/engine/rng';
 
 const hex = (a: Uint32Array) => Array.from(a, (x) => x.toString(16).padStart(8, '0'));
 
@@ -65,6 +65,28 @@ describe('uniform and Gumbel transforms', () => {
     for (let i = 0; i < N; i++) sum += gumbel(openUnit(randomU32(1, i, 0, 0, Purpose.gumbel)));
     // sd of Gumbel is pi/sqrt(6) = 1.28; 4 sigma of the mean is 0.023
     expect(Math.abs(sum / N - 0.5772)).toBeLessThan(0.023);
+  });
+});
+
+describe('lnF32 (the bit twin of rng.wgsl ln_f32)', () => {
+  it('is a float32 within 3 ulp of ln over the probabilities a rule takes logs of, exact at 1, and never decreasing', () => {
+    expect(lnF32(1)).toBe(0);
+    let prev = -Infinity;
+    for (let i = 0; i < 20000; i++) {
+      const x = Math.fround(2 ** (-24 + (24 * i) / 20000));
+      const got = lnF32(x);
+      expect(Math.fround(got)).toBe(got);
+      const want = Math.log(x);
+      expect(Math.abs(got - want), `ln ${x}`).toBeLessThanOrEqual(3 * 2 ** (Math.floor(Math.log2(Math.abs(want) || 1)) - 23) + 1e-12);
+      expect(got, `monotone at ${x}`).toBeGreaterThanOrEqual(prev);
+      prev = got;
+    }
+    // frexp at powers of two and just below them.
+    for (let e = -24; e <= 0; e++) {
+      expect(Math.abs(lnF32(2 ** e) - e * Math.LN2)).toBeLessThan(2e-6);
+      const below = Math.fround(2 ** e * (1 - 2 ** -24));
+      expect(Math.abs(lnF32(below) - Math.log(below))).toBeLessThan(2e-6);
+    }
   });
 });
 

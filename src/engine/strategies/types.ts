@@ -181,6 +181,14 @@ export interface GpuStrategy {
   /** Its rule decides when the decode ends (sets `rule_done` in select.wgsl), not the mask count. */
   stops?: boolean;
   prepass?: GpuPrepass;
+  /**
+   * Left-to-right draft verification (APD's verifier rows, the GPU side of `verifyRows`): the
+   * most masked positions drafted per step (the first ones, left to right). For the k-th of them
+   * (k >= 1) the oracle also computes its row given the canvas plus the step's x0 at the drafted
+   * positions before it (shaders/oracle_draft*.wgsl, rows `vhist`, exact oracle only); 0: none.
+   * Present at all, traces carry the verification fields as the CPU engine records them.
+   */
+  draftRows?(params: StrategyParams): number;
   /** Forward passes a decode takes when the rule fixes it (benchmarks size their first chunk). */
   expectedSteps?(params: StrategyParams, ctx: GpuPlanContext): number;
 }
