@@ -138,6 +138,13 @@ export async function decodeBatch(
     strategy: def.create(params, { canvasLength: L, blockLength, sample }),
   }));
   const stats: PositionStats = allocStats(L);
+  // Prediction scratch reused from step to step (DenoiserBatch.out): the step's rows, and the
+  // verifier rows that a step reads beside them.
+  const scratch = { pred: new Float32Array(0), verify: new Float32Array(0) };
+  const scratchOf = (which: 'pred' | 'verify', rows: number) => {
+    if (scratch[which].length < rows * L * V) scratch[which] = new Float32Array(rows * L * V);
+    return scratch[which];
+  };
 
   for (;;) {
     const active = states.filter((s) => !s.done);
@@ -160,7 +167,7 @@ export async function decodeBatch(
       }
       return index;
     });
-    const pred = await denoiser.forward({ samples: rowSamples, canvases, canvasLength: L, steps: rowSteps });
+    const pred = await denoiser.forward({ samples: rowSamples, canvases, canvasLength: L, steps: rowSteps, out: scratchOf('pred', rowSamples.length) });
     for (let b = 0; b < active.length; b++) await stepSequence(active[b], b, pred, looIndex[b]);
   }
 
@@ -249,6 +256,7 @@ export async function decodeBatch(
         canvases: canv,
         canvasLength: L,
         steps: extra.map(() => s.step),
+        out: scratchOf('verify', extra.length),
       });
       verifierRows = extra.map((r, k) => {
         const row = new Float32Array(V);

@@ -21,6 +21,15 @@ export interface DenoiserBatch {
   canvasLength: number;
   /** Decode step of each sequence (keys the seeded noise). */
   steps: readonly number[];
+  /**
+   * Scratch the caller owns, for the predictions: a denoiser may write them into it (when it
+   * holds samples x canvasLength x vocabulary floats) instead of a new array, so the caller must
+   * be done with the last predictions written there. A decode allocating its largest array
+   * afresh each step made the kernel map and clear pages and, with two threads of one process
+   * decoding (the page's sweep pool), flush the other core's TLB on every free: in a VM that
+   * cost the second worker its whole gain (docs/PERFORMANCE.md).
+   */
+  out?: Float32Array;
 }
 
 /** One interface for every model: a batch of canvases with masks in, per-position scores out. */
@@ -59,7 +68,8 @@ export class OracleDenoiser implements Denoiser {
   forwardSync(batch: DenoiserBatch): Predictions {
     const L = batch.canvasLength;
     const V = VOCAB_SIZE;
-    const data = new Float32Array(batch.samples.length * L * V);
+    const n = batch.samples.length * L * V;
+    const data = batch.out && batch.out.length >= n ? batch.out.subarray(0, n).fill(0) : new Float32Array(n);
     batch.samples.forEach((sample, b) => {
       const canvas = batch.canvases.subarray(b * L, (b + 1) * L);
       oracleWeights(sample, canvas, data, b * L * V);
