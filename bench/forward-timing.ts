@@ -7,14 +7,17 @@ export function benchIds(batch: number): Int32Array {
 }
 
 /**
- * Times forward passes of `rt` at `batch`: one untimed warm-up (shaders, buffers), then reps
- * until `maxReps` or `budgetMs` (at least one). The median, and the warm-up's time.
+ * Times forward passes of `rt` at `batch`: `warmups` untimed passes (shaders, buffers, and for
+ * wasm V8's tier-up from baseline to optimised code, which it compiles on background threads:
+ * late when the runtime's own threads hold every core), then reps until `maxReps` or `budgetMs`
+ * (at least one). The median, and the first pass's time.
  */
-export async function timeForward(rt: ModelRuntime, batch: number, budgetMs: number, maxReps: number): Promise<{ ms: number; firstMs: number; reps: number }> {
+export async function timeForward(rt: ModelRuntime, batch: number, budgetMs: number, maxReps: number, warmups = 1): Promise<{ ms: number; firstMs: number; reps: number }> {
   const x = benchIds(batch);
   const t0 = performance.now();
   await rt.forward(x, batch);
   const firstMs = performance.now() - t0;
+  for (let i = 1; i < warmups; i++) await rt.forward(x, batch);
   const times: number[] = [];
   const start = performance.now();
   while (times.length < maxReps && (times.length === 0 || performance.now() - start < budgetMs)) {

@@ -12,17 +12,18 @@ export interface OrtWorkerRequest {
   batch: number;
   budgetMs: number;
   maxReps: number;
+  warmups: number;
 }
 export type OrtWorkerReply = { ok: true; threads: number; reason: string; ms: number; reps: number } | { ok: false; error: string };
 
 self.onmessage = async (e: MessageEvent<OrtWorkerRequest>) => {
-  const { threads, batch, budgetMs, maxReps } = e.data;
+  const { threads, batch, budgetMs, maxReps, warmups } = e.data;
   try {
     setOrtThreads(threads);
     const m = await loadBundledModel('tiny');
     if (!m.ok) throw new Error(m.error);
     const rt = await runtimeFor(m.handle, 'ort-wasm', 'canvas');
-    const t = await timeForward(rt, batch, budgetMs, maxReps);
+    const t = await timeForward(rt, batch, budgetMs, maxReps, warmups);
     await rt.dispose();
     const { threads: used, reason } = ortThreading();
     postMessage({ ok: true, threads: used, reason, ms: t.ms, reps: t.reps } satisfies OrtWorkerReply);

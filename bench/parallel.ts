@@ -8,7 +8,7 @@
  *      Chromium on a cross-origin-isolated page (src/cli/headless.ts sends COOP/COEP).
  * Prints a table; writes bench/results/parallel.json.
  *
- *   npm run bench:parallel [-- --samples 100 --page-samples 100 --batch 64 --reps 5 --only a,b,c]
+ *   npm run bench:parallel [-- --samples 100 --page-samples 100 --batch 64 --reps 10 --warmups 8 --only a,b,c]
  * (--samples: per suite task; the suite's own size is 100; --page-samples: per configuration of
  *  the page sweep. Smaller runs only check the script.)
  */
@@ -25,7 +25,10 @@ const arg = (name: string, def: string) => {
 };
 const samples = arg('samples', '100');
 const batch = Number(arg('batch', '64'));
-const reps = Number(arg('reps', '5'));
+const reps = Number(arg('reps', '10'));
+// Untimed passes first: with two ORT threads on two cores V8 tiers the wasm up late (5 reps after
+// one warm-up measured 0.61x and 1.07x in two runs; 25 reps 1.74x).
+const warmups = Number(arg('warmups', '8'));
 const pageSamples = Number(arg('page-samples', '100'));
 const only = new Set(arg('only', 'a,b,c').split(','));
 
@@ -59,7 +62,7 @@ async function ortForward(threads: number | null) {
   try {
     await page.waitForFunction(() => window.__modelReady === true, undefined, { timeout: 120_000 });
     page.setDefaultTimeout(0);
-    const r = await page.evaluate((req) => window.__modelOrtInWorker(req), { threads, batch, budgetMs: 60_000, maxReps: reps });
+    const r = await page.evaluate((req) => window.__modelOrtInWorker(req), { threads, batch, budgetMs: 60_000, maxReps: reps, warmups });
     if (!r.ok) throw new Error(`ORT wasm in a worker: ${r.error}`);
     process.stderr.write(`ORT wasm in a worker, ${r.threads} thread(s): ${r.ms.toFixed(1)} ms at batch ${batch}\n`);
     return { threads: r.threads, reason: r.reason, isolated: r.isolated, ms: r.ms, reps: r.reps };
