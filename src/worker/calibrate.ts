@@ -31,7 +31,7 @@ const MAX_REPS = 64;
  * a decode is never faster than it can be. A backend that fails is left out of `times` and its
  * reason put in `failed`.
  */
-export async function measureEngines(backends: readonly DecodeBackend[], request: BatchRequest, reps = 3, failed: Record<string, string> = {}, run: Queue = (f) => f()): Promise<Record<string, number>> {
+async function measureEngines(backends: readonly DecodeBackend[], request: BatchRequest, reps = 3, failed: Record<string, string> = {}, run: Queue = (f) => f()): Promise<Record<string, number>> {
   const times: Record<string, number> = {};
   for (const b of backends) await run(() => measureOne(b, request, reps, times, failed));
   return times;

@@ -98,13 +98,15 @@ function probeOf(c: { task: string; n?: number; taskParams?: Record<string, numb
   };
 }
 
+/** What calibrations are stored under: the adapter's name. */
+const adapterKey = () => adapterName ?? 'no WebGPU adapter';
+
 /** One calibration per adapter, family and set of engines in this worker (the page asks A and B at once). */
 function measured(family: string, backends: DecodeBackend[], probe: BatchRequest, opts?: { reps?: number; model?: string; run?: typeof serialRun }): Promise<Calibration> {
-  const adapter = adapterName ?? 'no WebGPU adapter';
-  const key = calibrationKey(adapter, family, backends.map((b) => b.name), opts?.model);
+  const key = calibrationKey(adapterKey(), family, backends.map((b) => b.name), opts?.model);
   let c = calibrations.get(key);
   if (!c) {
-    c = calibrate(adapter, family, backends, probe, opts).then((r) => {
+    c = calibrate(adapterKey(), family, backends, probe, opts).then((r) => {
       calibrated.push(r);
       return r;
     });
@@ -151,7 +153,7 @@ async function autoRuntime(ref: ModelRef, task: string, probe: BatchRequest): Pr
   const key = `${family}|${info.name}`;
   const known = autoRuntimes.get(key);
   if (known) return { runtime: known, guess: false };
-  const stored = await cachedCalibration(adapterName ?? 'no WebGPU adapter', family, measuredRuntimes(info.runtimes), info.name);
+  const stored = await cachedCalibration(adapterKey(), family, measuredRuntimes(info.runtimes), info.name);
   if (stored) {
     calibrated.push(stored);
     autoRuntimes.set(key, stored.choice as ModelRuntimeName);
