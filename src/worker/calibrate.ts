@@ -26,48 +26,70 @@ const MIN_TIMED_MS = 30;
 const MAX_REPS = 64;
 
 /**
- * Fastest ms per decode of `request` on each backend, after one warm-up decode (pipelines, JIT).
- * The minimum, not the median: on a loaded machine the other decodes are slow by the load, and
- * a decode is never faster than it can be. A backend that fails is left out of `times` and its
- * reason put in `failed`.
+ * Fastest ms per decode of `request` on each backend, after one warm-up decode each (pipelines,
+ * JIT). The engines' timed decodes are interleaved, one decode of each per round, so a load
+ * spike on this machine slows them alike instead of deciding the race (measured one after the
+ * other, a spike during the CPU engine's decodes once made SwiftShader win). The minimum, not
+ * the median: a decode is never faster than it can be. A backend that fails is left out of
+ * `times` and its reason put in `failed`. `run` holds each decode (the worker's serial queue:
+ * other work goes between two decodes, never inside a timed one).
  */
 async function measureEngines(backends: readonly DecodeBackend[], request: BatchRequest, reps = 3, failed: Record<string, string> = {}, run: Queue = (f) => f()): Promise<Record<string, number>> {
+  const perSample = (ms: number) => ms / request.samples.length;
+  const decode = (b: DecodeBackend) =>
+    run(async () => {
+      const t0 = performance.now();
+      await b.decode(request);
+      return performance.now() - t0;
+    });
+  const warm = new Map<DecodeBackend, number>();
+  for (const b of backends) {
+    try {
+      warm.set(b, await decode(b));
+    } catch (e) {
+      failed[b.name] = (e as Error).message;
+    }
+  }
   const times: Record<string, number> = {};
-  for (const b of backends) await run(() => measureOne(b, request, reps, times, failed));
+  const fastestWarm = Math.min(...warm.values());
+  type Timing = { fastest: number; count: number; spent: number };
+  const timing = new Map<DecodeBackend, Timing>();
+  for (const [b, ms] of warm) {
+    // Seconds for its first decode and far behind the best: its time is that decode's (first-use costs included).
+    if (ms > SLOW_WARMUP_MS && ms > CUT_FACTOR * fastestWarm) times[b.name] = perSample(ms);
+    else timing.set(b, { fastest: Infinity, count: 0, spent: 0 });
+  }
+  const best = () => Math.min(...[...timing.values()].map((t) => t.fastest));
+  const finished = (t: Timing) =>
+    t.count >= MAX_REPS ||
+    (t.count >= reps && t.spent >= MIN_TIMED_MS) ||
+    // Far slower than the best so far: it cannot win, and more decodes only make Auto slow to start.
+    (t.count > 0 && t.fastest > CUT_FACTOR * best());
+  const active = new Set(timing.keys());
+  while (active.size > 0) {
+    for (const b of [...active]) {
+      const t = timing.get(b)!;
+      let ms: number;
+      try {
+        ms = await decode(b);
+      } catch (e) {
+        failed[b.name] = (e as Error).message;
+        active.delete(b);
+        timing.delete(b);
+        continue;
+      }
+      t.count++;
+      t.spent += ms;
+      t.fastest = Math.min(t.fastest, ms);
+    }
+    for (const b of active) if (finished(timing.get(b)!)) active.delete(b);
+  }
+  for (const [b, t] of timing) times[b.name] = perSample(t.fastest);
   return times;
 }
 
-/** Holds one engine's measurement (the worker's serial queue: the decodes it times wait for no other). */
+/** Holds one decode (the worker's serial queue). */
 type Queue = <T>(f: () => Promise<T>) => Promise<T>;
-
-async function measureOne(b: DecodeBackend, request: BatchRequest, reps: number, times: Record<string, number>, failed: Record<string, string>): Promise<void> {
-  const best = Math.min(...Object.values(times)) * request.samples.length;
-  const w0 = performance.now();
-  try {
-    await b.decode(request);
-  } catch (e) {
-    failed[b.name] = (e as Error).message;
-    return;
-  }
-  const warm = performance.now() - w0;
-  // Seconds for its first decode and far behind the best: its time is that decode's (first-use costs included).
-  if (warm > SLOW_WARMUP_MS && warm > CUT_FACTOR * best) {
-    times[b.name] = warm / request.samples.length;
-    return;
-  }
-  let fastest = Infinity;
-  let spent = 0;
-  for (let i = 0; i < reps || (spent < MIN_TIMED_MS && i < MAX_REPS); i++) {
-    const t0 = performance.now();
-    await b.decode(request);
-    const t = performance.now() - t0;
-    spent += t;
-    fastest = Math.min(fastest, t);
-    // Far slower than the best so far: it cannot win, and more decodes only make Auto slow to start.
-    if (fastest > CUT_FACTOR * best) break;
-  }
-  times[b.name] = fastest / request.samples.length;
-}
 
 /** The fastest engine: by construction never over AUTO_SLOWER_LIMIT times the fastest. */
 export function chooseEngine(times: Record<string, number>): string {
@@ -92,8 +114,8 @@ export async function cachedCalibration(adapter: string, family: string, engines
 /**
  * The cached calibration for (adapter, family), or a new one measured now and cached. Used for
  * the oracle's engines and for a model's runtimes (`model`: its name; then `reps` is smaller,
- * a model decode being slower). `run` holds each engine's measurement (a queue, so that other
- * work can go between two engines but never inside a timed decode).
+ * a model decode being slower). `run` holds each decode (a queue, so that other work can go
+ * between two decodes but never inside a timed one).
  */
 export async function calibrate(adapter: string, family: string, backends: readonly DecodeBackend[], request: BatchRequest, opts: { reps?: number; model?: string; run?: Queue } = {}): Promise<Calibration> {
   const names = backends.map((b) => b.name);

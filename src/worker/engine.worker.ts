@@ -142,8 +142,8 @@ const measuring = new Set<string>();
  * Auto's runtime for a model and task family: the fastest runtime measured on this adapter
  * (cached per adapter and family). Until it is known, the decode runs at once on the adapter's
  * recommendation (src/model/load.ts) and the runtimes are measured in the background, each on
- * `probe` (the page's own decode) with the worker's queue held one runtime at a time, so a decode
- * the page asks for meanwhile waits for one runtime's measurement at most, never for all of them
+ * `probe` (the page's own decode) with the worker's queue held one decode at a time, so a decode
+ * the page asks for meanwhile waits for one timed decode at most, never for all of them
  * (on a software adapter ORT WebGPU's first decode alone takes tens of seconds).
  */
 async function autoRuntime(ref: ModelRef, task: string, probe: BatchRequest): Promise<{ runtime: ModelRuntimeName; guess: boolean }> {
