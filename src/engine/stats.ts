@@ -57,9 +57,16 @@ export function rowWeights(pred: Predictions, row: number, out: Float32Array): v
   for (let v = 0; v < V; v++) out[v] = f(Math.exp(f(pred.data[base + v] - m)));
 }
 
+/** Scratch for one row (computeStats is synchronous, so one pair serves every call). */
+const rowScratch = new Float32Array(VOCAB_SIZE);
+const nonzeroScratch = new Int32Array(VOCAB_SIZE);
+
 /**
  * Fills `out` at the given positions of sequence row `rowBase` (= b * L). Temperature > 0
  * samples x0 by Gumbel-max on ln(w)/T with noise keyed by (seed, sample, step, position, token).
+ * Only the row's nonzero weights are visited: a zero adds nothing to any sum and never leads or
+ * ties (the shader's dense loop gives the same bits), and an oracle row has a handful of nonzero
+ * tokens out of the vocabulary, so this is most of the engine's time saved.
  */
 export function computeStats(
   pred: Predictions,
@@ -70,17 +77,30 @@ export function computeStats(
   out: PositionStats,
 ): void {
   const V = VOCAB_SIZE;
-  const w = new Float32Array(V);
+  const nz = nonzeroScratch;
   for (const i of positions) {
-    rowWeights(pred, rowBase + i, w);
+    let w: Float32Array;
+    let base: number;
+    if (pred.kind === 'weights') {
+      w = pred.data;
+      base = (rowBase + i) * V;
+    } else {
+      w = rowScratch;
+      base = 0;
+      rowWeights(pred, rowBase + i, w);
+    }
+    let count = 0;
+    for (let v = 0; v < V; v++) if (w[base + v] !== 0) nz[count++] = v;
     let s = 0;
-    let w1 = -1;
+    // An all-zero row ends as the dense loop leaves it: token 0 at weight 0.
+    let w1 = count === 0 ? 0 : -1;
     let w2 = 0;
     let a1 = 0;
     let wlnw = 0;
     let tieKey = -1;
-    for (let v = 0; v < V; v++) {
-      const x = w[v];
+    for (let j = 0; j < count; j++) {
+      const v = nz[j];
+      const x = w[base + v];
       s = f(s + x);
       if (x > w1) {
         w2 = Math.max(w1, 0);
@@ -104,20 +124,23 @@ export function computeStats(
     if (temperature > 0) {
       const invT = f(1 / temperature);
       let best = -Infinity;
-      for (let v = 0; v < V; v++) {
-        if (w[v] <= 0) continue;
+      for (let j = 0; j < count; j++) {
+        const v = nz[j];
+        const x = w[base + v];
+        if (x <= 0) continue;
         const g = gumbel(openUnit(randomU32(rnd.seed, rnd.sample, rnd.step, i, Purpose.gumbel, v)));
-        const key = f(f(f(Math.log(w[v])) * invT) + g);
+        const key = f(f(f(Math.log(x)) * invT) + g);
         if (key > best) {
           best = key;
           x0 = v;
         }
       }
     }
+    const wx0 = w[base + x0];
     out.x0[i] = x0;
-    out.confWeight[i] = w[x0];
+    out.confWeight[i] = wx0;
     out.sumWeight[i] = s;
-    out.confidence[i] = f(w[x0] / s);
+    out.confidence[i] = f(wx0 / s);
     out.pmax[i] = f(w1 / s);
     out.margin[i] = f(f(w1 - w2) / s);
     out.entropy[i] = Math.max(0, f(f(Math.log(s)) - f(wlnw / s)));
