@@ -1,3 +1,4 @@
+import { TokenRows } from './distribution';
 import { Purpose, normal, randomU32 } from './rng';
 import type { TaskSample } from './tasks/types';
 import { VOCAB_SIZE } from './vocab';
@@ -12,6 +13,8 @@ export interface Predictions {
   kind: 'weights' | 'logits';
   /** batch x canvasLength x VOCAB_SIZE */
   data: Float32Array;
+  /** For 'weights': each row's nonzero tokens, when the denoiser knows them (the oracle does). */
+  nonzero?: TokenRows;
 }
 
 export interface DenoiserBatch {
@@ -69,20 +72,37 @@ export class OracleDenoiser implements Denoiser {
     const L = batch.canvasLength;
     const V = VOCAB_SIZE;
     const n = batch.samples.length * L * V;
-    const data = batch.out && batch.out.length >= n ? batch.out.subarray(0, n).fill(0) : new Float32Array(n);
+    const scratch = batch.out && batch.out.length >= n ? batch.out : null;
+    const data = scratch ? scratch.subarray(0, n).fill(0) : new Float32Array(n);
+    // The token lists live beside the caller's scratch, so they stay valid exactly as long as it.
+    let rows: TokenRows | undefined;
+    if (this.noise === 0) {
+      rows = scratch ? tokenRowsOf(scratch) : new TokenRows();
+      rows.reset(batch.samples.length * L);
+    }
     batch.samples.forEach((sample, b) => {
       const canvas = batch.canvases.subarray(b * L, (b + 1) * L);
-      oracleWeights(sample, canvas, data, b * L * V);
+      oracleWeights(sample, canvas, data, b * L * V, rows);
       if (this.noise > 0) addLogNoise(data, b * L * V, L, this.noise, this.seed, sample.index, batch.steps[b]);
     });
-    return { kind: this.noise > 0 ? 'logits' : 'weights', data };
+    return rows ? { kind: 'weights', data, nonzero: rows } : { kind: this.noise > 0 ? 'logits' : 'weights', data };
   }
 }
 
-/** Writes one sequence's oracle weights (L rows) at `offset`; returns the shared row total. */
-export function oracleWeights(sample: TaskSample, canvas: ArrayLike<number>, out: Float32Array, offset: number): number {
+const tokenRowsByScratch = new WeakMap<Float32Array, TokenRows>();
+function tokenRowsOf(scratch: Float32Array): TokenRows {
+  let rows = tokenRowsByScratch.get(scratch);
+  if (!rows) tokenRowsByScratch.set(scratch, (rows = new TokenRows()));
+  return rows;
+}
+
+/**
+ * Writes one sequence's oracle weights (L rows, zero on entry) at `offset`; returns the shared
+ * row total. `rows` receives each row's nonzero tokens.
+ */
+export function oracleWeights(sample: TaskSample, canvas: ArrayLike<number>, out: Float32Array, offset: number, rows?: TokenRows): number {
   const cond = sample.truth.condition(canvas);
-  for (let i = 0; i < sample.canvasLength; i++) cond.weightsAt(i, out, offset + i * VOCAB_SIZE);
+  for (let i = 0; i < sample.canvasLength; i++) cond.weightsAt(i, out, offset + i * VOCAB_SIZE, rows);
   return cond.total;
 }
 

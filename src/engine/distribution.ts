@@ -17,8 +17,11 @@ export interface Conditional {
   readonly consistent: boolean;
   /** Total weight of the outputs conditioned on (always > 0). */
   readonly total: number;
-  /** Adds position `pos`'s weights (sum = total) into out[offset .. offset + VOCAB_SIZE). */
-  weightsAt(pos: number, out: Float32Array, offset: number): void;
+  /**
+   * Adds position `pos`'s weights (sum = total) into out[offset .. offset + VOCAB_SIZE), whose
+   * row starts at zero when `rows` is given; `rows` then receives the row's nonzero tokens.
+   */
+  weightsAt(pos: number, out: Float32Array, offset: number, rows?: TokenRows): void;
   /** Exact joint entropy, in bits, of the tokens at `positions` (given the revealed ones). */
   jointEntropy(positions: readonly number[]): number;
   /**
@@ -29,6 +32,46 @@ export interface Conditional {
   productValidProbability(positions: readonly number[]): number;
   /** Mutual information, in bits, between the tokens at positions i and j. */
   mutualInformation(i: number, j: number): number;
+}
+
+/**
+ * Each row's nonzero tokens in ascending order: row r's are tokens[starts[r] .. starts[r + 1]).
+ * An oracle row has a handful of nonzero tokens out of the vocabulary, so the statistics
+ * (src/engine/stats.ts) visit these instead of scanning every row.
+ */
+export class TokenRows {
+  starts = new Int32Array(1);
+  tokens = new Int32Array(256);
+  private row = 0;
+  private end = 0;
+
+  /** Starts over for `rows` rows. */
+  reset(rows: number): void {
+    if (this.starts.length < rows + 1) this.starts = new Int32Array(rows + 1);
+    this.row = 0;
+    this.end = 0;
+  }
+
+  /** Adds token t to the current row, kept in ascending order (rows are short). */
+  add(t: number): void {
+    if (this.end === this.tokens.length) {
+      const grown = new Int32Array(this.tokens.length * 2);
+      grown.set(this.tokens);
+      this.tokens = grown;
+    }
+    let j = this.end++;
+    const first = this.starts[this.row];
+    while (j > first && this.tokens[j - 1] > t) {
+      this.tokens[j] = this.tokens[j - 1];
+      j--;
+    }
+    this.tokens[j] = t;
+  }
+
+  /** Closes the current row; the next add goes to the next row. */
+  endRow(): void {
+    this.starts[++this.row] = this.end;
+  }
 }
 
 export interface TrueDistribution {
@@ -182,8 +225,16 @@ class SupportConditional implements Conditional {
     return m;
   }
 
-  weightsAt(pos: number, out: Float32Array, offset: number): void {
-    for (const [t, w] of this.marginal(pos)) out[offset + t] += w;
+  weightsAt(pos: number, out: Float32Array, offset: number, rows?: TokenRows): void {
+    // Straight into the row, no Map: the oracle asks every position of every canvas each step.
+    // Integer weights below 2^24 add exactly in float32, so the order does not matter.
+    const { members, weights, length } = this.dist;
+    for (const s of this.kept) {
+      const at = offset + members[s * length + pos];
+      if (rows && out[at] === 0) rows.add(at - offset);
+      out[at] += weights[s];
+    }
+    rows?.endRow();
   }
 
   private projections(positions: readonly number[]): Map<string, { weight: number; tokens: number[] }> {
@@ -314,12 +365,18 @@ class PermutationConditional implements Conditional {
     return this.canvas[pos] === MASK_ID && this.dist.isSlot(pos);
   }
 
-  weightsAt(pos: number, out: Float32Array, offset: number): void {
-    if (this.maskedSlot(pos)) for (const t of this.unused) out[offset + t] += 1;
-    else {
+  weightsAt(pos: number, out: Float32Array, offset: number, rows?: TokenRows): void {
+    if (this.maskedSlot(pos)) {
+      for (const t of this.unused) {
+        if (rows && out[offset + t] === 0) rows.add(t);
+        out[offset + t] += 1;
+      }
+    } else {
       const t = this.canvas[pos] !== MASK_ID ? this.canvas[pos] : this.dist.fixed[pos];
+      if (rows && out[offset + t] === 0) rows.add(t);
       out[offset + t] += this.total;
     }
+    rows?.endRow();
   }
 
   private maskedSlots(positions: readonly number[]): number {

@@ -64,9 +64,10 @@ const nonzeroScratch = new Int32Array(VOCAB_SIZE);
 /**
  * Fills `out` at the given positions of sequence row `rowBase` (= b * L). Temperature > 0
  * samples x0 by Gumbel-max on ln(w)/T with noise keyed by (seed, sample, step, position, token).
- * Only the row's nonzero weights are visited: a zero adds nothing to any sum and never leads or
- * ties (the shader's dense loop gives the same bits), and an oracle row has a handful of nonzero
- * tokens out of the vocabulary, so this is most of the engine's time saved.
+ * Only the row's nonzero weights are visited, in ascending token order (listed by the oracle,
+ * else found by a scan): a zero adds nothing to any sum and never leads or ties, so the shader's
+ * dense loop gives the same bits, and an oracle row has a handful of nonzero tokens out of the
+ * vocabulary.
  */
 export function computeStats(
   pred: Predictions,
@@ -77,7 +78,6 @@ export function computeStats(
   out: PositionStats,
 ): void {
   const V = VOCAB_SIZE;
-  const nz = nonzeroScratch;
   for (const i of positions) {
     let w: Float32Array;
     let base: number;
@@ -89,8 +89,15 @@ export function computeStats(
       base = 0;
       rowWeights(pred, rowBase + i, w);
     }
+    let nz = nonzeroScratch;
+    let first = 0;
     let count = 0;
-    for (let v = 0; v < V; v++) if (w[base + v] !== 0) nz[count++] = v;
+    const listed = pred.nonzero;
+    if (listed) {
+      nz = listed.tokens;
+      first = listed.starts[rowBase + i];
+      count = listed.starts[rowBase + i + 1] - first;
+    } else for (let v = 0; v < V; v++) if (w[base + v] !== 0) nz[count++] = v;
     let s = 0;
     // An all-zero row ends as the dense loop leaves it: token 0 at weight 0.
     let w1 = count === 0 ? 0 : -1;
@@ -99,7 +106,7 @@ export function computeStats(
     let wlnw = 0;
     let tieKey = -1;
     for (let j = 0; j < count; j++) {
-      const v = nz[j];
+      const v = nz[first + j];
       const x = w[base + v];
       s = f(s + x);
       if (x > w1) {
@@ -125,7 +132,7 @@ export function computeStats(
       const invT = f(1 / temperature);
       let best = -Infinity;
       for (let j = 0; j < count; j++) {
-        const v = nz[j];
+        const v = nz[first + j];
         const x = w[base + v];
         if (x <= 0) continue;
         const g = gumbel(openUnit(randomU32(rnd.seed, rnd.sample, rnd.step, i, Purpose.gumbel, v)));
