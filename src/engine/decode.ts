@@ -4,7 +4,7 @@ import { randomU32, type Purpose } from './rng';
 import { allocStats, computeStats, rowProbabilities, temperedProbabilities, type PositionStats } from './stats';
 import { resolveDecode, type DecodeOptions } from './options';
 import type { StrategyParams } from './strategies';
-import type { StepView, StrategyInstance } from './strategies/types';
+import type { StepView, StrategyInstance, VerifyRow } from './strategies/types';
 import { getTask, type ScoreResult, type TaskSample } from './tasks';
 import { boundReport, totalCorrelation, type BoundReport } from './theory';
 import { MASK_ID, VOCAB_SIZE } from './vocab';
@@ -138,6 +138,8 @@ export async function decodeBatch(
     strategy: def.create(params, { canvasLength: L, blockLength, sample }),
   }));
   const stats: PositionStats = allocStats(L);
+  const marks = new Uint8Array(L);
+  let canvasScratch = new Int32Array(0);
   // Prediction scratch reused from step to step (DenoiserBatch.out): the step's rows, and the
   // verifier rows that a step reads beside them.
   const scratch = { pred: new Float32Array(0), verify: new Float32Array(0) };
@@ -151,13 +153,15 @@ export async function decodeBatch(
     if (active.length === 0) break;
     // Leave-one-out rows ride in the same forward call, after the canvas rows (one per revealed
     // position of the current block, that position masked).
-    const looRows = active.map((s) => (def.verify === 'loo' ? looPositions(s) : []));
-    const rows = active.length + looRows.reduce((n, r) => n + r.length, 0);
-    const canvases = new Int32Array(rows * L);
+    const looRows = def.verify === 'loo' ? active.map((s) => looPositions(s)) : null;
+    const rows = active.length + (looRows?.reduce((n, r) => n + r.length, 0) ?? 0);
+    if (canvasScratch.length < rows * L) canvasScratch = new Int32Array(rows * L);
+    const canvases = canvasScratch.subarray(0, rows * L);
     const rowSamples = active.map((s) => s.sample);
     const rowSteps = active.map((s) => s.step);
     active.forEach((s, b) => canvases.set(s.canvas, b * L));
     const looIndex = active.map((s, b) => {
+      if (!looRows) return NO_LOO_ROWS;
       const index = new Map<number, number>();
       for (const p of looRows[b]) {
         index.set(p, rowSamples.length);
@@ -168,7 +172,10 @@ export async function decodeBatch(
       return index;
     });
     const pred = await denoiser.forward({ samples: rowSamples, canvases, canvasLength: L, steps: rowSteps, out: scratchOf('pred', rowSamples.length) });
-    for (let b = 0; b < active.length; b++) await stepSequence(active[b], b, pred, looIndex[b]);
+    for (let b = 0; b < active.length; b++) {
+      const pending = stepSequence(active[b], b, pred, looIndex[b]);
+      if (pending) await pending;
+    }
   }
 
   /** Moves a sequence to the first block that still has a masked position (remasking strategies
@@ -194,86 +201,68 @@ export async function decodeBatch(
     return out;
   }
 
-  async function stepSequence(s: SeqState, b: number, pred: Predictions, looIndex: Map<number, number>): Promise<void> {
+  function stepSequence(s: SeqState, b: number, pred: Predictions, looIndex: ReadonlyMap<number, number>): Promise<void> | void {
     const masked = advanceBlock(s);
     const start = s.blockIndex * blockLength;
     const end = Math.min(L, start + blockLength);
     const candidates = masked.filter((p) => p >= start && p < end);
 
     computeStats(pred, b * L, masked, temperature, { seed: options.seed, sample: s.sample.index, step: s.step }, stats);
-    let cond: Conditional | null | undefined;
-    const truth = () => {
-      if (cond === undefined) cond = denoiser.exact ? s.sample.truth.condition(s.canvas) : null;
-      return cond;
-    };
-    const rowCache = new Map<number, Float32Array>();
-    const looCache = new Map<number, Float32Array>();
-    let verifierRows: Float32Array[] = [];
-    const view: StepView = {
-      step: s.step,
+    const view = new SequenceStep(s, {
       canvasLength: L,
-      canvas: s.canvas,
       candidates,
       masked,
       stats,
       block: { start, end, index: s.blockIndex, count: blockCount, step: s.blockStep, maskedAtStart: s.blockMaskedAtStart },
-      random: (position: number, purpose: Purpose, sub = 0) =>
-        randomU32(options.seed, s.sample.index, s.step, position, purpose, sub),
-      probabilities: (position: number) => {
-        let row = rowCache.get(position);
-        if (!row) {
-          row = new Float32Array(V);
-          rowProbabilities(pred, b * L + position, row);
-          rowCache.set(position, row);
-        }
-        return row;
-      },
-      truth,
       temperature,
-      loo: (position: number) => {
-        let row = looCache.get(position);
-        if (!row) {
-          const r = looIndex.get(position);
-          if (r === undefined) throw new Error(`strategy ${def.id} asked for the leave-one-out row of position ${position}, which it did not verify`);
-          row = new Float32Array(V);
-          rowProbabilities(pred, r * L + position, row);
-          looCache.set(position, row);
-        }
-        return row;
-      },
-      verifier: (k: number) => {
-        if (!(k >= 0 && k < verifierRows.length)) throw new Error(`strategy ${def.id} read verifier row ${k} of ${verifierRows.length}`);
-        return verifierRows[k];
-      },
-    };
+      seed: options.seed,
+      exact: denoiser.exact,
+      strategyId: def.id,
+      pred,
+      row: b,
+      looIndex,
+    });
     // APD-style verification: rows that depend on this step's draft take one further call.
+    // Only then is the step asynchronous: an async function per step costs a sweep its promises.
     const extra = s.strategy.verifyRows?.(view) ?? [];
-    if (extra.length > 0) {
-      const canv = new Int32Array(extra.length * L);
-      extra.forEach((r, k) => canv.set(r.canvas, k * L));
-      const vp = await denoiser.forward({
-        samples: extra.map(() => s.sample),
-        canvases: canv,
-        canvasLength: L,
-        steps: extra.map(() => s.step),
-        out: scratchOf('verify', extra.length),
-      });
-      verifierRows = extra.map((r, k) => {
-        const row = new Float32Array(V);
-        rowProbabilities(vp, k * L + r.position, row);
-        return row;
-      });
-    }
+    if (extra.length === 0) return finishStep(s, view, looIndex, 0);
+    return verify(s, view, extra).then(() => finishStep(s, view, looIndex, extra.length));
+  }
+
+  async function verify(s: SeqState, view: SequenceStep, extra: VerifyRow[]): Promise<void> {
+    const canv = new Int32Array(extra.length * L);
+    extra.forEach((r, k) => canv.set(r.canvas, k * L));
+    const vp = await denoiser.forward({
+      samples: extra.map(() => s.sample),
+      canvases: canv,
+      canvasLength: L,
+      steps: extra.map(() => s.step),
+      out: scratchOf('verify', extra.length),
+    });
+    view.verifierRows = extra.map((r, k) => {
+      const row = new Float32Array(V);
+      rowProbabilities(vp, k * L + r.position, row);
+      return row;
+    });
+  }
+
+  function finishStep(s: SeqState, view: SequenceStep, looIndex: ReadonlyMap<number, number>, extraRows: number): void {
+    const { candidates, masked } = view;
+    const { start, end } = view.block;
     const sel = s.strategy.select(view);
-    const candidateSet = new Set(candidates);
-    const seen = new Set<number>();
-    for (const p of sel.reveal) {
-      if (!candidateSet.has(p) || seen.has(p)) throw new Error(`strategy ${def.id} chose position ${p}, which is not a distinct candidate`);
-      seen.add(p);
-    }
+    // Marks, not Sets (a step of a sweep allocates as little as it can): 1 = candidate, 2 = chosen.
+    for (const p of candidates) marks[p] = 1;
     const remask = sel.remask ?? [];
-    for (const p of remask) {
-      if (s.canvas[p] === MASK_ID || seen.has(p)) throw new Error(`strategy ${def.id} remasked position ${p}, which is not revealed`);
+    try {
+      for (const p of sel.reveal) {
+        if (marks[p] !== 1) throw new Error(`strategy ${def.id} chose position ${p}, which is not a distinct candidate`);
+        marks[p] = 2;
+      }
+      for (const p of remask) {
+        if (s.canvas[p] === MASK_ID || marks[p] === 2) throw new Error(`strategy ${def.id} remasked position ${p}, which is not revealed`);
+      }
+    } finally {
+      for (const p of candidates) marks[p] = 0;
     }
     const edits = sel.edit ?? [];
     for (const e of edits) {
@@ -298,14 +287,14 @@ export async function decodeBatch(
     }
     if (def.verify === 'loo' || s.strategy.verifyRows) {
       trace.checked = [...looIndex.keys()];
-      trace.checkedProbabilities = trace.checked.map((p) => view.loo!(p)[s.canvas[p]]);
-      trace.extraRows = looIndex.size + extra.length;
+      trace.checkedProbabilities = trace.checked.map((p) => view.loo(p)[s.canvas[p]]);
+      trace.extraRows = looIndex.size + extraRows;
     }
     if (record === 'full') {
-      recordStepDetail(trace, s.canvas, masked, (p) => ({ x0: stats.x0[p], confidence: stats.confidence[p], margin: stats.margin[p], entropy: stats.entropy[p] }), view.probabilities, temperature);
+      recordStepDetail(trace, s.canvas, masked, (p) => ({ x0: stats.x0[p], confidence: stats.confidence[p], margin: stats.margin[p], entropy: stats.entropy[p] }), (p) => view.probabilities(p), temperature);
     }
     if (theory) {
-      trace.theory = hostTheory(truth()!, sel.reveal, masked, L, s.bound, record === 'full');
+      trace.theory = hostTheory(view.truth()!, sel.reveal, masked, L, s.bound, record === 'full');
       s.bound = trace.theory.bound;
     }
 
@@ -333,6 +322,92 @@ export async function decodeBatch(
 
   const header = { seed: options.seed, strategy: def.id, strategyParams: params, denoiser: denoiser.id, temperature, blockLength };
   return states.map((s) => assembleTrace(s.sample, header, { steps: s.steps, output: s.canvas.slice(), revealStep: s.revealStep, nfe: s.step }));
+}
+
+const NO_LOO_ROWS: ReadonlyMap<number, number> = new Map();
+
+/** What a step's view holds besides the sequence. */
+interface StepInputs {
+  canvasLength: number;
+  candidates: number[];
+  masked: number[];
+  stats: PositionStats;
+  block: StepView['block'];
+  temperature: number;
+  seed: number;
+  exact: boolean;
+  strategyId: string;
+  pred: Predictions;
+  /** The sequence's row in `pred`. */
+  row: number;
+  /** Leave-one-out row in `pred` of each verified position. */
+  looIndex: ReadonlyMap<number, number>;
+}
+
+/**
+ * The StepView of one sequence's step. A class, not an object of closures: a step allocates one
+ * object, and its caches only when a strategy asks (the CPU engine's sweeps make millions).
+ */
+class SequenceStep implements StepView {
+  readonly step: number;
+  readonly canvasLength: number;
+  readonly canvas: Int32Array;
+  readonly candidates: number[];
+  readonly masked: number[];
+  readonly stats: PositionStats;
+  readonly block: StepView['block'];
+  readonly temperature: number;
+  /** APD's verifier rows, once computed. */
+  verifierRows: Float32Array[] = [];
+  private cond: Conditional | null | undefined;
+  private rows: Map<number, Float32Array> | undefined;
+  private looRows: Map<number, Float32Array> | undefined;
+
+  constructor(
+    private readonly seq: SeqState,
+    private readonly inputs: StepInputs,
+  ) {
+    this.step = seq.step;
+    this.canvas = seq.canvas;
+    ({ canvasLength: this.canvasLength, candidates: this.candidates, masked: this.masked, stats: this.stats, block: this.block, temperature: this.temperature } = inputs);
+  }
+
+  random(position: number, purpose: Purpose, sub = 0): number {
+    return randomU32(this.inputs.seed, this.seq.sample.index, this.step, position, purpose, sub);
+  }
+
+  probabilities(position: number): Float32Array {
+    this.rows ??= new Map();
+    return cachedRow(this.rows, this.inputs.pred, this.inputs.row * this.canvasLength + position, position);
+  }
+
+  truth(): Conditional | null {
+    if (this.cond === undefined) this.cond = this.inputs.exact ? this.seq.sample.truth.condition(this.canvas) : null;
+    return this.cond;
+  }
+
+  loo(position: number): Float32Array {
+    const r = this.inputs.looIndex.get(position);
+    if (r === undefined) throw new Error(`strategy ${this.inputs.strategyId} asked for the leave-one-out row of position ${position}, which it did not verify`);
+    this.looRows ??= new Map();
+    return cachedRow(this.looRows, this.inputs.pred, r * this.canvasLength + position, position);
+  }
+
+  verifier(k: number): Float32Array {
+    if (!(k >= 0 && k < this.verifierRows.length)) throw new Error(`strategy ${this.inputs.strategyId} read verifier row ${k} of ${this.verifierRows.length}`);
+    return this.verifierRows[k];
+  }
+}
+
+/** Row `row` of `pred` as probabilities, computed once per key. */
+function cachedRow(cache: Map<number, Float32Array>, pred: Predictions, row: number, key: number): Float32Array {
+  let out = cache.get(key);
+  if (!out) {
+    out = new Float32Array(VOCAB_SIZE);
+    rowProbabilities(pred, row, out);
+    cache.set(key, out);
+  }
+  return out;
 }
 
 /** Decodes one sample. */

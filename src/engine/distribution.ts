@@ -169,10 +169,12 @@ export class SupportDistribution implements TrueDistribution {
     return this.member(this.supportSize - 1).slice();
   }
 
+  /** condition()'s counts, kept between calls: the oracle conditions every canvas every step. */
+  private mismatchScratch: Int32Array | null = null;
+
   /** Number of revealed positions where each member disagrees with the canvas. */
-  mismatches(canvas: ArrayLike<number>): Int32Array {
+  mismatches(canvas: ArrayLike<number>, out: Int32Array = new Int32Array(this.supportSize)): Int32Array {
     const L = this.length;
-    const out = new Int32Array(this.supportSize);
     for (let s = 0; s < this.supportSize; s++) {
       let d = 0;
       const base = s * L;
@@ -186,7 +188,7 @@ export class SupportDistribution implements TrueDistribution {
   }
 
   condition(canvas: ArrayLike<number>): Conditional {
-    const d = this.mismatches(canvas);
+    const d = this.mismatches(canvas, (this.mismatchScratch ??= new Int32Array(this.supportSize)));
     let best = Infinity;
     for (let s = 0; s < this.supportSize; s++) best = Math.min(best, d[s]);
     const kept: number[] = [];
@@ -202,7 +204,8 @@ export class SupportDistribution implements TrueDistribution {
 }
 
 class SupportConditional implements Conditional {
-  private readonly marginalCache = new Map<number, Map<number, number>>();
+  /** Made on first use: the oracle's rows never need it, only the theory's questions. */
+  private marginalCache: Map<number, Map<number, number>> | null = null;
 
   constructor(
     private readonly dist: SupportDistribution,
@@ -212,6 +215,7 @@ class SupportConditional implements Conditional {
   ) {}
 
   private marginal(pos: number): Map<number, number> {
+    this.marginalCache ??= new Map();
     let m = this.marginalCache.get(pos);
     if (!m) {
       m = new Map();

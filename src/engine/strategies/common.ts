@@ -5,14 +5,48 @@ import type { ParamSpec, StepView } from './types';
  * rule on the CPU, and mirrored by the GPU's rank-based selection.
  */
 export function topK(positions: readonly number[], score: (pos: number) => number, k: number): number[] {
-  return rankDescending(positions, score).slice(0, Math.max(0, k));
+  return rankTop(positions, score, Math.max(0, Math.min(k, positions.length)));
 }
 
 /** Positions sorted by score, highest first, ties by lower position. */
 export function rankDescending(positions: readonly number[], score: (pos: number) => number): number[] {
-  const scored = positions.map((p) => ({ p, s: score(p) }));
-  scored.sort((a, b) => (b.s !== a.s ? (b.s > a.s ? 1 : -1) : a.p - b.p));
-  return scored.map((x) => x.p);
+  return rankTop(positions, score, positions.length);
+}
+
+/** Beyond this many kept, a sort beats insertion. */
+const INSERTION_LIMIT = 64;
+
+/**
+ * The first `k` positions of the ranking (score descending, ties by lower position). Insertion
+ * into the kept few: a step ranks a canvas's candidates, and the sort with a comparator
+ * allocated an object per candidate and the sort's own arrays, every step of every decode.
+ */
+function rankTop(positions: readonly number[], score: (pos: number) => number, k: number): number[] {
+  if (k > INSERTION_LIMIT) {
+    const scored = positions.map((p) => ({ p, s: score(p) }));
+    scored.sort((a, b) => (b.s !== a.s ? (b.s > a.s ? 1 : -1) : a.p - b.p));
+    return scored.slice(0, k).map((x) => x.p);
+  }
+  const top: number[] = [];
+  const scores: number[] = [];
+  for (const p of positions) {
+    const s = score(p);
+    let j = top.length;
+    // Moves past every kept entry that ranks after (p, s).
+    while (j > 0 && (s > scores[j - 1] || (s === scores[j - 1] && p < top[j - 1]))) j--;
+    if (j >= k) continue;
+    if (top.length < k) {
+      top.push(0);
+      scores.push(0);
+    }
+    for (let i = top.length - 1; i > j; i--) {
+      top[i] = top[i - 1];
+      scores[i] = scores[i - 1];
+    }
+    top[j] = p;
+    scores[j] = s;
+  }
+  return top;
 }
 
 /**
