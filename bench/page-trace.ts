@@ -1,11 +1,11 @@
 /**
  * Where the page's threads spend a sweep: a Chromium trace (8 s, 4 s into the page-sweep of
- * bench/page-sweep.ts with 3000 samples) summarised per thread (busy ms) and, for the page's main
+ * bench/page-sweep.ts, 10000 samples per configuration by default) summarised per thread (busy ms) and, for the page's main
  * thread, per trace event, with the count and cost of the worker messages it handled. The tool
  * that found the main thread's message load behind the pool's missing speed-up (docs/PERFORMANCE.md).
  * Needs the build of `npm run bench:page` (node_modules/.unmask-bench/dist).
  *
- *   npm run bench:page-trace [-- WORKERS]   (default 2)
+ *   npm run bench:page-trace [-- WORKERS SAMPLES]   (default 2 10000: the sweep must outlast the trace)
  */
 import { resolve } from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ const outDir = resolve(ROOT, 'node_modules/.unmask-bench/dist');
 const server = await preview({ root: ROOT, configFile: resolve(ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir }, preview: { port: 4390, strictPort: false, open: false } });
 const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
 const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-await page.goto(`${server.resolvedUrls!.local[0]}?${PAGE_SWEEP}&b.samples=3000&b.workers=${process.argv[2] ?? '2'}`);
+await page.goto(`${server.resolvedUrls!.local[0]}?${PAGE_SWEEP}&b.samples=${process.argv[3] ?? '10000'}&b.workers=${process.argv[2] ?? '2'}`);
 await page.getByTestId('bench-preview').waitFor();
 await page.getByRole('button', { name: 'Run sweep' }).click();
 await page.waitForTimeout(4000);

@@ -67,8 +67,14 @@ export async function runPoolSweep(
   handlers: {
     onRecord: (index: number, r: SweepRecord) => void;
     onProgress?: (p: SweepProgress) => void;
-    /** The finished prefix of the first unfinished config, whenever it grows (kept on cancel). */
+    /**
+     * The finished prefix of the first unfinished config when it grows, at most every
+     * `partialEveryMs`, and always when the sweep stops early (so a cancel keeps every finished
+     * sample). Each is a copy of the config's per-sample arrays: made per chunk, a long config
+     * cost its coordinating thread time quadratic in its samples.
+     */
     onPartial?: (p: PartialConfig) => void;
+    partialEveryMs?: number;
     signal?: AbortSignal;
   },
 ): Promise<void> {
@@ -113,10 +119,16 @@ export async function runPoolSweep(
     }
     return p.prefix > before;
   };
-  const reportPartial = () => {
+  let partialAt = -Infinity;
+  let partialHeld = false;
+  const reportPartial = (force = false) => {
     if (!handlers.onPartial || nextEmit >= s.configs.length) return;
     const p = pending[nextEmit];
     if (p.prefix === 0 || p.prefix === s.samples[nextEmit]) return;
+    const now = performance.now();
+    partialHeld = !force && now - partialAt < (handlers.partialEveryMs ?? 0);
+    if (partialHeld) return;
+    partialAt = now;
     const totals = emptyTotals();
     addTotals(totals, p.totals);
     handlers.onPartial({ configIndex: nextEmit, done: p.prefix, totals, seconds: seconds(nextEmit) });
@@ -151,6 +163,8 @@ export async function runPoolSweep(
   } finally {
     handlers.signal?.removeEventListener('abort', stop);
   }
+  // Stopped early: the newest prefix, chunks in flight included, if it was held back.
+  if (partialHeld) reportPartial(true);
   if (failure !== null && !handlers.signal?.aborted) throw failure;
   handlers.signal?.throwIfAborted();
 }

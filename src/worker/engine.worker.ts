@@ -311,22 +311,28 @@ function poolWorkers(msg: Extract<ToWorker, { type: 'sweep' }>, backend: DecodeB
   return Number.isInteger(n) && n > 1 ? Math.max(1, Math.min(n, MAX_SWEEP_WORKERS, chunks)) : 1;
 }
 
-/** Least time between two progress (or partial) messages of a sweep to the page. */
-const PROGRESS_MS = 100;
+/** Least time between two progress messages of a sweep to the page (4 a second read as live). */
+const PROGRESS_MS = 250;
+/**
+ * Least time between two partial messages: the page stores the partial once a second and needs
+ * it otherwise only when the sweep stops, when the held one is flushed; each carries the running
+ * configuration's per-sample arrays, cloned on both sides.
+ */
+const PARTIAL_MS = 1000;
 
 /**
- * Sends the latest of a stream of messages at most every PROGRESS_MS; `flush` sends the one held
+ * Sends the latest of a stream of messages at most every `ms`; `flush` sends the one held
  * back. A fast sweep finishes hundreds of chunks a second, and each message costs the page's main
  * thread a store update and a render: unthrottled, that thread took most of a core (a Chromium
  * trace: 160 messages/s at 2.3 ms each), the core a second sweep worker needed.
  */
-function latestEvery<T>(send: (v: T) => void): { push(v: T): void; flush(): void } {
+function latestEvery<T>(ms: number, send: (v: T) => void): { push(v: T): void; flush(): void } {
   let last = -Infinity;
   let held: { v: T } | null = null;
   return {
     push(v) {
       const now = performance.now();
-      if (now - last < PROGRESS_MS) {
+      if (now - last < ms) {
         held = { v };
         return;
       }
@@ -344,9 +350,9 @@ function latestEvery<T>(send: (v: T) => void): { push(v: T): void; flush(): void
 async function handleSweep(id: number, msg: Extract<ToWorker, { type: 'sweep' }>): Promise<void> {
   const ac = new AbortController();
   running.set(id, ac);
-  const progress = latestEvery((m: { progress: SweepProgress; workers: number }) => post({ type: 'progress', id, ...m }));
+  const progress = latestEvery(PROGRESS_MS, (m: { progress: SweepProgress; workers: number }) => post({ type: 'progress', id, ...m }));
   // Sent before any record, 'done' or error, so the page always holds the latest finished prefix.
-  const partialOut = latestEvery((p: PartialConfig) => post({ type: 'partial', id, partial: p }));
+  const partialOut = latestEvery(PARTIAL_MS, (p: PartialConfig) => post({ type: 'partial', id, partial: p }));
   const flush = () => {
     progress.flush();
     partialOut.flush();
@@ -384,6 +390,7 @@ async function handleSweep(id: number, msg: Extract<ToWorker, { type: 'sweep' }>
           },
           onProgress: (p) => progress.push({ progress: p, workers }),
           onPartial: (p) => partialOut.push(p),
+          partialEveryMs: PARTIAL_MS,
         });
         flush();
         post({ type: 'done', id, cancelled: false });

@@ -97,7 +97,7 @@ export async function runPageSweep(
   sweep: PoolSweep,
   n: number,
   models: readonly PoolModel[],
-  handlers: { onRecord: (index: number, r: SweepRecord) => void; onProgress: (p: SweepProgress) => void; onPartial: (p: PartialConfig) => void; signal: AbortSignal },
+  handlers: { onRecord: (index: number, r: SweepRecord) => void; onProgress: (p: SweepProgress) => void; onPartial: (p: PartialConfig) => void; partialEveryMs?: number; signal: AbortSignal },
 ): Promise<void> {
   const pool = take(Math.max(1, Math.min(n, MAX_SWEEP_WORKERS)));
   try {

@@ -103,6 +103,34 @@ describe('sweep pool', () => {
     expect([...records, ...rest.map(([, r]) => r)].map(withoutTime)).toEqual(full);
   });
 
+  it('partials held back by partialEveryMs still end with the newest prefix when the sweep stops', async () => {
+    const full = (await pool(2, { batchSize: 4 })).records.map(([, r]) => withoutTime(r));
+    const ac = new AbortController();
+    const records: SweepRecord[] = [];
+    const partials: PartialConfig[] = [];
+    let chunks = 0;
+    const runners: ChunkRunner[] = workers(2).map((w) => async (chunk, signal) => {
+      const t = await w(chunk, signal);
+      if (chunk.configIndex === 1 && ++chunks === 6) ac.abort();
+      return t;
+    });
+    await expect(runPoolSweep({ configs: CONFIGS, samples: SAMPLES, seed: SEED, batchSize: 4, backend: 'cpu' }, runners, {
+      onRecord: (_, r) => records.push(r),
+      onPartial: (p) => partials.push({ ...p, totals: structuredClone(p.totals) }),
+      partialEveryMs: 1e9,
+      signal: ac.signal,
+    })).rejects.toThrow();
+    // One when config 1's prefix first grew, one forced at the stop: not one per chunk.
+    expect(partials.length).toBe(2);
+    const last = partials.at(-1)!;
+    expect(last.configIndex).toBe(records.length);
+    expect(last.done).toBeGreaterThan(partials[0].done);
+    expect(last.totals.perSample.correct).toEqual(full[last.configIndex].perSample!.correct.slice(0, last.done));
+    const rest: [number, SweepRecord][] = [];
+    await runPoolSweep({ configs: CONFIGS, samples: SAMPLES, seed: SEED, batchSize: 4, backend: 'cpu', skip: records.length, partial: last }, workers(2), { onRecord: (i, r) => rest.push([i, r]) });
+    expect([...records, ...rest.map(([, r]) => r)].map(withoutTime)).toEqual(full);
+  });
+
   it('a worker error rejects the sweep', async () => {
     const bad: ChunkRunner = async () => {
       throw new Error('boom');
