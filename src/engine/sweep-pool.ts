@@ -2,7 +2,8 @@ import { addTotals, emptyTotals, isPartialOf, sweepRecord, validateConfig, type 
 
 /**
  * A sweep on a pool of workers (worker_threads in the CLI, src/cli/pool.ts; Web Workers in the
- * page, src/worker/pool.ts). Each config's samples are cut into chunks of at most `batchSize`;
+ * page, src/worker/pool.ts). Each config's samples are cut into chunks of at most `chunkSize`
+ * (decoded `batchSize` at a time);
  * idle workers take the next chunk in order; a config's record is made once all its chunks are
  * in and every earlier record has been given out. Every sample's seeds depend on its index alone
  * (src/engine/sweep.ts runSamples) and totals are sums of integers, so the records are the same,
@@ -29,7 +30,13 @@ export interface PoolSweep {
   /** Samples of each config. */
   samples: readonly number[];
   seed: number;
+  /** Decodes per backend call. */
   batchSize: number;
+  /**
+   * Samples per chunk, the unit a worker takes (default: batchSize). Larger than the batch, it
+   * saves messages (each chunk is a round trip) without enlarging the decode's working set.
+   */
+  chunkSize?: number;
   /** Configs before this index are already done (resume). */
   skip?: number;
   /** The finished samples of config `skip` (resume; ignored unless it belongs there). */
@@ -48,9 +55,10 @@ export function sweepChunks(s: PoolSweep): SweepChunk[] {
   const out: SweepChunk[] = [];
   const skip = s.skip ?? 0;
   const from = resumeOf(s)?.done ?? 0;
+  const size = s.chunkSize ?? s.batchSize;
   for (let i = skip; i < s.configs.length; i++) {
-    for (let start = i === skip ? from : 0; start < s.samples[i]; start += s.batchSize) {
-      out.push({ configIndex: i, config: s.configs[i], start, count: Math.min(s.batchSize, s.samples[i] - start), seed: s.seed, batchSize: s.batchSize });
+    for (let start = i === skip ? from : 0; start < s.samples[i]; start += size) {
+      out.push({ configIndex: i, config: s.configs[i], start, count: Math.min(size, s.samples[i] - start), seed: s.seed, batchSize: s.batchSize });
     }
   }
   return out;

@@ -2,7 +2,7 @@
 import { cpuBackend, type BatchRequest, type DecodeBackend } from '../engine/backend';
 import type { DecodeTrace } from '../engine/decode';
 import { serialQueue } from '../engine/queue';
-import { runSweep, type PartialConfig, type SweepProgress, type SweepRecord } from '../engine/sweep';
+import { runSweep, type PartialConfig, type SweepConfig, type SweepProgress, type SweepRecord } from '../engine/sweep';
 import { generateSample, type TaskSample } from '../engine/tasks';
 import { tokenText } from '../engine/vocab';
 import { isDeviceLost } from '../gpu/device';
@@ -292,8 +292,19 @@ async function handleDecode(id: number, req: DecodeRequest): Promise<void> {
 
 const running = new Map<number, AbortController>();
 
-/** Decodes per backend call in a page sweep (and per chunk of the pool). */
+/** Decodes per backend call in a page sweep. */
 const SWEEP_BATCH = 16;
+/**
+ * Samples per chunk of the pool for the oracle: each chunk is a message round trip through this
+ * worker, and at 16 an oracle sweep sent hundreds a second. A model's chunk stays one batch
+ * (its decodes are slow, and a chunk in flight runs to its end on cancel).
+ */
+const ORACLE_CHUNK = 64;
+
+const chunkSize = (spec: { configs: readonly SweepConfig[]; batchSize?: number }, from: number): number => {
+  const batch = spec.batchSize ?? SWEEP_BATCH;
+  return spec.configs.slice(from).some((c) => c.model) ? batch : Math.max(batch, ORACLE_CHUNK);
+};
 /** Model runtimes that decode on the CPU (the rest need the GPU, which stays on this worker). */
 const CPU_RUNTIMES: readonly string[] = ['cpu', 'ort-wasm'];
 
@@ -307,7 +318,7 @@ function poolWorkers(msg: Extract<ToWorker, { type: 'sweep' }>, backend: DecodeB
   if (gpuOracle || rest.some((c) => c.model && !CPU_RUNTIMES.includes(c.model.runtime))) return 1;
   const n = msg.workers ?? navigator.hardwareConcurrency ?? 1;
   // No more workers than chunks of samples (a small sweep does not wait for idle ones to start).
-  const chunks = rest.length * Math.ceil(msg.spec.samples / (msg.spec.batchSize ?? SWEEP_BATCH));
+  const chunks = rest.length * Math.ceil(msg.spec.samples / chunkSize(msg.spec, msg.skip));
   return Number.isInteger(n) && n > 1 ? Math.max(1, Math.min(n, MAX_SWEEP_WORKERS, chunks)) : 1;
 }
 
@@ -382,7 +393,7 @@ async function handleSweep(id: number, msg: Extract<ToWorker, { type: 'sweep' }>
       try {
         const models = await Promise.all([...new Set(msg.spec.configs.slice(done).flatMap((c) => (c.model ? [c.model.model as NeuralModel] : [])))].map(modelSourceOf));
         const samples = msg.spec.configs.map(() => msg.spec.samples);
-        await runPageSweep({ configs: msg.spec.configs, samples, seed: msg.spec.seed, batchSize: msg.spec.batchSize ?? SWEEP_BATCH, skip: done, partial, backend: cpuBackend.name }, workers, models, {
+        await runPageSweep({ configs: msg.spec.configs, samples, seed: msg.spec.seed, batchSize: msg.spec.batchSize ?? SWEEP_BATCH, chunkSize: chunkSize(msg.spec, done), skip: done, partial, backend: cpuBackend.name }, workers, models, {
           signal: ac.signal,
           onRecord: (index, r) => {
             flush();
