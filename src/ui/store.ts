@@ -335,12 +335,13 @@ function setRuns(update: (runs: BenchRun[]) => BenchRun[], save = true): void {
   if (save) saveRuns(useApp.getState().runs).catch((e: Error) => notify('warning', e.message));
 }
 
-// Partial progress arrives every batch; the store takes it at most this often, and the page state
-// when the sweep stops (so a cancel keeps every finished sample). Not in the page state while the
-// sweep runs: each change re-rendered the chart and the results table, a quarter of the main
-// thread's core during a fast sweep (bench/page-trace.ts), which the sweep's workers need.
-const PARTIAL_SAVE_MS = 1000;
-let partialSavedAt = 0;
+// While a sweep runs, the store is written at most this often: its records and the newest
+// partial (the running configuration's finished samples) together; and at once when the sweep
+// stops, so a cancel keeps every finished sample. Each write serialises every stored run (35 ms
+// on the main thread for a 16 x 10,000-sample sweep, bench/page-trace.ts), so once per record
+// and per partial took the core a second sweep worker needs. The partial stays out of the page
+// state while the sweep runs: each change re-rendered the chart and the results table.
+const SWEEP_SAVE_MS = 1000;
 
 export function addRuns(runs: BenchRun[]): void {
   setRuns((all) => [...all, ...runs]);
@@ -354,33 +355,36 @@ export function deleteRun(id: string): void {
 export function startRun(run: BenchRun): void {
   setRuns((all) => [...all.filter((r) => r.id !== run.id), { ...run, status: 'running', error: undefined }]);
   const skip = run.records.length;
-  /** The newest finished prefix of the running configuration, and whether the store has it. */
+  /** The newest finished prefix of the running configuration. */
   let latest: BenchRun['partial'] | null = null;
-  let stored = true;
+  let saveTimer: ReturnType<typeof setTimeout> | null = null;
   const withPartial = (all: BenchRun[], partial: BenchRun['partial']) => all.map((r) => (r.id === run.id ? { ...r, partial } : r));
-  const storePartial = () => {
-    if (stored || latest === null) return;
-    stored = true;
-    partialSavedAt = performance.now();
-    saveRuns(withPartial(useApp.getState().runs, latest)).catch((e: Error) => notify('warning', e.message));
+  /** Something changed: the store gets it within SWEEP_SAVE_MS. */
+  const saveSoon = () => {
+    saveTimer ??= setTimeout(() => {
+      saveTimer = null;
+      const runs = useApp.getState().runs;
+      saveRuns(latest ? withPartial(runs, latest) : runs).catch((e: Error) => notify('warning', e.message));
+    }, SWEEP_SAVE_MS);
   };
-  /** The sweep stopped: the newest partial goes into the page state (and the store, with it). */
+  /** The sweep stopped: the newest partial goes into the page state, and everything to the store now. */
   const flushPartial = () => {
-    if (latest === null) return;
+    if (saveTimer !== null) clearTimeout(saveTimer);
+    saveTimer = null;
     const partial = latest;
     latest = null;
-    setRuns((all) => withPartial(all, partial));
+    if (partial) setRuns((all) => withPartial(all, partial), false);
   };
   const sweepId = getEngine().sweep(run.spec, skip, useApp.getState().settings.engine, {
     onRecord: (index, record) => {
       latest = null;
-      setRuns((all) => all.map((r) => (r.id === run.id ? { ...r, records: [...r.records.slice(0, index), record], partial: undefined } : r)));
+      setRuns((all) => all.map((r) => (r.id === run.id ? { ...r, records: [...r.records.slice(0, index), record], partial: undefined } : r)), false);
+      saveSoon();
     },
     onProgress: (progress, workers) => useApp.setState((s) => (s.sweep ? { sweep: { ...s.sweep, progress, workers } } : {})),
     onPartial: (partial) => {
       latest = partial;
-      stored = false;
-      if (performance.now() - partialSavedAt > PARTIAL_SAVE_MS) storePartial();
+      saveSoon();
     },
     onDone: (cancelled) => {
       flushPartial();
