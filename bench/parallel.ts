@@ -1,16 +1,20 @@
 /**
  * Every core, measured (issue 13):
- *  (a) the in-browser ParallelBench suite in the CLI with --workers 1 and --workers 2 (one run
- *      each, here, one after the other): identical JSON records (wall time aside), wall-time ratio;
+ *  (a) the in-browser ParallelBench suite in the CLI with --workers 1 and --workers 2:
+ *      identical JSON records (wall time aside), wall-time ratio;
  *  (b) a page sweep with 1 vs 2 Web Workers in headless Chromium (bench/page-sweep.ts: the built
  *      page, the bench form from its URL, b.workers=1 then 2): identical exported records, ratio;
+ *  (a) and (b) run in `--rounds` rounds of 1 then 2 workers side by side, and report the median
+ *  of the rounds' ratios (this VM's speed drifts by tens of percent within minutes; one pair of
+ *  runs measured the drift as much as the pool);
  *  (c) a model forward pass on ORT wasm at batch 64 with one thread vs every core, in headless
  *      Chromium on a cross-origin-isolated page (src/cli/headless.ts sends COOP/COEP).
  * Prints a table; writes bench/results/parallel.json.
  *
- *   npm run bench:parallel [-- --samples 100 --page-samples 100 --batch 64 --reps 10 --warmups 8 --only a,b,c]
+ *   npm run bench:parallel [-- --samples 100 --page-samples 10000 --rounds 3 --batch 64 --reps 10 --warmups 8 --only a,b,c]
  * (--samples: per suite task; the suite's own size is 100; --page-samples: per configuration of
- *  the page sweep. Smaller runs only check the script.)
+ *  the page sweep, enough that its 16 configurations outlast starting the workers by far. Smaller
+ *  runs only check the script.)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -29,7 +33,15 @@ const reps = Number(arg('reps', '10'));
 // Untimed passes first: with two ORT threads on two cores V8 tiers the wasm up late (5 reps after
 // one warm-up measured 0.61x and 1.07x in two runs; 25 reps 1.74x).
 const warmups = Number(arg('warmups', '8'));
-const pageSamples = Number(arg('page-samples', '100'));
+const pageSamples = Number(arg('page-samples', '10000'));
+const rounds = Number(arg('rounds', '3'));
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+/** Per round: the one-worker time over the two-worker time of the same round. */
+const ratios = (one: number[], two: number[]) => one.map((t, i) => t / two[i]);
+const roundsText = (r: number[]) => `rounds ${r.map((x) => `${x.toFixed(2)}x`).join(', ')}`;
 const only = new Set(arg('only', 'a,b,c').split(','));
 
 // (a) The suite on 1 and 2 worker threads.
@@ -46,14 +58,26 @@ function suite(workers: number): { seconds: number; records: unknown[] } {
   process.stderr.write(`suite, ${workers} worker(s): ${seconds.toFixed(1)} s\n`);
   return { seconds, records };
 }
-const none = { seconds: NaN, records: [] };
-const one = only.has('a') ? suite(1) : none;
-const two = only.has('a') ? suite(2) : none;
-const identical = JSON.stringify(one.records) === JSON.stringify(two.records);
+const suiteOne: number[] = [];
+const suiteTwo: number[] = [];
+let firstRecords: unknown[] | null = null;
+let identical = true;
+for (let r = 0; only.has('a') && r < rounds; r++) {
+  for (const [w, into] of [[1, suiteOne], [2, suiteTwo]] as const) {
+    const run = suite(w);
+    into.push(run.seconds);
+    firstRecords ??= run.records;
+    identical &&= JSON.stringify(run.records) === JSON.stringify(firstRecords);
+  }
+}
+const suiteRatios = ratios(suiteOne, suiteTwo);
 
-// (b) The page's sweep pool: the same sweep with 1 and 2 Web Workers.
-const [pageOne, pageTwo] = only.has('b') ? await pageSweeps(pageSamples, [1, 2]) : [{ seconds: NaN, reported: 1, identical: true, workers: 1 }, { seconds: NaN, reported: 2, identical: true, workers: 2 }];
-const pageOk = pageTwo.identical && pageOne.reported === 1 && pageTwo.reported === 2;
+// (b) The page's sweep pool: the same sweep with 1 and 2 Web Workers, in rounds.
+const pageRows = only.has('b') ? await pageSweeps(pageSamples, Array.from({ length: rounds }, () => [1, 2]).flat()) : [];
+const pageOne = pageRows.filter((r) => r.workers === 1);
+const pageTwo = pageRows.filter((r) => r.workers === 2);
+const pageRatios = ratios(pageOne.map((r) => r.seconds), pageTwo.map((r) => r.seconds));
+const pageOk = pageRows.every((r) => r.identical && r.reported === r.workers);
 
 // (c) ORT wasm, one thread vs every core, batch `batch`, each in a fresh page, timed in a Web
 // Worker as the app runs ORT (on a page's main thread its threads cannot block).
@@ -75,15 +99,15 @@ const single = only.has('c') ? await ortForward(1) : noOrt;
 const multi = only.has('c') ? await ortForward(null) : noOrt;
 
 const rows = [
-  ['(a) CLI suite, --workers 1 vs 2', `${one.seconds.toFixed(1)} s`, `${two.seconds.toFixed(1)} s`, `${(one.seconds / two.seconds).toFixed(2)}x`, identical ? `identical (${one.records.length} records)` : 'RECORDS DIFFER'],
-  ['(b) page sweep, 1 vs 2 Web Workers', `${pageOne.seconds.toFixed(1)} s`, `${pageTwo.seconds.toFixed(1)} s`, `${(pageOne.seconds / pageTwo.seconds).toFixed(2)}x`, pageOk ? `identical (16 configurations x ${pageSamples} samples)` : 'RECORDS DIFFER or the pool did not run'],
+  ['(a) CLI suite, --workers 1 vs 2', `${median(suiteOne).toFixed(1)} s`, `${median(suiteTwo).toFixed(1)} s`, `${median(suiteRatios).toFixed(2)}x`, `${identical ? `identical (${firstRecords?.length ?? 0} records)` : 'RECORDS DIFFER'}; ${roundsText(suiteRatios)}`],
+  ['(b) page sweep, 1 vs 2 Web Workers', `${median(pageOne.map((r) => r.seconds)).toFixed(1)} s`, `${median(pageTwo.map((r) => r.seconds)).toFixed(1)} s`, `${median(pageRatios).toFixed(2)}x`, `${pageOk ? `identical (16 configurations x ${pageSamples} samples)` : 'RECORDS DIFFER or the pool did not run'}; ${roundsText(pageRatios)}`],
   [`(c) ORT wasm forward, batch ${batch}, 1 vs ${multi.threads} threads`, `${single.ms.toFixed(1)} ms`, `${multi.ms.toFixed(1)} ms`, `${(single.ms / multi.ms).toFixed(2)}x`, multi.isolated ? 'cross-origin isolated' : `NOT isolated: ${multi.reason}`],
 ];
-const table = ['| what | one | many | speed-up | check |', '|---|---|---|---|---|', ...rows.filter((_, i) => only.has('abc'[i])).map((r) => `| ${r.join(' | ')} |`)].join('\n');
+const table = ['| what | one (median) | many (median) | speed-up (median of rounds) | check |', '|---|---|---|---|---|', ...rows.filter((_, i) => only.has('abc'[i])).map((r) => `| ${r.join(' | ')} |`)].join('\n');
 console.log(`CPU: ${cpus()[0]?.model ?? 'unknown'} x${cpus().length}, Node ${process.version}; suite samples per task: ${samples}`);
 console.log(table);
 mkdirSync(resolve(ROOT, 'bench/results'), { recursive: true });
 const out = resolve(ROOT, 'bench/results/parallel.json');
-writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), command: `npm run bench:parallel -- ${process.argv.slice(2).join(' ')}`.trim(), cpu: cpus()[0]?.model, cores: cpus().length, samples, suite: { oneWorkerSeconds: one.seconds, twoWorkersSeconds: two.seconds, identical, records: one.records.length }, page: { samples: pageSamples, rows: [pageOne, pageTwo], identical: pageOk }, ort: { batch, single, multi }, table }, null, 2) + '\n');
+writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), command: `npm run bench:parallel -- ${process.argv.slice(2).join(' ')}`.trim(), cpu: cpus()[0]?.model, cores: cpus().length, samples, rounds, suite: { oneWorkerSeconds: suiteOne, twoWorkersSeconds: suiteTwo, ratios: suiteRatios, medianRatio: median(suiteRatios), identical, records: firstRecords?.length ?? 0 }, page: { samples: pageSamples, rows: pageRows, ratios: pageRatios, medianRatio: median(pageRatios), identical: pageOk }, ort: { batch, single, multi }, table }, null, 2) + '\n');
 console.log(`wrote ${out}`);
 if (!identical || !pageOk) process.exit(1);
