@@ -187,19 +187,53 @@ export class SupportDistribution implements TrueDistribution {
     return out;
   }
 
+  /**
+   * The last canvas conditioned on with some member agreeing with all of it, and those members.
+   * A decode reveals tokens one step after another, so the next canvas usually extends it and
+   * only the newly revealed positions need checking, among the members still agreeing: the
+   * full scan of every member at every position, every step, was most of a sweep's time on the
+   * large supports (text, puzzles).
+   */
+  private lastCanvas: Int32Array | null = null;
+  private lastKept: number[] = [];
+
   condition(canvas: ArrayLike<number>): Conditional {
+    const L = this.length;
+    const last = this.lastCanvas;
+    if (last && this.extendsLast(canvas)) {
+      let kept = this.lastKept;
+      for (let i = 0; i < L; i++) {
+        if (last[i] !== MASK_ID || canvas[i] === MASK_ID) continue;
+        const t = canvas[i];
+        kept = kept.filter((s) => this.members[s * L + i] === t);
+      }
+      if (kept.length > 0) return this.keep(canvas, kept);
+    }
     const d = this.mismatches(canvas, (this.mismatchScratch ??= new Int32Array(this.supportSize)));
     let best = Infinity;
     for (let s = 0; s < this.supportSize; s++) best = Math.min(best, d[s]);
     const kept: number[] = [];
+    for (let s = 0; s < this.supportSize; s++) if (d[s] === best) kept.push(s);
+    if (best === 0) return this.keep(canvas, kept);
     let total = 0;
-    for (let s = 0; s < this.supportSize; s++) {
-      if (d[s] === best) {
-        kept.push(s);
-        total += this.weights[s];
-      }
-    }
-    return new SupportConditional(this, kept, total, best === 0);
+    for (const s of kept) total += this.weights[s];
+    return new SupportConditional(this, kept, total, false);
+  }
+
+  /** Every revealed token of the last consistent canvas is in `canvas` too. */
+  private extendsLast(canvas: ArrayLike<number>): boolean {
+    const last = this.lastCanvas!;
+    for (let i = 0; i < this.length; i++) if (last[i] !== MASK_ID && last[i] !== canvas[i]) return false;
+    return true;
+  }
+
+  /** The conditional on the members `kept`, which agree with every revealed token of `canvas`. */
+  private keep(canvas: ArrayLike<number>, kept: number[]): Conditional {
+    (this.lastCanvas ??= new Int32Array(this.length)).set(canvas);
+    this.lastKept = kept;
+    let total = 0;
+    for (const s of kept) total += this.weights[s];
+    return new SupportConditional(this, kept, total, true);
   }
 }
 
