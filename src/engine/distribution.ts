@@ -217,7 +217,7 @@ export class SupportDistribution implements TrueDistribution {
     if (best === 0) return this.keep(canvas, kept);
     let total = 0;
     for (const s of kept) total += this.weights[s];
-    return new SupportConditional(this, kept, total, false);
+    return new SupportConditional(this, canvas, kept, total, false);
   }
 
   /** Every revealed token of the last consistent canvas is in `canvas` too. */
@@ -233,7 +233,7 @@ export class SupportDistribution implements TrueDistribution {
     this.lastKept = kept;
     let total = 0;
     for (const s of kept) total += this.weights[s];
-    return new SupportConditional(this, kept, total, true);
+    return new SupportConditional(this, canvas, kept, total, true);
   }
 }
 
@@ -243,6 +243,8 @@ class SupportConditional implements Conditional {
 
   constructor(
     private readonly dist: SupportDistribution,
+    /** The canvas conditioned on (read only while this conditional is in use). */
+    private readonly canvas: ArrayLike<number>,
     private readonly kept: number[],
     readonly total: number,
     readonly consistent: boolean,
@@ -264,6 +266,14 @@ class SupportConditional implements Conditional {
   }
 
   weightsAt(pos: number, out: Float32Array, offset: number, rows?: TokenRows): void {
+    // A revealed position that every kept member agrees with has all the weight on its token.
+    const revealed = this.canvas[pos];
+    if (this.consistent && revealed !== MASK_ID) {
+      if (rows && out[offset + revealed] === 0) rows.add(revealed);
+      out[offset + revealed] += this.total;
+      rows?.endRow();
+      return;
+    }
     // Straight into the row, no Map: the oracle asks every position of every canvas each step.
     // Integer weights below 2^24 add exactly in float32, so the order does not matter.
     const { members, weights, length } = this.dist;

@@ -410,19 +410,44 @@ function lexiconOf(words: readonly string[]) {
 }
 
 /**
- * Every sentence whose content words (nouns, adjectives, places) are exactly `words`, each as
- * many times as given: words-to-sentence's accepted set. Sorted for a stable support order.
+ * The enumerations below, kept by what they depend on: a sweep decodes the same prompts for every
+ * strategy point, and listing a sample's support took a quarter of the suite's time. Results
+ * are shared: callers read them and never change them.
  */
-export function sentencesWithWords(words: readonly string[]): string[][] {
+const enumerated = new Map<string, string[][]>();
+const ENUMERATED_MAX = 4096;
+function remembered(key: string, list: () => string[][]): string[][] {
+  let out = enumerated.get(key);
+  if (!out) {
+    if (enumerated.size >= ENUMERATED_MAX) enumerated.clear();
+    enumerated.set(key, (out = list()));
+  }
+  return out;
+}
+
+/**
+ * Every sentence whose content words (nouns, adjectives, places) are exactly `words`, each as
+ * many times as given: words-to-sentence's accepted set. Sorted for a stable support order (so
+ * the order of `words` does not matter).
+ */
+export function sentencesWithWords(words: readonly string[]): readonly string[][] {
   const key = bagKey(words);
-  const out = enumerateClauses(lexiconOf(words), (partial) => isSubBag(partial, words))
-    .filter((c) => bagKey(contentWords(c)) === key)
-    .map(renderClause);
-  return dedupeSorted(out);
+  return remembered(`words ${key}`, () =>
+    dedupeSorted(
+      enumerateClauses(lexiconOf(words), (partial) => isSubBag(partial, words))
+        .filter((c) => bagKey(contentWords(c)) === key)
+        .map(renderClause),
+    ),
+  );
 }
 
 /** Every other sentence with the same meaning as `c` (voice and adjective synonyms may change). */
-export function paraphrases(c: Clause): string[][] {
+export function paraphrases(c: Clause): readonly string[][] {
+  // What the listing reads of `c`: its content words (as a bag: the result is sorted), its meaning, itself.
+  return remembered(`paraphrases ${bagKey(contentWords(c))} ${meaningKey(c)} ${renderClause(c).join(' ')}`, () => listParaphrases(c));
+}
+
+function listParaphrases(c: Clause): string[][] {
   const words = contentWords(c);
   const lex = lexiconOf(words);
   lex.adjectives = lex.adjectives.flatMap(adjectiveSynonyms);

@@ -69,7 +69,7 @@ function generate(kind: TextKind, params: TaskParams, seed: number, index: numbe
   const canvas = checkTaskParam(TEXT_BUDGET, params.budget);
   const stream = new RandomStream(seed, index);
   let input: string[];
-  let outputs: string[][];
+  let outputs: readonly string[][];
   let description: string;
   if (kind === 'paraphrase') {
     const clause = randomClause(stream, {
