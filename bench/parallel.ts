@@ -1,5 +1,7 @@
 /**
  * Every core, measured (issue 13):
+ *  (0) this machine's ceiling: pure arithmetic on 1 vs 2 worker threads, in the rounds of (a), so
+ *      a ratio below 2 can be read against what the VM gave at that moment;
  *  (a) the in-browser ParallelBench suite in the CLI with --workers 1 and --workers 2:
  *      identical JSON records (wall time aside), wall-time ratio;
  *  (b) a page sweep with 1 vs 2 Web Workers in headless Chromium (bench/page-sweep.ts: the built
@@ -17,6 +19,7 @@
  *  runs only check the script.)
  */
 import { spawnSync } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
@@ -44,6 +47,21 @@ const ratios = (one: number[], two: number[]) => one.map((t, i) => t / two[i]);
 const roundsText = (r: number[]) => `rounds ${r.map((x) => `${x.toFixed(2)}x`).join(', ')}`;
 const only = new Set(arg('only', 'a,b,c').split(','));
 
+// (0) The machine's own ceiling, measured in the same rounds: one unit of pure arithmetic per
+// worker thread, on 1 and on 2 threads; throughput ratio = 2 x t1 / t2 (2.00x when the VM gives
+// two whole cores; on this VM it has read anywhere from 1.6x to 2.0x within minutes).
+const ARITH = `const { parentPort } = require('node:worker_threads');
+let x = 0;
+for (let i = 1; i < 1.5e8; i++) x += Math.log(i) * 1e-9;
+parentPort.postMessage(x);`;
+async function machine(threads: number): Promise<number> {
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: threads }, () => new Promise((done, fail) => new Worker(ARITH, { eval: true }).once('message', done).once('error', fail))));
+  const seconds = (performance.now() - t0) / 1000;
+  process.stderr.write(`arithmetic, ${threads} thread(s), one unit each: ${seconds.toFixed(2)} s\n`);
+  return seconds;
+}
+
 // (a) The suite on 1 and 2 worker threads.
 function suite(workers: number): { seconds: number; records: unknown[] } {
   const t0 = performance.now();
@@ -62,7 +80,11 @@ const suiteOne: number[] = [];
 const suiteTwo: number[] = [];
 let firstRecords: unknown[] | null = null;
 let identical = true;
+const arithOne: number[] = [];
+const arithTwo: number[] = [];
 for (let r = 0; only.has('a') && r < rounds; r++) {
+  arithOne.push(await machine(1));
+  arithTwo.push(await machine(2));
   for (const [w, into] of [[1, suiteOne], [2, suiteTwo]] as const) {
     const run = suite(w);
     into.push(run.seconds);
@@ -71,6 +93,8 @@ for (let r = 0; only.has('a') && r < rounds; r++) {
   }
 }
 const suiteRatios = ratios(suiteOne, suiteTwo);
+/** Throughput: two units of work on two threads against one on one. */
+const arithRatios = arithOne.map((t, i) => (2 * t) / arithTwo[i]);
 
 // (b) The page's sweep pool: the same sweep with 1 and 2 Web Workers, in rounds.
 const pageRows = only.has('b') ? await pageSweeps(pageSamples, Array.from({ length: rounds }, () => [1, 2]).flat()) : [];
@@ -99,15 +123,16 @@ const single = only.has('c') ? await ortForward(1) : noOrt;
 const multi = only.has('c') ? await ortForward(null) : noOrt;
 
 const rows = [
+  ['(0) this machine: pure arithmetic, 1 vs 2 threads (throughput), in the rounds of (a)', `${median(arithOne).toFixed(2)} s`, `${median(arithTwo).toFixed(2)} s for twice the work`, `${median(arithRatios).toFixed(2)}x`, `the ceiling (a) can reach now; ${roundsText(arithRatios)}`],
   ['(a) CLI suite, --workers 1 vs 2', `${median(suiteOne).toFixed(1)} s`, `${median(suiteTwo).toFixed(1)} s`, `${median(suiteRatios).toFixed(2)}x`, `${identical ? `identical (${firstRecords?.length ?? 0} records)` : 'RECORDS DIFFER'}; ${roundsText(suiteRatios)}`],
   ['(b) page sweep, 1 vs 2 Web Workers', `${median(pageOne.map((r) => r.seconds)).toFixed(1)} s`, `${median(pageTwo.map((r) => r.seconds)).toFixed(1)} s`, `${median(pageRatios).toFixed(2)}x`, `${pageOk ? `identical (16 configurations x ${pageSamples} samples)` : 'RECORDS DIFFER or the pool did not run'}; ${roundsText(pageRatios)}`],
   [`(c) ORT wasm forward, batch ${batch}, 1 vs ${multi.threads} threads`, `${single.ms.toFixed(1)} ms`, `${multi.ms.toFixed(1)} ms`, `${(single.ms / multi.ms).toFixed(2)}x`, multi.isolated ? 'cross-origin isolated' : `NOT isolated: ${multi.reason}`],
 ];
-const table = ['| what | one (median) | many (median) | speed-up (median of rounds) | check |', '|---|---|---|---|---|', ...rows.filter((_, i) => only.has('abc'[i])).map((r) => `| ${r.join(' | ')} |`)].join('\n');
+const table = ['| what | one (median) | many (median) | speed-up (median of rounds) | check |', '|---|---|---|---|---|', ...rows.filter((_, i) => only.has('aabc'[i])).map((r) => `| ${r.join(' | ')} |`)].join('\n');
 console.log(`CPU: ${cpus()[0]?.model ?? 'unknown'} x${cpus().length}, Node ${process.version}; suite samples per task: ${samples}`);
 console.log(table);
 mkdirSync(resolve(ROOT, 'bench/results'), { recursive: true });
 const out = resolve(ROOT, 'bench/results/parallel.json');
-writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), command: `npm run bench:parallel -- ${process.argv.slice(2).join(' ')}`.trim(), cpu: cpus()[0]?.model, cores: cpus().length, samples, rounds, suite: { oneWorkerSeconds: suiteOne, twoWorkersSeconds: suiteTwo, ratios: suiteRatios, medianRatio: median(suiteRatios), identical, records: firstRecords?.length ?? 0 }, page: { samples: pageSamples, rows: pageRows, ratios: pageRatios, medianRatio: median(pageRatios), identical: pageOk }, ort: { batch, single, multi }, table }, null, 2) + '\n');
+writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), command: `npm run bench:parallel -- ${process.argv.slice(2).join(' ')}`.trim(), cpu: cpus()[0]?.model, cores: cpus().length, samples, rounds, machine: { oneThreadSeconds: arithOne, twoThreadsSeconds: arithTwo, ratios: arithRatios, medianRatio: median(arithRatios) }, suite: { oneWorkerSeconds: suiteOne, twoWorkersSeconds: suiteTwo, ratios: suiteRatios, medianRatio: median(suiteRatios), identical, records: firstRecords?.length ?? 0 }, page: { samples: pageSamples, rows: pageRows, ratios: pageRatios, medianRatio: median(pageRatios), identical: pageOk }, ort: { batch, single, multi }, table }, null, 2) + '\n');
 console.log(`wrote ${out}`);
 if (!identical || !pageOk) process.exit(1);
