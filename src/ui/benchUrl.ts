@@ -45,7 +45,8 @@ const KEYS = new Set(['b.tasks', 'b.strategies', 'b.temps', 'b.noises', 'b.sampl
  * these are read for the form only in a link that has b.tasks (every bench link writes it) and
  * lacks the new key; a plain A/B link's b.model no longer changes the benchmark's model.
  */
-const LEGACY: Record<string, string> = { 'b.sigma': 'b.noises', 'b.model': 'b.sweep-model', 'b.runtime': 'b.sweep-runtime' };
+/** A Map, not an object: a query key such as "toString" must not find Object.prototype's. */
+const LEGACY = new Map([['b.sigma', 'b.noises'], ['b.model', 'b.sweep-model'], ['b.runtime', 'b.sweep-runtime']]);
 
 /**
  * True for a query key this module owns (settings.ts skips them). Exact names, not the prefixes:
@@ -105,7 +106,8 @@ export function benchFromQuery(search: string): ParsedBench {
   const grids: Record<string, Record<string, string>> = {};
   const legacy = q.has('b.tasks');
   for (const [given, value] of q) {
-    const key = legacy && LEGACY[given] && !q.has(LEGACY[given]) ? LEGACY[given] : given;
+    const renamed = legacy ? LEGACY.get(given) : undefined;
+    const key = renamed !== undefined && !q.has(renamed) ? renamed : given;
     if (!isBenchKey(key)) continue;
     present = true;
     if (key === 'b.tasks' || key === 'b.strategies') {

@@ -136,6 +136,12 @@ describe('URL fuzz', () => {
     }), { numRuns: 300 });
   });
 
+  it('a key named like an Object property (found by the fuzz above) is an unknown key, not a crash', () => {
+    for (const q of ['toString=&b.tasks=', 'constructor=1&b.tasks=letters/copy', '__proto__=x&b.tasks=']) {
+      expect(() => benchFromQuery(q)).not.toThrow();
+    }
+  });
+
   it('only b.* and c.* keys are ours', () => {
     expect(isBenchKey('b.tasks')).toBe(true);
     expect(isBenchKey('task')).toBe(false);
