@@ -124,7 +124,11 @@ export class SupportDistribution implements TrueDistribution {
   readonly members: Int32Array;
   readonly weights: Uint32Array;
   private readonly totalWeight: number;
-  private readonly keyIndex = new Map<string, number>();
+  /**
+   * Members by a hash of their tokens (numbers, not joined strings: a sample's support is built
+   * for every decode of a sweep, and joining every member was a tenth of what a decode allocated).
+   */
+  private readonly byHash = new Map<number, number[]>();
 
   constructor(length: number, outputs: readonly ArrayLike<number>[], weights?: readonly number[]) {
     if (outputs.length === 0) throw new Error('a support needs at least one member');
@@ -143,9 +147,11 @@ export class SupportDistribution implements TrueDistribution {
       if (!(Number.isInteger(w) && w > 0)) throw new Error(`support weight ${w} must be a positive integer`);
       this.weights[s] = w;
       total += w;
-      const key = Array.prototype.join.call(o, ',');
-      if (this.keyIndex.has(key)) throw new Error(`duplicate support member ${key}`);
-      this.keyIndex.set(key, s);
+      const h = this.hashOf(o);
+      if (this.find(o, h) >= 0) throw new Error(`duplicate support member ${Array.prototype.join.call(o, ',')}`);
+      const bucket = this.byHash.get(h);
+      if (bucket) bucket.push(s);
+      else this.byHash.set(h, [s]);
     });
     if (total >= 2 ** 24) throw new Error('support weights must total below 2^24 to stay exact in float32');
     this.totalWeight = total;
@@ -156,8 +162,25 @@ export class SupportDistribution implements TrueDistribution {
   }
 
   probability(output: ArrayLike<number>): number {
-    const s = this.keyIndex.get(Array.prototype.join.call(output, ','));
-    return s === undefined ? 0 : this.weights[s] / this.totalWeight;
+    const s = output.length === this.length ? this.find(output, this.hashOf(output)) : -1;
+    return s < 0 ? 0 : this.weights[s] / this.totalWeight;
+  }
+
+  /** FNV-1a over the tokens. */
+  private hashOf(tokens: ArrayLike<number>): number {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < this.length; i++) h = Math.imul(h ^ tokens[i], 0x01000193);
+    return h >>> 0;
+  }
+
+  /** The member equal to `tokens` (of this length), or -1. */
+  private find(tokens: ArrayLike<number>, hash: number): number {
+    for (const s of this.byHash.get(hash) ?? []) {
+      let i = 0;
+      while (i < this.length && this.members[s * this.length + i] === tokens[i]) i++;
+      if (i === this.length) return s;
+    }
+    return -1;
   }
 
   sample(stream: RandomStream): Int32Array {

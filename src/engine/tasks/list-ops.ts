@@ -76,11 +76,26 @@ const replaceAt = (xs: number[], i: number, x: number) => xs.map((y, j) => (j ==
 const sameList = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 export function permutations(xs: number[]): number[][] {
-  if (xs.length <= 1) return [xs.slice()];
+  // In place on one prefix (unused items in their order at each place: lexicographic by index),
+  // not by copying the rest at every level: a shuffle's support is listed for every sample.
   const out: number[][] = [];
-  xs.forEach((x, i) => {
-    for (const rest of permutations(removeAt(xs, i))) out.push([x, ...rest]);
-  });
+  const used = new Array<boolean>(xs.length).fill(false);
+  const prefix: number[] = [];
+  const place = () => {
+    if (prefix.length === xs.length) {
+      out.push(prefix.slice());
+      return;
+    }
+    for (let i = 0; i < xs.length; i++) {
+      if (used[i]) continue;
+      used[i] = true;
+      prefix.push(xs[i]);
+      place();
+      prefix.pop();
+      used[i] = false;
+    }
+  };
+  place();
   return out;
 }
 
