@@ -218,29 +218,47 @@ export class SupportDistribution implements TrueDistribution {
    * large supports (text, puzzles).
    */
   private lastCanvas: Int32Array | null = null;
-  private lastKept: number[] = [];
+  private lastKept: Int32Array = new Int32Array(0);
 
   condition(canvas: ArrayLike<number>): Conditional {
     const L = this.length;
     const last = this.lastCanvas;
+    // Scratch for the members' mismatch counts, or for the members that still agree.
+    const scratch = (this.mismatchScratch ??= new Int32Array(this.supportSize));
     if (last && this.extendsLast(canvas)) {
-      let kept = this.lastKept;
-      for (let i = 0; i < L; i++) {
-        if (last[i] !== MASK_ID || canvas[i] === MASK_ID) continue;
-        const t = canvas[i];
-        kept = kept.filter((s) => this.members[s * L + i] === t);
+      const kept = this.lastKept;
+      const fresh: number[] = [];
+      for (let i = 0; i < L; i++) if (last[i] === MASK_ID && canvas[i] !== MASK_ID) fresh.push(i);
+      let n = 0;
+      for (let k = 0; k < kept.length; k++) {
+        const base = kept[k] * L;
+        let j = 0;
+        while (j < fresh.length && this.members[base + fresh[j]] === canvas[fresh[j]]) j++;
+        if (j === fresh.length) scratch[n++] = kept[k];
       }
-      if (kept.length > 0) return this.keep(canvas, kept);
+      if (n > 0) return this.keep(canvas, n === kept.length ? kept : scratch.slice(0, n));
     }
-    const d = this.mismatches(canvas, (this.mismatchScratch ??= new Int32Array(this.supportSize)));
+    const d = this.mismatches(canvas, scratch);
     let best = Infinity;
-    for (let s = 0; s < this.supportSize; s++) best = Math.min(best, d[s]);
-    const kept: number[] = [];
-    for (let s = 0; s < this.supportSize; s++) if (d[s] === best) kept.push(s);
+    let n = 0;
+    for (let s = 0; s < this.supportSize; s++) {
+      if (d[s] < best) {
+        best = d[s];
+        n = 0;
+      }
+      if (d[s] === best) n++;
+    }
+    const kept = new Int32Array(n);
+    n = 0;
+    for (let s = 0; s < this.supportSize; s++) if (d[s] === best) kept[n++] = s;
     if (best === 0) return this.keep(canvas, kept);
+    return new SupportConditional(this, canvas, kept, this.weightOf(kept), false);
+  }
+
+  private weightOf(kept: Int32Array): number {
     let total = 0;
-    for (const s of kept) total += this.weights[s];
-    return new SupportConditional(this, canvas, kept, total, false);
+    for (let k = 0; k < kept.length; k++) total += this.weights[kept[k]];
+    return total;
   }
 
   /** Every revealed token of the last consistent canvas is in `canvas` too. */
@@ -251,12 +269,10 @@ export class SupportDistribution implements TrueDistribution {
   }
 
   /** The conditional on the members `kept`, which agree with every revealed token of `canvas`. */
-  private keep(canvas: ArrayLike<number>, kept: number[]): Conditional {
+  private keep(canvas: ArrayLike<number>, kept: Int32Array): Conditional {
     (this.lastCanvas ??= new Int32Array(this.length)).set(canvas);
     this.lastKept = kept;
-    let total = 0;
-    for (const s of kept) total += this.weights[s];
-    return new SupportConditional(this, canvas, kept, total, true);
+    return new SupportConditional(this, canvas, kept, this.weightOf(kept), true);
   }
 }
 
@@ -268,7 +284,7 @@ class SupportConditional implements Conditional {
     private readonly dist: SupportDistribution,
     /** The canvas conditioned on (read only while this conditional is in use). */
     private readonly canvas: ArrayLike<number>,
-    private readonly kept: number[],
+    private readonly kept: Int32Array,
     readonly total: number,
     readonly consistent: boolean,
   ) {}
@@ -300,7 +316,9 @@ class SupportConditional implements Conditional {
     // Straight into the row, no Map: the oracle asks every position of every canvas each step.
     // Integer weights below 2^24 add exactly in float32, so the order does not matter.
     const { members, weights, length } = this.dist;
-    for (const s of this.kept) {
+    const kept = this.kept;
+    for (let k = 0; k < kept.length; k++) {
+      const s = kept[k];
       const at = offset + members[s * length + pos];
       if (rows && out[at] === 0) rows.add(at - offset);
       out[at] += weights[s];

@@ -64,6 +64,19 @@ export const padSentence = (tokens: readonly string[], length: number) => {
   return out;
 };
 
+/**
+ * A listing's sentences as padded token rows, kept beside the listing (grammar.ts remembers
+ * listings, so the same prompt gives the same array): a sweep pads them once, not per sample.
+ */
+const padded = new WeakMap<readonly string[][], Map<number, number[][]>>();
+function paddedOutputs(outputs: readonly string[][], canvas: number): number[][] {
+  let byCanvas = padded.get(outputs);
+  if (!byCanvas) padded.set(outputs, (byCanvas = new Map()));
+  let rows = byCanvas.get(canvas);
+  if (!rows) byCanvas.set(canvas, (rows = outputs.map((o) => padSentence(o, canvas))));
+  return rows;
+}
+
 function generate(kind: TextKind, params: TaskParams, seed: number, index: number): TaskSample {
   const id = `text/${kind}` as TaskId;
   const canvas = checkTaskParam(TEXT_BUDGET, params.budget);
@@ -88,7 +101,7 @@ function generate(kind: TextKind, params: TaskParams, seed: number, index: numbe
     outputs = sentencesWithWords(words);
     description = `Write a sentence using exactly these words: ${words.join(', ')}`;
   }
-  const truth = new SupportDistribution(canvas, outputs.map((o) => padSentence(o, canvas)));
+  const truth = new SupportDistribution(canvas, paddedOutputs(outputs, canvas));
   return {
     task: id,
     params: { n: params.n, budget: canvas },
