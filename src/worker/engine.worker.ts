@@ -326,8 +326,9 @@ function poolWorkers(msg: Extract<ToWorker, { type: 'sweep' }>, backend: DecodeB
 const PROGRESS_MS = 250;
 /**
  * Least time between two partial messages: the page stores the partial once a second and needs
- * it otherwise only when the sweep stops, when the held one is flushed; each carries the running
- * configuration's per-sample arrays, cloned on both sides.
+ * it otherwise only when the sweep stops (the pool then reports the newest, and the one-worker
+ * path flushes the held one); each carries the running configuration's per-sample arrays,
+ * cloned on both sides.
  */
 const PARTIAL_MS = 1000;
 
@@ -400,7 +401,8 @@ async function handleSweep(id: number, msg: Extract<ToWorker, { type: 'sweep' }>
             post({ type: 'record', id, index, record: labelled(index, r) });
           },
           onProgress: (p) => progress.push({ progress: p, workers }),
-          onPartial: (p) => partialOut.push(p),
+          // The pool itself holds partials back (its copies are what cost); none waits here.
+          onPartial: (p) => post({ type: 'partial', id, partial: p }),
           partialEveryMs: PARTIAL_MS,
         });
         flush();
