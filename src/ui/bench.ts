@@ -24,6 +24,14 @@ export interface BenchForm {
 }
 
 export type BenchModel = 'oracle' | 'noise' | 'tiny' | 'custom';
+export const BENCH_MODELS: readonly BenchModel[] = ['oracle', 'noise', 'tiny', 'custom'];
+
+/** The form's whole-number fields' ranges, for its own checks (buildSpec) and its URL keys (benchUrl.ts). */
+export const FORM_LIMITS = {
+  samples: { min: 1, max: 100_000 },
+  seed: { min: 0, max: 0xffffffff },
+  workers: { min: 1, max: MAX_SWEEP_WORKERS },
+} as const;
 
 export const DEFAULT_FORM: BenchForm = {
   tasks: ['waiting-line/shuffle'],
@@ -105,9 +113,11 @@ export function buildSpec(form: BenchForm, runtime: ModelRuntimeName = 'cpu'): B
   const skippedOracleOnly = new Set<string>();
   if (form.tasks.length === 0) throw new RangeError('Choose at least one task.');
   if (form.strategies.length === 0) throw new RangeError('Choose at least one strategy.');
-  if (!(Number.isInteger(form.samples) && form.samples >= 1 && form.samples <= 100_000)) throw new RangeError('Samples must be a whole number from 1 to 100000.');
-  if (!(Number.isInteger(form.seed) && form.seed >= 0 && form.seed <= 0xffffffff)) throw new RangeError('Seed must be a whole number from 0 to 4294967295.');
-  if (form.workers !== undefined && !(Number.isInteger(form.workers) && form.workers >= 1 && form.workers <= MAX_SWEEP_WORKERS)) throw new RangeError(`Workers must be a whole number from 1 to ${MAX_SWEEP_WORKERS} (empty: every core).`);
+  const outside = (k: keyof typeof FORM_LIMITS, v: number) => !(Number.isInteger(v) && v >= FORM_LIMITS[k].min && v <= FORM_LIMITS[k].max);
+  const range = (k: keyof typeof FORM_LIMITS) => `a whole number from ${FORM_LIMITS[k].min} to ${FORM_LIMITS[k].max}`;
+  if (outside('samples', form.samples)) throw new RangeError(`Samples must be ${range('samples')}.`);
+  if (outside('seed', form.seed)) throw new RangeError(`Seed must be ${range('seed')}.`);
+  if (form.workers !== undefined && outside('workers', form.workers)) throw new RangeError(`Workers must be ${range('workers')} (empty: every core).`);
   const temps = parseList('Temperatures', form.temperatures);
   const noises = neural || bm === 'oracle' ? [0] : parseList('Noise σ', form.noises);
   const configs: SweepConfig[] = [];

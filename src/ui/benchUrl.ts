@@ -1,7 +1,8 @@
-import { STRATEGIES } from '../engine/strategies';
 import { TASKS } from '../engine/tasks';
-import { DEFAULT_FORM, ImportError, SIZED_FAMILIES, exportJson, importData, type BenchForm, type BenchModel, type BenchRun } from './bench';
-import { MAX_SWEEP_WORKERS, type RuntimeChoice } from '../worker/protocol';
+import { STRATEGIES } from '../engine/strategies';
+import { BENCH_MODELS, DEFAULT_FORM, FORM_LIMITS, ImportError, SIZED_FAMILIES, exportJson, importData, type BenchForm, type BenchModel, type BenchRun } from './bench';
+import { field, flag, formatQuery, idList, numberIn, numberListText, oneOf, parseQuery, textUpTo, type Schema } from './schema';
+import type { RuntimeChoice } from '../worker/protocol';
 
 /**
  * The benchmark form and the chart view in the URL, and finished results in a share link.
@@ -15,7 +16,8 @@ import { MAX_SWEEP_WORKERS, type RuntimeChoice } from '../worker/protocol';
  * Results travel in the fragment (#r=…, never sent to a server): our JSON export, deflate-raw
  * compressed, base64url. A link longer than SHARE_LIMIT characters is refused (the JSON file
  * is the way then): 8000 characters is what common browsers, chat tools and servers keep whole.
- * Every bad value becomes the default plus a message; nothing here throws on outside input.
+ * Every bad value becomes the default plus a message (a list keeps its known ids); nothing here
+ * throws on outside input. The keys are one schema (BENCH_SCHEMA), like the settings'.
  */
 
 export interface ChartView {
@@ -34,11 +36,76 @@ export const DEFAULT_BENCH_FORM: BenchForm = { ...DEFAULT_FORM, model: 'oracle',
 export const SHARE_LIMIT = 8000;
 export const SHARE_KEY = 'r';
 
-const MODELS: readonly BenchModel[] = ['oracle', 'noise', 'tiny', 'custom'];
 const RUNTIMES: readonly RuntimeChoice[] = ['auto', 'webgpu', 'ort-webgpu', 'ort-wasm', 'cpu'];
+const PAPERS = ['llada15', 'dream'] as const;
 const MAX_FIELD = 200;
 
-const KEYS = new Set(['b.tasks', 'b.strategies', 'b.temps', 'b.noises', 'b.samples', 'b.seed', 'b.sweep-model', 'b.sweep-runtime', 'b.workers', 'c.task', 'c.paper', 'c.theory', 'c.x']);
+/** What the bench keys hold: the form and the chart view. */
+interface BenchState {
+  form: BenchForm;
+  chart: ChartView;
+}
+
+const whole = (k: keyof typeof FORM_LIMITS) => numberIn(FORM_LIMITS[k].min, FORM_LIMITS[k].max, true);
+const numbers = numberListText(MAX_FIELD);
+
+/**
+ * The bench keys as one schema (src/ui/schema.ts, as the page's settings): parsing, writing and
+ * the messages for bad values all come from it. Sizes and grids are dynamic entries: a grid key
+ * exists for each parameter of a ticked strategy (read after the strategies), a size key for each
+ * task family with sizes. Optional values (a family's sizes, a parameter's grid, workers, the
+ * runtime other than Auto, the chart's task) are written only when set.
+ */
+const BENCH_SCHEMA: Schema<BenchState> = [
+  field<BenchState, readonly string[]>({ key: 'b.tasks', codec: idList(TASKS.map((t) => t.id), 'task'), get: (s) => s.form.tasks, set: (s, v) => (s.form.tasks = [...v]) }),
+  () =>
+    SIZED_FAMILIES.map((f) =>
+      field<BenchState, string>({
+        key: `b.n.${f.family}`,
+        codec: numbers,
+        get: (s) => s.form.sizes[f.family] as string,
+        set: (s, v) => (s.form.sizes = { ...s.form.sizes, [f.family]: v }),
+      }),
+    ),
+  field<BenchState, readonly string[]>({ key: 'b.strategies', codec: idList(STRATEGIES.map((d) => d.id), 'strategy'), get: (s) => s.form.strategies, set: (s, v) => (s.form.strategies = [...v]) }),
+  // Grids given in the link replace the defaults of the parameters they name.
+  (s) =>
+    s.form.strategies.flatMap((id) =>
+      (STRATEGIES.find((d) => d.id === id)?.params ?? []).map((p) =>
+        field<BenchState, string>({
+          key: `b.g.${id}.${p.name}`,
+          codec: numbers,
+          get: (st) => st.form.grids[id]?.[p.name] as string,
+          set: (st, v) => (st.form.grids = { ...st.form.grids, [id]: { ...st.form.grids[id], [p.name]: v } }),
+        }),
+      ),
+    ),
+  field<BenchState, string>({ key: 'b.temps', codec: numbers, get: (s) => s.form.temperatures, set: (s, v) => (s.form.temperatures = v) }),
+  field<BenchState, string>({ key: 'b.noises', codec: numbers, get: (s) => s.form.noises, set: (s, v) => (s.form.noises = v) }),
+  field<BenchState, number>({ key: 'b.samples', codec: whole('samples'), get: (s) => s.form.samples, set: (s, v) => (s.form.samples = v) }),
+  field<BenchState, number>({ key: 'b.seed', codec: whole('seed'), get: (s) => s.form.seed, set: (s, v) => (s.form.seed = v) }),
+  field<BenchState, BenchModel>({ key: 'b.sweep-model', codec: oneOf(BENCH_MODELS), get: (s) => s.form.model ?? 'oracle', set: (s, v) => (s.form.model = v) }),
+  // Auto is the absent runtime, so a parsed link reads back the same.
+  field<BenchState, RuntimeChoice>({
+    key: 'b.sweep-runtime',
+    codec: oneOf(RUNTIMES),
+    get: (s) => (s.form.runtime === 'auto' ? undefined : s.form.runtime) as RuntimeChoice,
+    set: (s, v) => (s.form.runtime = v ?? 'auto'),
+  }),
+  field<BenchState, number>({ key: 'b.workers', codec: whole('workers'), get: (s) => s.form.workers as number, set: (s, v) => (s.form.workers = v) }),
+  field<BenchState, string>({ key: 'c.task', codec: textUpTo(MAX_FIELD, ['letters/copy']), get: (s) => (s.chart.task ?? undefined) as string, set: (s, v) => (s.chart.task = v || null) }),
+  field<BenchState, readonly string[]>({
+    key: 'c.paper',
+    codec: idList(PAPERS, 'paper model'),
+    get: (s) => PAPERS.filter((m) => s.chart.paper[m]),
+    set: (s, v) => (s.chart.paper = { llada15: v.includes('llada15'), dream: v.includes('dream') }),
+  }),
+  field<BenchState, boolean>({ key: 'c.theory', codec: flag, get: (s) => s.chart.theory, set: (s, v) => (s.chart.theory = v) }),
+  field<BenchState, 'log' | 'linear'>({ key: 'c.x', codec: oneOf(['log', 'linear'] as const), get: (s) => s.chart.x, set: (s, v) => (s.chart.x = v) }),
+];
+
+/** The schema's fixed keys; sizes (b.n.*) and grids (b.g.*) are dynamic. */
+const KEYS = new Set(BENCH_SCHEMA.flatMap((e) => (typeof e === 'function' ? [] : [e.key])));
 
 /**
  * The form's keys before they were renamed: decode B owns b.sigma, b.model and b.runtime, so
@@ -57,23 +124,7 @@ export function isBenchKey(key: string): boolean {
 }
 
 export function benchToQuery(form: BenchForm, chart: ChartView): string {
-  const q = new URLSearchParams();
-  q.set('b.tasks', form.tasks.join(','));
-  for (const f of SIZED_FAMILIES) if (form.sizes[f.family] !== undefined) q.set(`b.n.${f.family}`, form.sizes[f.family]);
-  q.set('b.strategies', form.strategies.join(','));
-  for (const s of form.strategies) for (const [p, v] of Object.entries(form.grids[s] ?? {})) q.set(`b.g.${s}.${p}`, v);
-  q.set('b.temps', form.temperatures);
-  q.set('b.noises', form.noises);
-  q.set('b.samples', String(form.samples));
-  q.set('b.seed', String(form.seed));
-  q.set('b.sweep-model', form.model ?? 'oracle');
-  if (form.runtime && form.runtime !== 'auto') q.set('b.sweep-runtime', form.runtime);
-  if (form.workers) q.set('b.workers', String(form.workers));
-  if (chart.task) q.set('c.task', chart.task);
-  q.set('c.paper', (['llada15', 'dream'] as const).filter((m) => chart.paper[m]).join(','));
-  q.set('c.theory', chart.theory ? '1' : '0');
-  q.set('c.x', chart.x);
-  return q.toString();
+  return formatQuery(BENCH_SCHEMA, { form, chart });
 }
 
 export interface ParsedBench {
@@ -84,10 +135,6 @@ export interface ParsedBench {
   present: boolean;
 }
 
-const short = (v: string) => (v.length > 40 ? `${v.slice(0, 40)}…` : v);
-/** A comma list of numbers as the form keeps it (text); null when it is not one. */
-const numberList = (v: string) => (v.length <= MAX_FIELD && /^\s*[-+0-9.e]+(\s*[,\s]\s*[-+0-9.e]+)*\s*$/i.test(v) && v.split(/[,\s]+/).filter(Boolean).every((p) => Number.isFinite(Number(p))) ? v : null);
-
 /** Reads the bench and chart keys of a query string; never throws. */
 export function benchFromQuery(search: string): ParsedBench {
   let q: URLSearchParams;
@@ -96,80 +143,19 @@ export function benchFromQuery(search: string): ParsedBench {
   } catch {
     q = new URLSearchParams();
   }
-  const form: BenchForm = structuredClone(DEFAULT_BENCH_FORM);
-  const chart: ChartView = structuredClone(DEFAULT_CHART);
-  const messages: string[] = [];
-  const bad = (key: string, value: string, why: string) => messages.push(`URL parameter "${short(key)}=${short(value)}": ${why}; using the default.`);
-  let present = false;
-  const taskIds = new Set(TASKS.map((t) => t.id));
-  const strategyParams = new Map(STRATEGIES.map((s) => [s.id, new Set(s.params.map((p) => p.name))]));
-  const grids: Record<string, Record<string, string>> = {};
-  const legacy = q.has('b.tasks');
-  for (const [given, value] of q) {
-    const renamed = legacy ? LEGACY.get(given) : undefined;
-    const key = renamed !== undefined && !q.has(renamed) ? renamed : given;
-    if (!isBenchKey(key)) continue;
-    present = true;
-    if (key === 'b.tasks' || key === 'b.strategies') {
-      const known = key === 'b.tasks' ? taskIds : new Set(strategyParams.keys());
-      const ids = value.split(',').filter(Boolean);
-      const unknown = ids.filter((id) => !known.has(id));
-      if (unknown.length) bad(key, unknown.join(','), 'not a known id (dropped)');
-      const ok = [...new Set(ids.filter((id) => known.has(id)))];
-      if (key === 'b.tasks') form.tasks = ok;
-      else form.strategies = ok;
-    } else if (key.startsWith('b.n.')) {
-      const family = key.slice(4);
-      if (!SIZED_FAMILIES.some((f) => f.family === family)) bad(key, value, 'not a task family with sizes');
-      else if (numberList(value) === null) bad(key, value, 'must be a comma list of numbers');
-      else form.sizes = { ...form.sizes, [family]: value };
-    } else if (key.startsWith('b.g.')) {
-      const rest = key.slice(4);
-      const dot = rest.lastIndexOf('.');
-      const [s, p] = [rest.slice(0, dot), rest.slice(dot + 1)];
-      if (dot < 0 || !strategyParams.get(s)?.has(p)) bad(key, value, 'not a strategy parameter');
-      else if (numberList(value) === null) bad(key, value, 'must be a comma list of numbers');
-      else grids[s] = { ...grids[s], [p]: value };
-    } else if (key === 'b.temps' || key === 'b.noises') {
-      if (numberList(value) === null) bad(key, value, 'must be a comma list of numbers');
-      else if (key === 'b.temps') form.temperatures = value;
-      else form.noises = value;
-    } else if (key === 'b.samples' || key === 'b.seed') {
-      const v = /^\d{1,10}$/.test(value) ? Number(value) : NaN;
-      const [lo, hi] = key === 'b.samples' ? [1, 100_000] : [0, 0xffffffff];
-      if (!(v >= lo && v <= hi)) bad(key, value, `must be a whole number from ${lo} to ${hi}`);
-      else if (key === 'b.samples') form.samples = v;
-      else form.seed = v;
-    } else if (key === 'b.workers') {
-      const v = /^\d{1,3}$/.test(value) ? Number(value) : NaN;
-      if (!(v >= 1 && v <= MAX_SWEEP_WORKERS)) bad(key, value, `must be a whole number from 1 to ${MAX_SWEEP_WORKERS}`);
-      else form.workers = v;
-    } else if (key === 'b.sweep-model') {
-      if (!(MODELS as readonly string[]).includes(value)) bad(key, value, `must be one of ${MODELS.join(', ')}`);
-      else form.model = value as BenchModel;
-    } else if (key === 'b.sweep-runtime') {
-      if (!(RUNTIMES as readonly string[]).includes(value)) bad(key, value, `must be one of ${RUNTIMES.join(', ')}`);
-      else form.runtime = value as RuntimeChoice;
-    } else if (key === 'c.task') {
-      if (value.length > MAX_FIELD) bad(key, value, 'too long');
-      else chart.task = value || null;
-    } else if (key === 'c.paper') {
-      const ms = value.split(',').filter(Boolean);
-      if (ms.some((m) => m !== 'llada15' && m !== 'dream')) bad(key, value, 'must list llada15 and/or dream');
-      else chart.paper = { llada15: ms.includes('llada15'), dream: ms.includes('dream') };
-    } else if (key === 'c.theory') {
-      if (value !== '0' && value !== '1') bad(key, value, 'must be 0 or 1');
-      else chart.theory = value === '1';
-    } else if (key === 'c.x') {
-      if (value !== 'log' && value !== 'linear') bad(key, value, 'must be log or linear');
-      else chart.x = value;
-    } else {
-      messages.push(`URL parameter "${short(key)}" is not one of ours; ignored.`);
+  if (q.has('b.tasks')) {
+    const renamed = new URLSearchParams();
+    for (const [k, v] of q) {
+      const to = LEGACY.get(k);
+      renamed.append(to !== undefined && !q.has(to) ? to : k, v);
     }
+    q = renamed;
   }
-  // Grids given in the link replace the defaults of the strategies they name.
-  if (Object.keys(grids).length) form.grids = { ...form.grids, ...grids };
-  return { form, chart, messages, present };
+  const present = [...q.keys()].some(isBenchKey);
+  const base: BenchState = { form: structuredClone(DEFAULT_BENCH_FORM), chart: structuredClone(DEFAULT_CHART) };
+  // Keys that are not ours are the page settings' (src/ui/settings.ts reports those).
+  const { state, messages } = parseQuery(BENCH_SCHEMA, base, q.toString(), (key) => !isBenchKey(key));
+  return { ...state, messages, present };
 }
 
 // ---- results in a link --------------------------------------------------------------------------

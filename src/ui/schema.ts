@@ -25,6 +25,8 @@ export interface Codec<T> {
   expected: string;
   /** Why a value is outside the codec's own range, or null. */
   check(value: T): string | null;
+  /** For a value `check` refuses: the part of it that is good (a list without its unknown items), or null. */
+  salvage?(value: T): T | null;
 }
 
 export interface Field<S, T = unknown> {
@@ -94,15 +96,19 @@ export function parseQuery<S>(schema: Schema<S>, base: S, search: string, others
     const bad = (why: string) => messages.push(`URL parameter "${short(f.key)}=${short(text)}": ${why}; ${before === undefined ? 'ignored' : `using ${f.codec.encode(before)}`}.`);
     const value = f.codec.decode(text);
     const why = value === null ? f.codec.expected : f.codec.check(value);
-    if (why !== null) {
+    // A list with some bad items keeps its good ones, with the message.
+    const kept = why !== null && value !== null ? (f.codec.salvage?.(value) ?? null) : null;
+    if (why !== null && kept === null) {
       bad(why);
       continue;
     }
-    f.set(base, value as unknown);
+    f.set(base, (kept ?? value) as unknown);
     const broken = f.rule?.(base) ?? null;
     if (broken !== null) {
       f.set(base, before);
       bad(broken);
+    } else if (kept !== null) {
+      messages.push(`URL parameter "${short(f.key)}=${short(text)}": ${why}; using ${short(f.codec.encode(kept)) || 'none'}.`);
     }
   }
   for (const key of new Set(q.keys())) {
@@ -205,6 +211,45 @@ export function wholeOr(word: string, max: number): Codec<number> {
     encode: (v) => (v === -1 ? word : String(v)),
     expected: why,
     check: (v) => (v === -1 || (Number.isInteger(v) && v >= 0 && v <= max) ? null : why),
+  };
+}
+
+/** A comma list of numbers, kept as the text typed in a form field ("1, 2, 4"). */
+export function numberListText(maxLength: number): Codec<string> {
+  const expected = 'must be a comma list of numbers';
+  const ok = (v: string) =>
+    v.length <= maxLength && /^\s*[-+0-9.e]+(\s*[,\s]\s*[-+0-9.e]+)*\s*$/i.test(v) && v.split(/[,\s]+/).filter(Boolean).every((p) => Number.isFinite(Number(p)));
+  return {
+    domain: { kind: 'choice', options: ['0', '1', '1, 2, 4', '0.5,0.9', '3 4 5'] },
+    decode: (t) => t,
+    encode: (v) => v,
+    expected,
+    check: (v) => (ok(v) ? null : expected),
+  };
+}
+
+/** Free text of at most `maxLength` characters. */
+export function textUpTo(maxLength: number, examples: readonly string[]): Codec<string> {
+  const expected = `must be at most ${maxLength} characters`;
+  return { domain: { kind: 'choice', options: examples }, decode: (t) => t, encode: (v) => v, expected, check: (v) => (v.length <= maxLength ? null : expected) };
+}
+
+/**
+ * A comma list of distinct names from `known`, in the order given. Unknown names are dropped
+ * with a message and the known ones kept (a link naming one retired id keeps the rest).
+ */
+export function idList(known: readonly string[], noun: string): Codec<readonly string[]> {
+  const ids = new Set(known);
+  return {
+    domain: { kind: 'choice', options: known },
+    decode: (t) => [...new Set(t.split(',').filter(Boolean))],
+    encode: (v) => v.join(','),
+    expected: `must be a comma list of ${noun} ids`,
+    check: (v) => {
+      const unknown = v.filter((id) => !ids.has(id));
+      return unknown.length ? `no such ${noun}: ${short(unknown.join(','))}` : null;
+    },
+    salvage: (v) => v.filter((id) => ids.has(id)),
   };
 }
 

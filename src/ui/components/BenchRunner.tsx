@@ -1,11 +1,10 @@
 import { useState } from 'react';
 import { STRATEGIES } from '../../engine/strategies';
 import { TASKS } from '../../engine/tasks';
-import { SIZED_FAMILIES, buildSpec, gridText, sizesText, type BenchForm } from '../bench';
+import { FORM_LIMITS, SIZED_FAMILIES, buildSpec, gridText, sizesText, type BenchForm } from '../bench';
 import { cancelSweep, ensureTiny, setBenchForm, startRun, useApp } from '../store';
 import { SelectField } from './fields';
 import { MODEL_MENU, ModelLoader, RuntimeField, TinyStatus, type MenuModel } from './ModelControls';
-import { MAX_SWEEP_WORKERS } from '../../worker/protocol';
 
 const FAMILIES = [...new Set(TASKS.map((t) => t.family))];
 const FAMILY_TITLES: Record<string, string> = { letters: 'letters', 'waiting-line': 'waiting line' };
@@ -136,11 +135,11 @@ export function BenchRunner() {
                 <input type="text" value={form.noises} onChange={(e) => setForm({ ...form, noises: e.target.value })} /></label>
             )}
             <label className="grid-field"><span>samples per configuration</span>
-              <input type="number" min={1} max={100000} value={form.samples} onChange={(e) => setForm({ ...form, samples: Number(e.target.value) })} /></label>
+              <input type="number" min={FORM_LIMITS.samples.min} max={FORM_LIMITS.samples.max} value={form.samples} onChange={(e) => setForm({ ...form, samples: Number(e.target.value) })} /></label>
             <label className="grid-field"><span>seed</span>
-              <input type="number" min={0} value={form.seed} onChange={(e) => setForm({ ...form, seed: Number(e.target.value) })} /></label>
+              <input type="number" min={FORM_LIMITS.seed.min} max={FORM_LIMITS.seed.max} value={form.seed} onChange={(e) => setForm({ ...form, seed: Number(e.target.value) })} /></label>
             <label className="grid-field"><span>Web Workers for CPU sweeps (empty: every core; GPU sweeps use one)</span>
-              <input type="number" min={1} max={MAX_SWEEP_WORKERS} placeholder={String(navigator.hardwareConcurrency || 1)} value={form.workers ?? ''}
+              <input type="number" min={FORM_LIMITS.workers.min} max={FORM_LIMITS.workers.max} placeholder={String(navigator.hardwareConcurrency || 1)} value={form.workers ?? ''}
                 onChange={(e) => setForm({ ...form, workers: e.target.value === '' ? undefined : Number(e.target.value) })} /></label>
             <div className="preview">
               <p className="hint" data-testid="bench-preview">{preview}</p>
