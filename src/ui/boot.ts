@@ -15,16 +15,6 @@ export function boot(): () => void {
   const bench = benchFromQuery(window.location.search);
   if (bench.present) useApp.setState({ bench: { form: bench.form, chart: bench.chart } });
   messages.push(...bench.messages);
-  const shared = shareFromHash(window.location.hash);
-  if (shared !== null) {
-    decodeShare(shared).then(
-      (runs) => {
-        showSharedRuns(runs);
-        notify('info', `This link holds ${runs.reduce((a, r) => a + r.records.length, 0)} shared results, shown read-only beside your own runs; "Import into my runs" keeps them.`);
-      },
-      (e: Error) => notify('error', `The shared results in this link cannot be read: ${e.message}.`),
-    );
-  }
   if (messages.length === 1) notify('warning', messages[0]);
   else if (messages.length > 1) notify('warning', `This link had ${messages.length} problems; the page uses defaults for them:`, messages);
   const custom = SIDE_KEYS.filter((k) => settings[k]?.model === 'custom');
@@ -46,6 +36,10 @@ export function boot(): () => void {
     if (s.settings !== prev.settings) syncDecodes();
   });
   syncDecodes();
+  // Shared results: at startup, and when only the fragment changes (a link opened in this tab).
+  const showShared = sharedFromHash();
+  showShared();
+  window.addEventListener('hashchange', showShared);
   void refreshBackend();
   void initRuns();
 
@@ -58,6 +52,32 @@ export function boot(): () => void {
     clearTimeout(timer);
     window.removeEventListener('error', onError);
     window.removeEventListener('unhandledrejection', onRejection);
+    window.removeEventListener('hashchange', showShared);
+  };
+}
+
+/**
+ * Reads results shared in the fragment (#r=…) and shows them beside the user's runs. The returned
+ * function is called at startup and on every hashchange: the same link is shown once (a hash that
+ * did not change, or changed away and back, is not decoded again), and a slow decode that a newer
+ * link overtook is dropped.
+ */
+function sharedFromHash(): () => void {
+  let last: string | null = null;
+  return () => {
+    const shared = shareFromHash(window.location.hash);
+    if (shared === null || shared === last) return;
+    last = shared;
+    decodeShare(shared).then(
+      (runs) => {
+        if (last !== shared) return;
+        showSharedRuns(runs);
+        notify('info', `This link holds ${runs.reduce((a, r) => a + r.records.length, 0)} shared results, shown read-only beside your own runs; "Import into my runs" keeps them.`);
+      },
+      (e: Error) => {
+        if (last === shared) notify('error', `The shared results in this link cannot be read: ${e.message}.`);
+      },
+    );
   };
 }
 
