@@ -43,6 +43,6 @@ describe('App', () => {
     expect(q('[data-testid=chart-count]')!.textContent).toMatch(/^3 measured points for letters\/shuffle n=4/);
     await until(() => app.host.querySelectorAll('.recharts-scatter-symbol').length >= 3);
     // The closed form for shuffle overlays the measured curve, and Max TPS@x is listed for both.
-    expect(q('table.pbx')!.textContent).toContain('closed form');
+    expect(q('table.max-tps')!.textContent).toContain('closed form');
   });
 });

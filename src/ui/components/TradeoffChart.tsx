@@ -168,7 +168,7 @@ export function TradeoffChart() {
         <button type="button" disabled={measured === 0} onClick={() => void exportAs('png')}>Export PNG</button>
         <button type="button" disabled={measured === 0} onClick={() => void exportAs('svg')}>Export SVG</button>
       </div>
-      <PbxTable series={series} />
+      <MaxTpsTable series={series} />
     </section>
   );
 }
@@ -221,15 +221,16 @@ function buildSeries(records: (SweepRecord & { run?: string })[], showPaper: { l
   return out;
 }
 
-function PbxTable({ series }: { series: Series[] }) {
+/** Max TPS@x and AUP of each curve on the chart. */
+function MaxTpsTable({ series }: { series: Series[] }) {
   if (series.length === 0) return <p className="hint">Run a sweep (or import results) to draw curves.</p>;
   const yMax = Math.max(...series.flatMap((s) => s.points.map((p) => p.score)));
   return (
-    <table className="pbx">
+    <table className="max-tps">
       <caption>Max TPS@x: the largest measured tokens per step whose score is ≥ x% (no interpolation; 0 = none). AUP: hao-ai-lab&apos;s accuracy under parallelism, ymax = the best score on this chart</caption>
       <thead>
         <tr>
-          <th scope="col">curve</th>
+          <th scope="col" className="curve">curve</th>
           {MAX_TPS_LEVELS.map((x) => (
             <th key={x} scope="col">Max TPS@{x}</th>
           ))}
