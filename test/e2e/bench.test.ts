@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, chromiumPath } from '../../src/cli/headless';
 import { axe, startPreview } from './preview';
@@ -21,14 +21,21 @@ const pageErrors: string[] = [];
 /** A small sweep on the CPU engine: letters/shuffle n=3, top-k random at k = 1, 2, 3. */
 const FORM = 'tab=bench&engine=cpu&b.tasks=letters/shuffle&b.n.letters=3&b.strategies=topk-random&b.g.topk-random.k=1,2,3&b.samples=12&b.seed=3&c.theory=0&c.paper=';
 
-const rows = (p: Page, run = 0) => p.locator('[data-testid=run]').nth(run).locator('[data-testid=result-row]');
+/** A run's box: by its index in the list (newest first), or a locator of one. */
+const runBox = (p: Page, run: number | Locator = 0) => (typeof run === 'number' ? p.locator('[data-testid=run]').nth(run) : run);
+const rows = (p: Page, run: number | Locator = 0) => runBox(p, run).locator('[data-testid=result-row]');
 /** The rows' cells without the time column (timing differs between runs) and the button. */
-async function rowCells(p: Page, run = 0): Promise<string[][]> {
-  const headers = await p.locator('[data-testid=run]').nth(run).locator('thead th').allInnerTexts();
+async function rowCells(p: Page, run: number | Locator = 0): Promise<string[][]> {
+  const headers = await runBox(p, run).locator('thead th').allInnerTexts();
   const time = headers.findIndex((h) => h.startsWith('time'));
   const out: string[][] = [];
   for (const row of await rows(p, run).all()) out.push((await row.locator('td').allInnerTexts()).filter((_, i) => i !== time && i < headers.length - 1));
   return out;
+}
+/** The chart's measured points (the focusable buttons), by their accessible names, sorted. */
+async function chartPoints(p: Page): Promise<string[]> {
+  const labels = await p.locator('[data-testid=chart] .measured [role=button]').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+  return labels.sort();
 }
 
 /**
@@ -74,9 +81,12 @@ describe('benchmark end to end', () => {
     expect(await axe(page)).toEqual([]);
     await runSweep(page);
     await expect.poll(() => rows(page).count()).toBe(3);
+    // A form changed in the page (not only one the URL already held) survives a reload.
+    await page.getByLabel('samples per configuration').fill('13');
+    await expect.poll(() => page.url()).toContain('b.samples=13');
     await page.reload();
     await expect.poll(() => page.getByTestId('task-summary').innerText(), { timeout: 30_000 }).toBe('1 task: Letters: shuffle.');
-    expect(await page.getByLabel('samples per configuration').inputValue()).toBe('12');
+    expect(await page.getByLabel('samples per configuration').inputValue()).toBe('13');
     await expect.poll(() => rows(page).count()).toBe(3);
     expect(await axe(page)).toEqual([]);
     await page.screenshot({ path: resolve(shots, 'bench-1280.png'), fullPage: true });
@@ -108,6 +118,8 @@ describe('benchmark end to end', () => {
     expect(link).toContain('#r=');
     const mine = await rowCells(page);
     const count = await page.getByTestId('chart-count').innerText();
+    const points = await chartPoints(page);
+    expect(points).toHaveLength(3);
     const other = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     try {
       const q = await other.newPage();
@@ -115,10 +127,41 @@ describe('benchmark end to end', () => {
       await expect.poll(() => q.locator('[data-testid=run][data-shared]').count(), { timeout: 30_000 }).toBe(1);
       expect(await rowCells(q)).toEqual(mine);
       await expect.poll(() => q.getByTestId('chart-count').innerText()).toBe(count);
+      expect(await chartPoints(q)).toEqual(points);
       expect(await q.getByRole('button', { name: 'Import into my runs' }).count()).toBe(1);
       await q.screenshot({ path: resolve(shots, 'bench-shared.png'), fullPage: true });
     } finally {
       await other.close();
+    }
+
+    // The same browser (same storage, holding the user's own run): the link is shown beside it,
+    // never over it, whether opened in a new tab or by a same-tab navigation that changes only the hash.
+    const own = (p: Page) => p.locator('[data-testid=run]:not([data-shared])');
+    const ownRows = async (p: Page) => {
+      await expect.poll(() => own(p).count(), { timeout: 30_000 }).toBe(1);
+      // The newest run's box is the open one; open the user's to read its rows.
+      if ((await own(p).getAttribute('open')) === null) await own(p).locator('summary').click();
+      return rowCells(p, own(p));
+    };
+    const fresh = await context.newPage();
+    const hashOnly = await context.newPage();
+    try {
+      await fresh.goto(link);
+      await expect.poll(() => fresh.locator('[data-testid=run][data-shared]').count(), { timeout: 30_000 }).toBe(1);
+      expect(await ownRows(fresh)).toEqual(mine);
+      expect(await rowCells(fresh, fresh.locator('[data-testid=run][data-shared]'))).toEqual(mine);
+
+      await hashOnly.goto(link.slice(0, link.indexOf('#')));
+      expect(await ownRows(hashOnly)).toEqual(mine);
+      expect(await hashOnly.locator('[data-testid=run][data-shared]').count()).toBe(0);
+      await hashOnly.evaluate(() => Object.assign(window, { notReloaded: true }));
+      await hashOnly.goto(link); // only the fragment differs: no reload, a hashchange
+      await expect.poll(() => hashOnly.locator('[data-testid=run][data-shared]').count(), { timeout: 30_000 }).toBe(1);
+      expect(await hashOnly.evaluate(() => (window as { notReloaded?: boolean }).notReloaded)).toBe(true);
+      expect(await ownRows(hashOnly)).toEqual(mine);
+    } finally {
+      await fresh.close();
+      await hashOnly.close();
     }
   });
 
