@@ -174,11 +174,12 @@ describe('benchmark end to end', () => {
   });
 
   it('a cancelled sweep, resumed, gives exactly the records of an uninterrupted one', async () => {
-    // Slow enough to cancel inside the second configuration: the waiting line at one token per step
+    // Slow enough to cancel inside the second configuration (4000 samples: on a loaded machine the
+    // cancel can reach the pool a second late): the waiting line at one token per step
     // (on every core: the sweep pool, src/worker/pool.ts, whose partial progress is under test too).
-    const slow = FORM.replace('b.tasks=letters/shuffle', 'b.tasks=waiting-line/shuffle').replace('b.n.letters=3', 'b.n.waiting-line=3').replace('b.samples=12', 'b.samples=1000');
+    const slow = FORM.replace('b.tasks=letters/shuffle', 'b.tasks=waiting-line/shuffle').replace('b.n.letters=3', 'b.n.waiting-line=3').replace('b.samples=12', 'b.samples=4000');
     await page.goto(`${server.base}?${slow}`);
-    await expect.poll(() => page.getByTestId('bench-preview').innerText(), { timeout: 30_000 }).toContain('3 configurations × 1000 samples');
+    await expect.poll(() => page.getByTestId('bench-preview').innerText(), { timeout: 30_000 }).toContain('3 configurations × 4000 samples');
     // Cancel from inside the page the moment configuration 2 starts (a click from here can come too late).
     const cancelled = page.evaluate(() => new Promise<void>((resolve) => {
       const obs = new MutationObserver(() => {
