@@ -9,12 +9,7 @@
 override HEAD_DIM: u32 = 32u;
 const KV_TILE: u32 = 32u;
 const MAX_D4: u32 = 32u; // head size up to 128
-struct AttnParams { batch: u32, seq: u32, heads: u32, scale: f32 }
-@group(0) @binding(0) var<storage, read> q: array<f32>;
-@group(0) @binding(1) var<storage, read> k: array<f32>;
-@group(0) @binding(2) var<storage, read> v: array<f32>;
-@group(0) @binding(3) var<storage, read_write> out: array<f32>;
-@group(0) @binding(4) var<uniform> P: AttnParams;
+// Bindings and struct P: src/model/nn/kernels.ts (nnKernels.attention).
 
 var<workgroup> Ks: array<vec4<f32>, KV_TILE * HEAD_DIM / 4u>;
 var<workgroup> Vs: array<vec4<f32>, KV_TILE * HEAD_DIM / 4u>;

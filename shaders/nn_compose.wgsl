@@ -2,11 +2,7 @@
 // unmasking core, which keeps canvases in a GPU buffer. ids[b, s] = prompt[b, s] for s < 32 (the
 // prompt, already padded with [PAD]), canvas[b, s - 32] for 32 <= s < 32 + L, else [PAD].
 override WG: u32 = 256u;
-struct ComposeParams { batch: u32, canvas_length: u32, pad_id: u32, prompt_length: u32 }
-@group(0) @binding(0) var<storage, read> prompt: array<i32>;
-@group(0) @binding(1) var<storage, read> canvas: array<i32>;
-@group(0) @binding(2) var<storage, read_write> ids: array<i32>;
-@group(0) @binding(3) var<uniform> P: ComposeParams;
+// Bindings and struct P: src/model/nn/kernels.ts (nnKernels.compose).
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {

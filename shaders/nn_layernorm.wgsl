@@ -6,12 +6,7 @@
 // MODE 1 writes only the row mean (ReduceMean over the last axis; twin: rowMean).
 override WG: u32 = 64u;
 override MODE: u32 = 0u;
-struct NormParams { rows: u32, width: u32, has_beta: u32, eps: f32 }
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read> gamma: array<f32>;
-@group(0) @binding(2) var<storage, read> beta: array<f32>;
-@group(0) @binding(3) var<storage, read_write> out: array<f32>;
-@group(0) @binding(4) var<uniform> P: NormParams;
+// Bindings and struct P: src/model/nn/kernels.ts (nnKernels.layernorm).
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {

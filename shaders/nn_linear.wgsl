@@ -14,13 +14,7 @@ override RESIDUAL: u32 = 0u;
 const TM: u32 = 64u;
 const TN: u32 = 64u;
 const TK: u32 = 16u;
-struct LinearParams { M: u32, N: u32, K: u32, rows_in: u32, row_start: u32, rows_out: u32, has_bias: u32, pad: u32 }
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read> w: array<f32>;
-@group(0) @binding(2) var<storage, read> bias: array<f32>;
-@group(0) @binding(3) var<storage, read> res: array<f32>;
-@group(0) @binding(4) var<storage, read_write> out: array<f32>;
-@group(0) @binding(5) var<uniform> P: LinearParams;
+// Bindings and struct P: src/model/nn/kernels.ts (nnKernels.linear).
 
 var<workgroup> As: array<f32, 1024>;       // TM x TK
 var<workgroup> Bs: array<vec4<f32>, 256>;  // TK x TN, four columns per element

@@ -3,11 +3,7 @@
 // seq x width for a positional embedding, 1 for a scalar). swap computes b (op) a.
 // op: 0 add, 1 sub, 2 mul, 3 div, 4 pow.
 override WG: u32 = 256u;
-struct BinaryParams { total: u32, period: u32, op: u32, swap: u32 }
-@group(0) @binding(0) var<storage, read> a: array<f32>;
-@group(0) @binding(1) var<storage, read> b: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-@group(0) @binding(3) var<uniform> P: BinaryParams;
+// Bindings and struct P: src/model/nn/kernels.ts (nnKernels.binary).
 
 fn apply(op: u32, x: f32, y: f32) -> f32 {
   switch op {

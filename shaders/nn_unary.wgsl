@@ -2,10 +2,7 @@
 // op: 0 erf, 1 sqrt, 2 tanh, 3 relu, 4 sigmoid, 5 neg, 6 exp, 7 reciprocal, 8 abs, 9 gelu
 // (UNARY_CODE in src/model/program.ts; the host rejects any other op before dispatch).
 override WG: u32 = 256u;
-struct UnaryParams { total: u32, op: u32, p2: u32, p3: u32 }
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read_write> out: array<f32>;
-@group(0) @binding(2) var<uniform> P: UnaryParams;
+// Bindings and struct P: src/model/nn/kernels.ts (nnKernels.unary).
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {

@@ -184,47 +184,6 @@ export function cachedPipelineCount(device: GPUDevice): number {
   return pipelineCache.get(device)?.size ?? 0;
 }
 
-/**
- * One compute kernel: WGSL source (with any shared prelude prepended) and its override
- * constants. The cache key is the kernel name plus the constants, so variants share nothing.
- */
-export class Kernel {
-  readonly key: string;
-  readonly code: string;
-
-  constructor(
-    readonly name: string,
-    sources: readonly string[],
-    readonly constants: Record<string, number> = {},
-    readonly entryPoint = 'main',
-  ) {
-    this.code = sources.join('\n');
-    this.key = `${name}|${Object.entries(constants)
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([k, v]) => `${k}=${v}`)
-      .join(',')}`;
-  }
-
-  pipeline(device: GPUDevice): GPUComputePipeline {
-    return cachedPipeline(device, this.key, () => {
-      const module = device.createShaderModule({ label: this.name, code: this.code });
-      return device.createComputePipeline({
-        label: this.key,
-        layout: 'auto',
-        compute: { module, entryPoint: this.entryPoint, constants: this.constants },
-      });
-    });
-  }
-
-  bindGroup(device: GPUDevice, buffers: readonly GPUBuffer[]): GPUBindGroup {
-    return device.createBindGroup({
-      label: this.name,
-      layout: this.pipeline(device).getBindGroupLayout(0),
-      entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
-    });
-  }
-}
-
 /** Reads a buffer back (copy to a staging buffer, map, copy out). Not for hot loops. */
 export async function readBuffer(device: GPUDevice, src: GPUBuffer, bytes = src.size, offset = 0): Promise<ArrayBuffer> {
   const staging = device.createBuffer({ size: bytes, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });

@@ -42,22 +42,6 @@ export class UniformStruct<F extends string = string> {
     });
     return buf;
   }
-
-  /** Throws unless `source` declares this struct with exactly these fields (for hand-written structs). */
-  check(source: string): void {
-    const m = new RegExp(`struct\\s+${this.name}\\s*\\{([^}]*)\\}`).exec(source);
-    if (!m) throw new Error(`WGSL declares no struct ${this.name}`);
-    const got = m[1]
-      .replace(/\/\/[^\n]*/g, '')
-      .split(',')
-      .map((f) => f.trim())
-      .filter(Boolean)
-      .map((f) => f.replace(/\s+/g, ''));
-    const want = this.fields.map(([n, t]) => `${n}:${t}`);
-    if (got.join(',') !== want.join(',')) {
-      throw new Error(`WGSL struct ${this.name} is {${got.join(', ')}}; its TypeScript definition is {${want.join(', ')}}`);
-    }
-  }
 }
 
 /** The WGSL declaration of a binding list, binding i = position i. */

@@ -1,7 +1,8 @@
 import { describe, expect } from 'vitest';
 import rngWgsl from '../../shaders/rng.wgsl?raw';
 import philoxTestWgsl from '../../shaders/philox_test.wgsl?raw';
-import { Kernel, readBuffer, storageBuffer } from '../../src/gpu/device';
+import { readBuffer, storageBuffer } from '../../src/gpu/device';
+import { Program } from '../../src/gpu/program';
 import { gumbel, openUnit, philox4x32, unit24 } from '../../src/engine/rng';
 import { gpuTest } from './gpu-fixture';
 
@@ -17,7 +18,16 @@ describe('Philox4x32-10 (shaders/rng.wgsl vs src/engine/rng.ts)', () => {
       counters.set(i < 4 ? [0, 0xffffffff, i, 0xffffffff * (i & 1)] : w, 4 * i);
       keys.set([philox4x32(9, 9, i, 1, 2, 3)[0], i < 2 ? 0 : philox4x32(9, 9, i, 1, 2, 3)[1]], 2 * i);
     }
-    const kernel = new Kernel('philox_test', [rngWgsl, philoxTestWgsl], { WG: 64 });
+    const kernel = new Program('philox_test', {
+      sources: [rngWgsl, philoxTestWgsl],
+      bindings: [
+        { name: 'input', access: 'read', type: 'array<vec4<u32>>' }, // (c0, c1, c2, c3)
+        { name: 'keys', access: 'read', type: 'array<vec2<u32>>' },
+        { name: 'output', access: 'read_write', type: 'array<vec4<u32>>' },
+        { name: 'floats', access: 'read_write', type: 'array<vec4<f32>>' }, // unit24, open_unit, gumbel, 0
+      ],
+      constants: { WG: 64 },
+    });
     const bIn = storageBuffer(device, counters);
     const bKeys = storageBuffer(device, keys);
     const bOut = storageBuffer(device, 16 * n);
@@ -25,7 +35,7 @@ describe('Philox4x32-10 (shaders/rng.wgsl vs src/engine/rng.ts)', () => {
     const enc = device.createCommandEncoder();
     const pass = enc.beginComputePass();
     pass.setPipeline(kernel.pipeline(device));
-    pass.setBindGroup(0, kernel.bindGroup(device, [bIn, bKeys, bOut, bFloat]));
+    pass.setBindGroup(0, kernel.bindGroup(device, { input: bIn, keys: bKeys, output: bOut, floats: bFloat }));
     pass.dispatchWorkgroups(n / 64);
     pass.end();
     device.queue.submit([enc.finish()]);

@@ -1,5 +1,6 @@
 import { describe, expect } from 'vitest';
-import { readBuffer, type Kernel } from '../../src/gpu/device';
+import { readBuffer } from '../../src/gpu/device';
+import type { Program } from '../../src/gpu/program';
 import { grid, nnKernels, pack } from '../../src/model/nn/kernels';
 import * as K from '../../src/model/cpu-kernels';
 import { ModelError } from '../../src/model/errors';
@@ -34,7 +35,8 @@ function expectClose(gpu: Float32Array, twin: Float32Array, what = '') {
   }
 }
 
-async function run(device: GPUDevice, kernel: Kernel, inputs: (ArrayBufferView | number)[], outIndex: number, params: ArrayBuffer, g: [number, number, number]): Promise<Float32Array> {
+/** Binds inputs[i] to the program's i-th binding (its list: src/model/nn/kernels.ts) and params to P. */
+async function run(device: GPUDevice, kernel: Program, inputs: (ArrayBufferView | number)[], outIndex: number, params: ArrayBuffer, g: [number, number, number]): Promise<Float32Array> {
   const bufs = inputs.map((x) => {
     const size = typeof x === 'number' ? x : x.byteLength;
     const b = device.createBuffer({ size: Math.max(16, Math.ceil(size / 16) * 16), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
@@ -46,7 +48,9 @@ async function run(device: GPUDevice, kernel: Kernel, inputs: (ArrayBufferView |
   const enc = device.createCommandEncoder();
   const pass = enc.beginComputePass();
   pass.setPipeline(kernel.pipeline(device));
-  pass.setBindGroup(0, kernel.bindGroup(device, [...bufs, u]));
+  const named: Record<string, GPUBuffer> = { P: u };
+  bufs.forEach((buf, i) => (named[kernel.bindings[i].name] = buf));
+  pass.setBindGroup(0, kernel.bindGroup(device, named));
   pass.dispatchWorkgroups(...g);
   pass.end();
   device.queue.submit([enc.finish()]);

@@ -1,4 +1,5 @@
-import { GpuContext, type Kernel } from '../../gpu/device';
+import { GpuContext } from '../../gpu/device';
+import type { Program as GpuProgram } from '../../gpu/program';
 import { opCode, withOutputRows, type Program } from '../program';
 import { checkIds, rowRange, sliceRows, type ModelRuntime, type RowSelection } from '../runtime';
 import { ModelError } from '../errors';
@@ -9,8 +10,9 @@ import { grid, MAX_HEAD_DIM, nnKernels, pack } from './kernels';
  *
  * - Weights are uploaded once, when the runtime is created.
  * - Per batch size a plan is built once: activation buffers (reused by liveness, sized for the
- *   next power of two of the batch), uniform buffers and bind groups. Pipelines come from the
- *   per-device cache in src/gpu/device.ts, created before the first forward pass.
+ *   next power of two of the batch), uniform buffers and bind groups (by binding name, from each
+ *   step's named buffers: src/gpu/program.ts). Pipelines come from the per-device cache in
+ *   src/gpu/device.ts, created before the first forward pass.
  * - A forward pass writes the ids, encodes every layer's dispatches into one compute pass,
  *   copies the logits into a staging buffer and maps it: one submit, one read-back.
  * - Fusions on top of the program: Linear + GELU and Linear + residual Add run as one
@@ -18,9 +20,12 @@ import { grid, MAX_HEAD_DIM, nnKernels, pack } from './kernels';
  */
 
 interface GpuStep {
-  kernel: Kernel;
-  /** Buffer names in binding order: 'v<id>' values, 'w:<name>' weights, 'ids', 'dummy'. */
-  bindings: string[];
+  kernel: GpuProgram;
+  /**
+   * The buffer of each binding, by binding name (nnKernels' lists; the params uniform P is bound
+   * by the plan): 'v<id>' values, 'w:<name>' weights, 'ids', 'dummy'. The output is `out`.
+   */
+  bindings: { out: string } & Record<string, string>;
   params: (batch: number) => ArrayBuffer;
   grid: (batch: number) => [number, number, number];
   label: string;
@@ -62,7 +67,7 @@ export function planSteps(p: Program): { steps: GpuStep[]; uses: Map<number, num
       case 'embed':
         steps.push({
           kernel: nnKernels.embed(),
-          bindings: ['ids', `w:${op.table}`, `v${op.out}`],
+          bindings: { ids: 'ids', table: `w:${op.table}`, out: `v${op.out}` },
           params: (B) => pack.embed(B * size(op.out), op.width, op.vocab),
           grid: (B) => grid.elementwise(B * size(op.out)),
           label: 'embed',
@@ -71,7 +76,7 @@ export function planSteps(p: Program): { steps: GpuStep[]; uses: Map<number, num
       case 'layernorm':
         steps.push({
           kernel: nnKernels.layernorm(),
-          bindings: [`v${op.x}`, `w:${op.gamma}`, op.beta ? `w:${op.beta}` : 'dummy', `v${op.out}`],
+          bindings: { x: `v${op.x}`, gamma: `w:${op.gamma}`, beta: op.beta ? `w:${op.beta}` : 'dummy', out: `v${op.out}` },
           params: (B) => pack.norm((B * size(op.x)) / op.width, op.width, !!op.beta, op.eps),
           grid: (B) => grid.rows((B * size(op.x)) / op.width),
           label: 'layernorm',
@@ -80,7 +85,7 @@ export function planSteps(p: Program): { steps: GpuStep[]; uses: Map<number, num
       case 'mean':
         steps.push({
           kernel: nnKernels.mean(),
-          bindings: [`v${op.x}`, 'dummy', 'dummy2', `v${op.out}`],
+          bindings: { x: `v${op.x}`, gamma: 'dummy', beta: 'dummy2', out: `v${op.out}` },
           params: (B) => pack.norm((B * size(op.x)) / op.width, op.width, false, 0),
           grid: (B) => grid.rows((B * size(op.x)) / op.width),
           label: 'mean',
@@ -108,7 +113,7 @@ export function planSteps(p: Program): { steps: GpuStep[]; uses: Map<number, num
         const o = op;
         steps.push({
           kernel: nnKernels.linear(act, residual === null ? 0 : 1),
-          bindings: [`v${o.x}`, `w:${o.w}`, o.bias ? `w:${o.bias}` : 'dummy', residual === null ? 'dummy2' : `v${residual}`, `v${out}`],
+          bindings: { x: `v${o.x}`, w: `w:${o.w}`, bias: o.bias ? `w:${o.bias}` : 'dummy', res: residual === null ? 'dummy2' : `v${residual}`, out: `v${out}` },
           params: (B) => pack.linear(B * o.rowsOut, o.n, o.k, o.rowsIn, o.rowStart, o.rowsOut, !!o.bias),
           grid: (B) => grid.linear(B * o.rowsOut, o.n),
           label: `linear${act ? '+gelu' : ''}${residual !== null ? '+residual' : ''}`,
@@ -120,7 +125,7 @@ export function planSteps(p: Program): { steps: GpuStep[]; uses: Map<number, num
         const o = op;
         steps.push({
           kernel: nnKernels.attention(op.headDim),
-          bindings: [`v${o.q}`, `v${o.k}`, `v${o.v}`, `v${o.out}`],
+          bindings: { q: `v${o.q}`, k: `v${o.k}`, v: `v${o.v}`, out: `v${o.out}` },
           params: (B) => pack.attention(B, o.seq, o.heads, o.scale),
           grid: (B) => grid.attention(B, o.seq, o.heads),
           label: 'attention',
@@ -133,7 +138,7 @@ export function planSteps(p: Program): { steps: GpuStep[]; uses: Map<number, num
         const code = opCode('binary', o.op);
         steps.push({
           kernel: nnKernels.binary(),
-          bindings: [`v${o.a}`, typeof o.b === 'string' ? `w:${o.b}` : `v${o.b}`, `v${o.out}`],
+          bindings: { a: `v${o.a}`, b: typeof o.b === 'string' ? `w:${o.b}` : `v${o.b}`, out: `v${o.out}` },
           params: (B) => pack.binary(B * size(o.out), typeof o.b === 'string' ? period : B * period, code, o.swap),
           grid: (B) => grid.elementwise(B * size(o.out)),
           label: `binary:${o.op}`,
@@ -143,7 +148,7 @@ export function planSteps(p: Program): { steps: GpuStep[]; uses: Map<number, num
       case 'unary': {
         const o = op;
         const code = opCode('unary', o.op);
-        steps.push({ kernel: nnKernels.unary(), bindings: [`v${o.x}`, `v${o.out}`], params: (B) => pack.unary(B * size(o.out), code), grid: (B) => grid.elementwise(B * size(o.out)), label: `unary:${o.op}` });
+        steps.push({ kernel: nnKernels.unary(), bindings: { x: `v${o.x}`, out: `v${o.out}` }, params: (B) => pack.unary(B * size(o.out), code), grid: (B) => grid.elementwise(B * size(o.out)), label: `unary:${o.op}` });
         break;
       }
     }
@@ -233,13 +238,16 @@ export class GpuModelRuntime implements ModelRuntime {
     if (pool) return pool;
     pool = new Map();
     const lastUse = new Map<number, number>();
-    const reads = (s: GpuStep) => s.bindings.slice(0, -1).filter((b) => b.startsWith('v')).map((b) => Number(b.slice(1)));
+    const reads = (s: GpuStep) =>
+      Object.entries(s.bindings)
+        .filter(([binding, b]) => binding !== 'out' && b.startsWith('v'))
+        .map(([, b]) => Number(b.slice(1)));
     steps.forEach((s, i) => reads(s).forEach((v) => lastUse.set(v, i)));
     lastUse.set(p.output, Infinity);
     const free: GPUBuffer[] = [];
     const live = new Map<number, GPUBuffer>();
     steps.forEach((s, i) => {
-      const outName = s.bindings[s.bindings.length - 1];
+      const outName = s.bindings.out;
       const out = Number(outName.slice(1));
       const bytes = Math.max(16, capacity * p.values[out].size * 4);
       const idx = free.findIndex((b) => b.size >= bytes);
@@ -272,20 +280,30 @@ export class GpuModelRuntime implements ModelRuntime {
       const u = this.device.createBuffer({ label: `${s.label}-params`, size: Math.max(16, params.byteLength), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
       this.device.queue.writeBuffer(u, 0, params);
       uniforms.push(u);
-      const buffers = s.bindings.map((b) => {
-        if (b === 'ids') return this.ids(capacity);
-        if (b === 'dummy') return this.dummy[0];
-        if (b === 'dummy2') return this.dummy[1];
-        if (b.startsWith('w:')) return this.weights.get(b.slice(2))!;
-        const buf = pool.get(b);
-        if (!buf) throw new Error(`internal: value ${b} has no buffer`);
-        return buf;
-      });
-      return { pipeline: s.kernel.pipeline(this.device), bindGroup: s.kernel.bindGroup(this.device, [...buffers, u]), grid: s.grid(batch) };
+      const buffers = this.stepBuffers(s, u, (b) => this.buffer(b, pool, () => this.ids(capacity)));
+      return { pipeline: s.kernel.pipeline(this.device), bindGroup: s.kernel.bindGroup(this.device, buffers), grid: s.grid(batch) };
     });
     plan = { batch, capacity, passes, uniforms };
     this.plans.set(batch, plan);
     return plan;
+  }
+
+  /** A step's buffers by binding name, its params uniform as P. */
+  private stepBuffers(s: GpuStep, params: GPUBuffer, buffer: (name: string) => GPUBuffer): Record<string, GPUBuffer> {
+    const out: Record<string, GPUBuffer> = { P: params };
+    for (const [binding, name] of Object.entries(s.bindings)) out[binding] = buffer(name);
+    return out;
+  }
+
+  /** The buffer a step names: 'ids', a dummy, a weight 'w:<name>' or an activation 'v<id>' of the pool. */
+  private buffer(name: string, pool: Map<string, GPUBuffer>, ids: () => GPUBuffer): GPUBuffer {
+    if (name === 'ids') return ids();
+    if (name === 'dummy') return this.dummy[0];
+    if (name === 'dummy2') return this.dummy[1];
+    if (name.startsWith('w:')) return this.weights.get(name.slice(2))!;
+    const buf = pool.get(name);
+    if (!buf) throw new Error(`internal: value ${name} has no buffer`);
+    return buf;
   }
 
   private ids(capacity: number): GPUBuffer {
@@ -369,19 +387,13 @@ export class GpuModelRuntime implements ModelRuntime {
     const passes = [
       {
         pipeline: compose.pipeline(this.device),
-        bindGroup: compose.bindGroup(this.device, [opts.prompts, opts.canvases, ids, uniform(pack.compose(batch, L, opts.padId, start))]),
+        bindGroup: compose.bindGroup(this.device, { prompt: opts.prompts, canvas: opts.canvases, ids, P: uniform(pack.compose(batch, L, opts.padId, start)) }),
         grid: grid.elementwise(batch * program.seq),
       },
       ...steps.map((st) => {
-        const buffers = st.bindings.map((b) => {
-          if (b === 'ids') return ids;
-          if (b === 'dummy') return this.dummy[0];
-          if (b === 'dummy2') return this.dummy[1];
-          if (b.startsWith('w:')) return this.weights.get(b.slice(2))!;
-          if (b === `v${program.output}`) return opts.logits;
-          return pool.get(b)!;
-        });
-        return { pipeline: st.kernel.pipeline(this.device), bindGroup: st.kernel.bindGroup(this.device, [...buffers, uniform(st.params(batch))]), grid: st.grid(batch) };
+        const logits = `v${program.output}`;
+        const buffers = this.stepBuffers(st, uniform(st.params(batch)), (b) => (b === logits ? opts.logits : this.buffer(b, pool, () => ids)));
+        return { pipeline: st.kernel.pipeline(this.device), bindGroup: st.kernel.bindGroup(this.device, buffers), grid: st.grid(batch) };
       }),
     ];
     return {

@@ -6,37 +6,25 @@ import attentionWgsl from '../../../shaders/nn_attention.wgsl?raw';
 import residualWgsl from '../../../shaders/nn_residual.wgsl?raw';
 import unaryWgsl from '../../../shaders/nn_unary.wgsl?raw';
 import composeWgsl from '../../../shaders/nn_compose.wgsl?raw';
-import { Kernel, dispatch1d } from '../../gpu/device';
-import { UniformStruct, type WgslScalar } from '../../gpu/program';
+import { dispatch1d } from '../../gpu/device';
+import { Program, UniformStruct, type GpuBinding, type WgslScalar } from '../../gpu/program';
 
 /**
  * The transformer kernels (shaders/nn_*.wgsl, each with its TypeScript twin in
- * src/model/cpu-kernels.ts). Every Kernel's cache key is its name plus override constants
- * ('nn_linear|ACT=1,RESIDUAL=0'), so src/gpu/device.ts's per-device pipeline cache creates
- * each variant once. Parameter structs are declared and packed here (NN_PARAMS), checked against the WGSL.
+ * src/model/cpu-kernels.ts), as Programs (src/gpu/program.ts): each lists its bindings once, by
+ * the names its WGSL uses, and its parameter struct (NN_PARAMS); both WGSL declarations are
+ * generated from these lists, and bind groups are built by binding name. The uniform binding is
+ * always `P`, last. Every program's cache key is its name plus override constants
+ * ('nn_linear|ACT=1,RESIDUAL=0'), so src/gpu/device.ts's per-device pipeline cache creates each
+ * variant once. The layouts are explicit, so a variant binds every listed buffer even where it
+ * reads none (the row mean's gamma and beta, nn_linear's res when RESIDUAL=0).
  */
-
-const withCommon = (src: string) => [commonWgsl, src];
 
 export const NN_WG = 256;
 export const LINEAR_TILE = 64;
 export const MAX_HEAD_DIM = 128;
 
-export const nnKernels = {
-  embed: () => new Kernel('nn_embed', withCommon(embedWgsl), { WG: NN_WG }),
-  layernorm: () => new Kernel('nn_layernorm', withCommon(layernormWgsl), { WG: 64, MODE: 0 }),
-  mean: () => new Kernel('nn_layernorm', withCommon(layernormWgsl), { WG: 64, MODE: 1 }),
-  linear: (act: 0 | 1, residual: 0 | 1) => new Kernel('nn_linear', withCommon(linearWgsl), { ACT: act, RESIDUAL: residual }),
-  attention: (headDim: number) => new Kernel('nn_attention', withCommon(attentionWgsl), { HEAD_DIM: headDim }),
-  binary: () => new Kernel('nn_residual', withCommon(residualWgsl), { WG: NN_WG }),
-  unary: () => new Kernel('nn_unary', withCommon(unaryWgsl), { WG: NN_WG }),
-  compose: () => new Kernel('nn_compose', withCommon(composeWgsl), { WG: NN_WG }),
-};
-
-/**
- * The parameter structs of the nn_*.wgsl kernels, declared once: pack() writes them and check()
- * verifies, at load, that each WGSL struct has exactly these fields in this order.
- */
+/** The parameter structs of the nn_*.wgsl kernels, declared once: their WGSL and their packing. */
 const struct = <F extends string>(name: string, fields: readonly (readonly [F, WgslScalar])[]) => new UniformStruct<F>(name, fields);
 export const NN_PARAMS = {
   embed: struct('EmbedParams', [['total', 'u32'], ['width', 'u32'], ['vocab', 'u32'], ['pad', 'u32']]),
@@ -47,10 +35,43 @@ export const NN_PARAMS = {
   unary: struct('UnaryParams', [['total', 'u32'], ['op', 'u32'], ['p2', 'u32'], ['p3', 'u32']]),
   compose: struct('ComposeParams', [['batch', 'u32'], ['canvas_length', 'u32'], ['pad_id', 'u32'], ['prompt_length', 'u32']]),
 };
-for (const [s, src] of [
-  [NN_PARAMS.embed, embedWgsl], [NN_PARAMS.norm, layernormWgsl], [NN_PARAMS.linear, linearWgsl], [NN_PARAMS.attention, attentionWgsl],
-  [NN_PARAMS.binary, residualWgsl], [NN_PARAMS.unary, unaryWgsl], [NN_PARAMS.compose, composeWgsl],
-] as const) s.check(src);
+
+const f32 = (name: string): GpuBinding => ({ name, access: 'read', type: 'array<f32>' });
+const i32 = (name: string): GpuBinding => ({ name, access: 'read', type: 'array<i32>' });
+const out: GpuBinding = { name: 'out', access: 'read_write', type: 'array<f32>' };
+
+/** Programs are assembled once per variant (the engine asks for them per step). */
+const programs = new Map<string, Program>();
+function nnProgram(name: string, src: string, bindings: GpuBinding[], params: UniformStruct, constants: Record<string, number>): Program {
+  const key = `${name}|${JSON.stringify(constants)}`;
+  let p = programs.get(key);
+  if (!p) {
+    p = new Program(name, {
+      sources: [commonWgsl, src],
+      bindings: [...bindings, { name: 'P', access: 'uniform', type: params.name }],
+      structs: [params],
+      constants,
+    });
+    programs.set(key, p);
+  }
+  return p;
+}
+
+const norm = (mode: 0 | 1) => nnProgram('nn_layernorm', layernormWgsl, [f32('x'), f32('gamma'), f32('beta'), out], NN_PARAMS.norm, { WG: 64, MODE: mode });
+
+export const nnKernels = {
+  embed: () => nnProgram('nn_embed', embedWgsl, [i32('ids'), f32('table'), out], NN_PARAMS.embed, { WG: NN_WG }),
+  layernorm: () => norm(0),
+  /** The row mean: nn_layernorm with MODE 1 (gamma and beta bound, not read). */
+  mean: () => norm(1),
+  linear: (act: 0 | 1, residual: 0 | 1) =>
+    nnProgram('nn_linear', linearWgsl, [f32('x'), f32('w'), f32('bias'), f32('res'), out], NN_PARAMS.linear, { ACT: act, RESIDUAL: residual }),
+  attention: (headDim: number) => nnProgram('nn_attention', attentionWgsl, [f32('q'), f32('k'), f32('v'), out], NN_PARAMS.attention, { HEAD_DIM: headDim }),
+  binary: () => nnProgram('nn_residual', residualWgsl, [f32('a'), f32('b'), out], NN_PARAMS.binary, { WG: NN_WG }),
+  unary: () => nnProgram('nn_unary', unaryWgsl, [f32('x'), out], NN_PARAMS.unary, { WG: NN_WG }),
+  compose: () =>
+    nnProgram('nn_compose', composeWgsl, [i32('prompt'), i32('canvas'), { name: 'ids', access: 'read_write', type: 'array<i32>' }], NN_PARAMS.compose, { WG: NN_WG }),
+};
 
 export const pack = {
   embed: (total: number, width: number, vocab: number) => NN_PARAMS.embed.pack({ total, width, vocab, pad: 0 }),
