@@ -28,15 +28,41 @@ import { Program, UniformStruct } from './program';
  * WGSL file in shaders/strategies/, found by name, so no strategy is named here.
  */
 
+// The layouts of the per-sequence buffers, declared once: the WGSL constants (ST_BLOCK_INDEX for
+// ST.blockIndex, …) are generated from these objects (LAYOUT_WGSL) and prepended to every decode program.
+/** Per-sequence state (u32 x 8). */
 export const ST = { step: 0, done: 1, blockIndex: 2, blockStep: 3, maskedAtStart: 4, revealed: 5, blockStart: 6, blockEnd: 7, stride: 8 } as const;
+/** Per-sequence constant info (u32 x 8): kind 0 = finite support (its first member and member count), 1 = closed-form permutation (items). */
 export const INFO = { sample: 0, kind: 1, items: 2, memberOffset: 3, memberCount: 4, stride: 8 } as const;
+/** Per-position statistics (f32 x 8); x0 is stored as its bits. */
 export const SS = { x0: 0, conf: 1, pmax: 2, margin: 3, entropy: 4, confW: 5, sumW: 6, stride: 8 } as const;
+/** Per-position reveal record (u32 x 4): step (NEVER = never), order in the step, score and confidence bits. */
 export const RV = { step: 0, order: 1, score: 2, conf: 3, stride: 4 } as const;
-/** RV order of a token-to-token edit (decode_common.wgsl RV_EDIT): not a reveal. */
+/** RV order of a token-to-token edit (WGSL RV_EDIT): not a reveal (traces list it as edited). */
 export const RV_EDIT = 0xfffffffe;
-/** At revealed positions of a leave-one-out decode, their statistics rows hold (loo_stats.wgsl): */
+/**
+ * At revealed positions of a leave-one-out decode, their statistics rows hold (loo_stats.wgsl):
+ * p(current token | every other revealed token), the best token and its p.
+ */
 export const SS_LOO = { best: 0, p: 1, pBest: 2 } as const;
 export const NEVER = 0xffffffff;
+
+/** `const PREFIX_FIELD: u32 = …u;` for each field of a layout (blockIndex → BLOCK_INDEX). */
+function wgslConsts(prefix: string, layout: Readonly<Record<string, number>>): string {
+  return Object.entries(layout)
+    .map(([field, v]) => `const ${prefix}_${field.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}: u32 = ${v}u;`)
+    .join('\n');
+}
+
+/** The WGSL of the layouts above (every decode program's prelude). */
+export const LAYOUT_WGSL = [
+  wgslConsts('ST', ST),
+  wgslConsts('INFO', INFO),
+  wgslConsts('SS', SS),
+  wgslConsts('SS_LOO', SS_LOO),
+  wgslConsts('RV', RV),
+  `const RV_EDIT: u32 = 0x${RV_EDIT.toString(16)}u;`,
+].join('\n');
 
 /** The per-call uniform P of every decode kernel (generated as WGSL `struct Params`). */
 export const DECODE_PARAMS = new UniformStruct('Params', [
@@ -65,7 +91,7 @@ const P: GpuBinding = { name: 'P', access: 'uniform', type: 'Params', buffer: 'p
 const S: GpuBinding = { name: 'S', access: 'uniform', type: 'Strategy', buffer: 'strategyParams' };
 
 /** The shared Philox and layout prelude, then any shared pieces the kernel uses, then the kernel. */
-const withPrelude = (...src: string[]) => [rngWgsl, commonWgsl, ...src];
+const withPrelude = (...src: string[]) => [rngWgsl, LAYOUT_WGSL, commonWgsl, ...src];
 
 function program(name: string, L: number, V: number, sources: string[], bindings: GpuBinding[], extra: { constants?: Record<string, number>; structs?: UniformStruct[] } = {}): Program {
   return new Program(name, {
