@@ -24,6 +24,8 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   { id: 'oracle', term: 'oracle', text: 'A perfect model: it knows the exact distribution of correct answers, so every error you see comes from decoding many tokens at once, not from the model.' },
   { id: 'culprit', term: 'culprits (✗)', text: 'The positions revealed together in the step after which no valid answer was possible any more: the step that broke the answer.' },
   { id: 'padding', term: 'padding', text: 'Filler after the answer ([EOS]) and separators such as “,” or “/”. Skip padding steps over steps that reveal only these.' },
+  { id: 'order', term: 'order τ', text: 'How left to right a decode went: Kendall’s τ between the step at which each position was revealed and the position itself (positions revealed in the same step count as ties). 1 = strictly left to right, −1 = right to left, near 0 = no order. “Without padding” leaves out the positions that end as [EOS] filler; ParallelBench logs both. — when τ is undefined: every position was revealed (or last rewritten) in the same step.' },
+  { id: 'loo', term: 'leave-one-out probability', text: 'For a token already revealed: the probability the model gives it when that position alone is masked again and every other revealed token stays, p(xᵢ | prompt, every other revealed token). Verifying strategies (WINO, LLaDA 2.1’s edits) remask or rewrite revealed tokens whose probability is low.' },
   { id: 'tcbound', term: 'tc-bound', text: 'A strategy that keeps adding positions to a step only while their exact total correlation stays under ε bits: as fast as possible without losing the dependence between tokens.' },
 ];
 

@@ -1,4 +1,5 @@
 import { CANDIDATES, type DecodeTrace, type StepTrace } from '../engine/decode';
+import { decodeOrderTau } from '../engine/metrics';
 import { EOS_ID, MASK_ID, PAD_ID, SEP_ID, tokenId } from '../engine/vocab';
 
 /**
@@ -160,6 +161,60 @@ export function culprits(trace: DecodeTrace): { frame: number; positions: number
   const frame = breakingFrame(trace);
   if (frame === null || frame < 1) return null;
   return { frame, positions: [...trace.steps[frame - 1].revealed].sort((a, b) => a - b) };
+}
+
+// ---- verification (leave-one-out) --------------------------------------------------------------
+
+/** One revealed token a step verified, and what the step did with it. */
+export interface VerifiedToken {
+  position: number;
+  /** The token it held before the step (the one verified). */
+  token: number;
+  /** p(token | prompt, every other revealed token), as the trace recorded it. */
+  probability: number;
+  outcome: 'kept' | 'remasked' | 'edited';
+  /** The token an edit wrote (outcome 'edited'). */
+  newToken?: number;
+}
+
+/**
+ * The revealed tokens that frame f's step (steps[f - 1]) verified by their leave-one-out
+ * probability, in the trace's order, with the step's verdict on each, and the extra input rows the
+ * step used; null at frame 0 and for steps that checked nothing.
+ */
+export function verifiedAt(trace: DecodeTrace, frame: number): { step: StepTrace; rows: VerifiedToken[]; extraRows?: number } | null {
+  const f = Math.round(frame);
+  const step = f >= 1 ? trace.steps[f - 1] : undefined;
+  if (!step?.checked?.length) return null;
+  const before = frameView(trace, f - 1).tokens;
+  const remasked = new Set(step.remasked);
+  const edits = new Map((step.edited ?? []).map((p, i) => [p, step.editedTokens![i]]));
+  const rows = step.checked.map((position, i): VerifiedToken => {
+    const row: VerifiedToken = { position, token: step.canvasBefore?.[position] ?? before[position], probability: step.checkedProbabilities![i], outcome: 'kept' };
+    if (remasked.has(position)) row.outcome = 'remasked';
+    else if (edits.has(position)) {
+      row.outcome = 'edited';
+      row.newToken = edits.get(position);
+    }
+    return row;
+  });
+  return { step, rows, ...(step.extraRows !== undefined ? { extraRows: step.extraRows } : {}) };
+}
+
+// ---- decode order -------------------------------------------------------------------------------
+
+/**
+ * The decode's left-to-rightness as the CLI records it (engine/metrics.ts decodeOrderTau, over the
+ * trace's reveal steps and output): Kendall τ-b between reveal step and position, with padding and
+ * without the positions that end as [EOS]; null where τ is undefined (every position revealed, or
+ * last rewritten, in the same step).
+ */
+export function decodeOrder(trace: DecodeTrace): { withPad: number | null; withoutPad: number | null } {
+  const tau = (ignorePad: boolean) => {
+    const v = decodeOrderTau(trace.revealStep, trace.output, EOS_ID, ignorePad);
+    return Number.isFinite(v) ? v : null;
+  };
+  return { withPad: tau(false), withoutPad: tau(true) };
 }
 
 // ---- skipping padding -------------------------------------------------------------------------

@@ -1,10 +1,11 @@
 import { useMemo } from 'react';
+import type { DecodeTrace } from '../../engine/decode';
 import { getStrategy } from '../../engine/strategies';
 import { detokenize, EOS_ID } from '../../engine/vocab';
 import { SIDE_KEYS, modelOf, shownSides, type SideSettings } from '../settings';
 import { currentFrame, customMissing, removeSide, setFrame, setSettings, useApp, type Side } from '../store';
 import { useTeach } from '../teach';
-import { culprits, frameView } from '../traceView';
+import { culprits, decodeOrder, frameView } from '../traceView';
 import { Term } from './Glossary';
 import { Candidates } from './Candidates';
 import { SideSettingsForm } from './DecodeSettings';
@@ -104,6 +105,8 @@ function Outcome({ side }: { side: Side }) {
         <strong>{done ? (t.score.ok ? '✓ valid' : '✗ invalid') : `step ${Math.min(frame, v.frames)} of ${v.frames}`}</strong>
         {' · '}
         {t.nfe} {t.nfe === 1 ? 'step' : 'steps'} (<Term id="nfe">NFE</Term>), {t.tps.toFixed(2)} <Term id="tps">tokens per step</Term> on a {t.canvasLength}-token canvas (budget)
+        {' · '}
+        <OrderTau trace={t} />
         {r.ms > 0 && !r.model && ` · ${r.ms.toFixed(0)} ms on ${r.backend} (${(r.ms / Math.max(1, t.nfe)).toFixed(1)} ms/step)`}
         {r.model && ` · ${r.ms.toFixed(0)} ms`}
       </p>
@@ -131,6 +134,18 @@ function Outcome({ side }: { side: Side }) {
       )}
       {!done && <p className="hint">The verdict appears at the last step (End).</p>}
     </div>
+  );
+}
+
+const tauText = (v: number | null) => (v === null ? '—' : v.toFixed(2));
+
+/** The decode's order τ, with padding and without (what the CLI records as kendall and kendall_ignore_pad). */
+function OrderTau({ trace }: { trace: DecodeTrace }) {
+  const tau = decodeOrder(trace);
+  return (
+    <span className="order-tau" data-testid="order-tau">
+      <Term id="order">order τ</Term> {tauText(tau.withPad)} ({tauText(tau.withoutPad)} without padding)
+    </span>
   );
 }
 

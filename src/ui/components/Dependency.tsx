@@ -1,8 +1,9 @@
-import { memo, useEffect, useRef } from 'react';
+import { memo, useEffect, useId, useRef } from 'react';
 import type { DecodeTrace } from '../../engine/decode';
+import { getStrategy } from '../../engine/strategies';
 import { MASK_ID, tokenText } from '../../engine/vocab';
 import { viridisRgb } from '../colors';
-import { frameView, MI_SCALE, stepLinks } from '../traceView';
+import { frameView, MI_SCALE, stepLinks, verifiedAt, type VerifiedToken } from '../traceView';
 import { Term } from './Glossary';
 import { ColourBar, shortToken } from './TokenCanvas';
 
@@ -16,7 +17,110 @@ const MAX_LINKS = 8;
  * together, and the step's exact total correlation and probability of a valid combination.
  * Memoised: it depends only on the trace and the frame.
  */
-export const Dependency = memo(function Dependency({ trace, frame, exact, model }: { trace: DecodeTrace; frame: number; exact: boolean; model?: string }) {
+export const Dependency = memo(function Dependency(props: { trace: DecodeTrace; frame: number; exact: boolean; model?: string }) {
+  // Verification comes first and for every decode (oracle or model, exact or not): the trace
+  // records it whatever the denoiser.
+  return (
+    <>
+      <Verified trace={props.trace} frame={props.frame} />
+      <Theory {...props} />
+    </>
+  );
+});
+
+const OUTCOME_TEXT = { kept: 'kept', remasked: 'remasked ↺', edited: 'edited ✎' } as const;
+
+/**
+ * The revealed tokens the shown step verified (WINO, LLaDA 2.1's edits): each one's leave-one-out
+ * probability and what the step did with it, from the trace's `checked`, `checkedProbabilities`,
+ * `remasked`, `edited` and `extraRows`. Nothing for steps that checked no token.
+ */
+function Verified({ trace, frame }: { trace: DecodeTrace; frame: number }) {
+  const id = `verified-${useId()}`;
+  const v = verifiedAt(trace, frame);
+  if (!v) return null;
+  const stepNo = v.step.step + 1;
+  const counts = { kept: 0, remasked: 0, edited: 0 };
+  for (const r of v.rows) counts[r.outcome]++;
+  const tauOut = trace.strategyParams.tauOut;
+  const changed = [counts.remasked > 0 && `${counts.remasked} remasked ↺`, counts.edited > 0 && `${counts.edited} edited ✎`].filter(Boolean).join(', ');
+  return (
+    <section className="verified" aria-labelledby={id} data-testid="verified">
+      <h3 id={id}>Verified this step</h3>
+      <p className="hint">
+        Step {stepNo} checked {v.rows.length} revealed {v.rows.length === 1 ? 'token' : 'tokens'} by their{' '}
+        <Term id="loo">leave-one-out probability</Term>: p(xᵢ | prompt, every other revealed token), the token's probability with its own
+        position masked again and every other revealed token kept.
+        {typeof tauOut === 'number' && ` ${getStrategy(trace.strategy).title} remasks a checked token below τ_out = ${pct(tauOut)}, lowest first, up to its cap.`}
+        {' '}{changed ? `Outcome: ${changed}, ${counts.kept} kept.` : 'All kept.'}
+      </p>
+      {v.extraRows !== undefined && v.extraRows > 0 && (
+        <p className="hint" data-testid="extra-rows">
+          Extra forward rows: {v.extraRows} beside the canvas row (one per checked position, with only that position masked
+          {v.extraRows !== v.rows.length ? ', plus verifier rows' : ''}). A model runs them in the step's one forward call, so NFE counts the step once.
+        </p>
+      )}
+      <div className="table-scroll">
+        <table className="verified-table">
+          <caption>Step {stepNo}: revealed tokens checked by leave-one-out probability</caption>
+          <thead>
+            <tr>
+              <th scope="col">position</th>
+              <th scope="col">token</th>
+              <th scope="col" className="num">{/* non-breaking hyphens: the header wraps between words only */}leave‑one‑out probability</th>
+              <th scope="col">outcome</th>
+            </tr>
+          </thead>
+          <tbody>
+            {foldRuns(v.rows).map(({ first, last, row: r }) => (
+              <tr key={first} data-pos={first} data-last={last} data-outcome={r.outcome} className={r.outcome === 'kept' ? undefined : 'changed'}>
+                <th scope="row">
+                  {first === last ? first : <><span aria-hidden="true">{first}–{last}</span><span className="sr-only">positions {first} to {last}</span></>}
+                </th>
+                <td>{tokenText(r.token)}{first !== last && <span className="fold"> ×{last - first + 1}</span>}</td>
+                <td className="num">{pct(r.probability)}</td>
+                <td>
+                  {OUTCOME_TEXT[r.outcome]}
+                  {r.outcome === 'edited' && r.newToken !== undefined ? ` → ${tokenText(r.newToken)}` : ''}
+                  {r.outcome === 'kept' && typeof tauOut === 'number' && r.probability < Math.fround(tauOut) && <span className="note"> (below τ_out; cap reached)</span>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+/**
+ * Runs of at least FOLD consecutive positions that were kept with the same token and the same
+ * shown probability (the [EOS] padding a verifier confirms at 100% step after step) share one row,
+ * "8–31"; every other checked position has its own.
+ */
+const FOLD = 3;
+function foldRuns(rows: VerifiedToken[]): { first: number; last: number; row: VerifiedToken }[] {
+  const out: { first: number; last: number; row: VerifiedToken }[] = [];
+  for (let i = 0; i < rows.length; ) {
+    let j = i + 1;
+    const same = (a: VerifiedToken, b: VerifiedToken) =>
+      a.outcome === 'kept' && b.outcome === 'kept' && b.position === a.position + 1 && a.token === b.token && pct(a.probability) === pct(b.probability);
+    while (j < rows.length && same(rows[j - 1], rows[j])) j++;
+    if (j - i >= FOLD) out.push({ first: rows[i].position, last: rows[j - 1].position, row: rows[i] });
+    else for (let k = i; k < j; k++) out.push({ first: rows[k].position, last: rows[k].position, row: rows[k] });
+    i = j;
+  }
+  return out;
+}
+
+/** A probability as a percentage: one decimal, two below 1% so small ones do not read as zero. */
+function pct(p: number): string {
+  if (!Number.isFinite(p)) return '–';
+  const x = p * 100;
+  return `${x > 0 && x < 1 ? x.toFixed(2) : x.toFixed(1)}%`;
+}
+
+function Theory({ trace, frame, exact, model }: { trace: DecodeTrace; frame: number; exact: boolean; model?: string }) {
   if (model) {
     const step = frameView(trace, frame).step;
     return (
@@ -72,7 +176,7 @@ export const Dependency = memo(function Dependency({ trace, frame, exact, model 
       {frame > 0 && links.length === 0 && <p className="hint">One position revealed in this step: nothing revealed together, nothing lost.</p>}
     </div>
   );
-});
+}
 
 let colours: { theme: string; fg: string; dim: string; diag: string } | null = null;
 /** The theme's colours for the canvas, read once per theme (reading styles per step forces a style recalc). */
