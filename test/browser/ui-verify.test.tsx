@@ -4,8 +4,10 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decode, type DecodeTrace } from '../../src/engine/decode';
 import { OracleDenoiser } from '../../src/engine/denoiser';
 import { decodeOrderTau } from '../../src/engine/metrics';
+import type { SweepRecord } from '../../src/engine/sweep';
 import { generateSample } from '../../src/engine/tasks';
 import { EOS_ID, MASK_ID, tokenText } from '../../src/engine/vocab';
+import { BenchResults } from '../../src/ui/components/BenchResults';
 import { DecodePanel } from '../../src/ui/components/DecodePanel';
 import { Dependency } from '../../src/ui/components/Dependency';
 import { PRESET, cloneSettings, defaultParams } from '../../src/ui/settings';
@@ -195,5 +197,39 @@ describe('order τ in the decode summary', () => {
     expect(one.steps).toHaveLength(1);
     const el = await panel(one, 'topk-confidence', { k: sample.canvasLength });
     expect(el.querySelector('[data-testid=order-tau]')!.textContent).toContain('— (— without padding)');
+  });
+});
+
+describe('results table', () => {
+  it('shows the order τ with padding and without, right-aligned, each sortable', async () => {
+    const rec = (strategy: string, kendall: number | null, kendallIgnorePad: number | null): SweepRecord => ({
+      task: 'waiting-line/shuffle', n: 3, strategy, params: {}, samples: 4, correct: 4, score: 1, ci95: [0.5, 1], tps: 2, nfe: 5, canvasLength: 10,
+      seconds: 0.1, backend: 'cpu', seed: 1, order: { kendall, kendallIgnorePad },
+    });
+    const records = [rec('a', 0.5, 0.9), rec('b', 0.8, -0.2), rec('c', null, null)];
+    useApp.setState({ runs: [{ id: 'r1', created: 0, spec: { configs: [], samples: 4, seed: 1 }, records, status: 'done' }] });
+    const el = await render(<BenchResults />);
+    const heads = [...el.querySelectorAll<HTMLTableCellElement>('table.results thead th')];
+    const col = (label: string) => heads.findIndex((th) => th.textContent!.startsWith(label));
+    const withPad = col('order τ (with pad)');
+    const noPad = col('order τ (no pad)');
+    expect(withPad).toBeGreaterThan(0);
+    expect(noPad).toBeGreaterThan(0);
+    expect(heads[withPad].className).toBe('num');
+    expect(heads[withPad].title).toMatch(/padding included/);
+    expect(heads[noPad].title).toMatch(/leaving out the positions that end as padding/);
+    const column = (i: number) => [...el.querySelectorAll('table.results tbody tr')].map((tr) => tr.children[i]);
+    expect(column(withPad).map((td) => td.textContent)).toEqual(['0.50', '0.80', '—']);
+    expect(column(noPad).map((td) => td.textContent)).toEqual(['0.90', '-0.20', '—']);
+    expect(column(noPad).every((td) => td.className === 'num')).toBe(true);
+    const strategies = () => column(heads.findIndex((th) => th.textContent === 'strategy')).map((td) => td.textContent);
+    await act(async () => heads[withPad].querySelector('button')!.click());
+    expect(strategies()).toEqual(['c', 'a', 'b']);
+    expect(heads[withPad].getAttribute('aria-sort')).toBe('ascending');
+    await act(async () => heads[noPad].querySelector('button')!.click());
+    expect(strategies()).toEqual(['c', 'b', 'a']);
+    await act(async () => heads[noPad].querySelector('button')!.click());
+    expect(strategies()).toEqual(['a', 'b', 'c']);
+    expect(heads[noPad].getAttribute('aria-sort')).toBe('descending');
   });
 });

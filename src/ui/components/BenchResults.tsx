@@ -42,7 +42,9 @@ export const RESULT_COLUMNS: ResultColumn[] = [
   { key: 'ci', label: '95% CI', unit: '%', numeric: true, value: (r) => r.ci95[0], text: (r) => `${pct(r.ci95[0])}–${pct(r.ci95[1])}`, title: 'Wilson 95% interval' },
   { key: 'tps', label: 'tokens/step', numeric: true, value: (r) => r.tps, text: (r) => r.tps.toFixed(2) },
   { key: 'nfe', label: 'NFE', unit: 'passes', numeric: true, value: (r) => r.nfe, text: (r) => r.nfe.toFixed(1), title: 'mean forward passes per decode' },
-  { key: 'order', label: 'order τ', numeric: true, value: (r) => r.order?.kendallIgnorePad ?? -2, text: (r) => r.order?.kendallIgnorePad?.toFixed(2) ?? '—', title: 'Decode order: mean Kendall τ between reveal step and position (1 = left to right), padding ignored' },
+  // Decode order, as the CLI records it (kendall, kendall_ignore_pad). Undefined τ (every decode in one step) sorts below −1.
+  { key: 'order', label: 'order τ (with pad)', numeric: true, value: (r) => r.order?.kendall ?? -2, text: (r) => r.order?.kendall?.toFixed(2) ?? '—', title: 'Decode order: mean Kendall τ between reveal step and position over every position, padding included (1 = strictly left to right, −1 = right to left; — when every decode revealed everything in one step)' },
+  { key: 'orderNoPad', label: 'order τ (no pad)', numeric: true, value: (r) => r.order?.kendallIgnorePad ?? -2, text: (r) => r.order?.kendallIgnorePad?.toFixed(2) ?? '—', title: 'Decode order: mean Kendall τ between reveal step and position, leaving out the positions that end as padding ([EOS]) (1 = strictly left to right; — when undefined)' },
   { key: 'samples', label: 'samples', numeric: true, value: (r) => r.samples, text: (r) => String(r.samples) },
   { key: 'seconds', label: 'time', unit: 's', numeric: true, value: (r) => r.seconds ?? 0, text: (r) => (r.seconds === undefined ? '—' : r.seconds.toFixed(2)) },
   { key: 'backend', label: 'backend / model', numeric: false, value: (r) => r.model ?? r.backend, text: (r) => r.model ?? r.backend },
