@@ -229,6 +229,12 @@ describe('GPU decode = CPU decode', () => {
       ['letters/shuffle', 5, 'wino'],
       ['letters/replace-random', 4, 'joint-threshold'],
       ['text/w2s-easy', undefined, 'joint-threshold'],
+      // The frontier's schedules: DUS's dilated rounds, PC-sampler's position-aware scores,
+      // Prophet's early commit, dInfer's low-threshold fallback.
+      ['waiting-line/shuffle', 3, 'dus'],
+      ['letters/shuffle', 5, 'pc-sampler'],
+      ['text/w2s-easy', undefined, 'prophet'],
+      ['puzzles/latin-square', undefined, 'dinfer-hierarchy'],
     ] as const) {
       const r = request(task, n, strategy, { record: 'full' }, 0, 2);
       const gpu = await backend.decode(r);

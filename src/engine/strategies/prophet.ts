@@ -1,4 +1,4 @@
-import { STEP_BUDGET_PARAM, lladaCount, stepBudget, topK } from './common';
+import { STEP_BUDGET_PARAM, lladaCount, rankDescending, stepBudget, topK } from './common';
 import type { ParamSpec, StrategyDefinition, StrategyParams } from './types';
 
 /**
@@ -52,9 +52,10 @@ export const PROPHET: StrategyDefinition = {
         let sum = 0;
         for (const p of view.masked) sum += logitGap(pmax[p], margin[p]);
         const gap = sum / view.masked.length;
+        // A commit reveals every candidate, listed by confidence as any reveal (the GPU's rank order).
         const reveal =
           gap >= need
-            ? view.candidates.slice()
+            ? rankDescending(view.candidates, (p) => confidence[p])
             : topK(view.candidates, (p) => confidence[p], lladaCount(view.block.maskedAtStart, S, view.block.step));
         return { reveal, scores: reveal.map((p) => confidence[p]) };
       },
