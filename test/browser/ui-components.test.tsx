@@ -1,6 +1,5 @@
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { decode, type DecodeTrace } from '../../src/engine/decode';
 import { OracleDenoiser } from '../../src/engine/denoiser';
 import { generateSample } from '../../src/engine/tasks';
@@ -11,33 +10,17 @@ import { TokenCanvas } from '../../src/ui/components/TokenCanvas';
 import { PRESET, cloneSettings } from '../../src/ui/settings';
 import { useApp } from '../../src/ui/store';
 import { breakingFrame, candidatesAt, frameView } from '../../src/ui/traceView';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+import { useRender } from './ui-fixture';
 
 let k1: DecodeTrace;
 let k3: DecodeTrace;
-let root: Root | null = null;
-let host: HTMLElement;
-
-async function render(el: React.ReactElement): Promise<HTMLElement> {
-  host = document.createElement('div');
-  document.body.append(host);
-  root = createRoot(host);
-  await act(async () => root!.render(el));
-  return host;
-}
+const { render } = useRender();
 
 beforeAll(async () => {
   // The preset of the first screen, decoded on the CPU engine here.
   const sample = generateSample('waiting-line/shuffle', { n: 3 }, 1, 0);
   k1 = await decode(sample, new OracleDenoiser(0, 1), 'topk-confidence', { k: 1 }, { seed: 1, record: 'full' });
   k3 = await decode(sample, new OracleDenoiser(0, 1), 'topk-confidence', { k: 3 }, { seed: 1, record: 'full' });
-});
-
-afterEach(async () => {
-  await act(async () => root?.unmount());
-  root = null;
-  host?.remove();
 });
 
 describe('trace views', () => {

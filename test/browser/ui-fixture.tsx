@@ -1,6 +1,6 @@
 import { act } from 'react';
-import { createRoot } from 'react-dom/client';
-import { afterAll, beforeAll } from 'vitest';
+import { createRoot, type Root } from 'react-dom/client';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { App } from '../../src/ui/components/App';
 import { PRESET, cloneSettings } from '../../src/ui/settings';
 import { getEngine, setEngine, syncDecodes, useApp } from '../../src/ui/store';
@@ -69,3 +69,29 @@ export function useMountedApp(): Pick<MountedApp, 'host' | 'q'> {
   };
 }
 
+
+/**
+ * Components rendered one at a time into hosts of their own: `render(el)` mounts and returns the
+ * host; every mounted one is unmounted after each test (or earlier by `cleanup()`).
+ */
+export function useRender(): { render: (el: React.ReactElement) => Promise<HTMLElement>; cleanup: () => Promise<void> } {
+  const mounted: { root: Root; host: HTMLElement }[] = [];
+  const cleanup = async () => {
+    for (const m of mounted.splice(0)) {
+      await act(async () => m.root.unmount());
+      m.host.remove();
+    }
+  };
+  afterEach(cleanup);
+  return {
+    render: async (el) => {
+      const host = document.createElement('div');
+      document.body.append(host);
+      const root = createRoot(host);
+      mounted.push({ root, host });
+      await act(async () => root.render(el));
+      return host;
+    },
+    cleanup,
+  };
+}

@@ -1,12 +1,12 @@
 import { act } from 'react';
-import { createRoot } from 'react-dom/client';
 import { describe, expect, it } from 'vitest';
 import { cpuBackend } from '../../src/engine/backend';
 import { runConfig, type SweepRecord } from '../../src/engine/sweep';
 import { Leaderboard } from '../../src/ui/components/Leaderboard';
 import { useApp } from '../../src/ui/store';
+import { useRender } from './ui-fixture';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+const { render } = useRender();
 
 describe('Leaderboard', () => {
   it("shows our Max TPS@x beside the paper's models, sorts by a column with the keyboard-reachable header, switches level", async () => {
@@ -15,10 +15,7 @@ describe('Leaderboard', () => {
     for (const threshold of [1, 0.5]) records.push(await runConfig({ ...base, strategy: 'threshold', params: { threshold } }, 4, 1, cpuBackend));
     for (const k of [1, 2]) records.push(await runConfig({ ...base, strategy: 'topk-random', params: { k } }, 4, 1, cpuBackend));
     useApp.setState({ runs: [{ id: 'r', created: 0, spec: { configs: [], samples: 4, seed: 1 }, records, status: 'done' }] });
-    const host = document.createElement('div');
-    document.body.append(host);
-    const root = createRoot(host);
-    await act(async () => root.render(<Leaderboard />));
+    const host = await render(<Leaderboard />);
     const heads = [...host.querySelectorAll('thead th')].map((th) => th.textContent);
     expect(heads.join('|')).toMatch(/strategy\|Unmask oracle\|LLaDA-1.5 \(paper\).*\|LLaDA \(paper\)\|Dream \(paper\)\|DiffuCoder \(paper\)/);
     const firstRow = () => host.querySelector('tbody tr th')!.textContent;
@@ -37,7 +34,5 @@ describe('Leaderboard', () => {
     await act(async () => host.querySelectorAll<HTMLInputElement>('input[type=radio]')[2].click());
     expect(paperCell()).toBe('5.42');
     expect(host.textContent).toContain('Unmask oracle: in-browser suite, mean of 1 tasks: waiting-line/copy');
-    await act(async () => root.unmount());
-    host.remove();
   });
 });

@@ -1,6 +1,5 @@
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { decode, type DecodeTrace } from '../../src/engine/decode';
 import { OracleDenoiser } from '../../src/engine/denoiser';
 import { decodeOrderTau } from '../../src/engine/metrics';
@@ -13,36 +12,20 @@ import { Dependency } from '../../src/ui/components/Dependency';
 import { PRESET, cloneSettings, defaultParams } from '../../src/ui/settings';
 import { useApp } from '../../src/ui/store';
 import { frameView } from '../../src/ui/traceView';
+import { useRender } from './ui-fixture';
 
 // Issue 10: the dependency view shows what a verification step checked (leave-one-out
 // probabilities, remasks, edits), and the decode's summary its order τ with and without padding.
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
 let wino: DecodeTrace;
 let joint: DecodeTrace;
-let root: Root | null = null;
-let host: HTMLElement;
-
-async function render(el: React.ReactElement): Promise<HTMLElement> {
-  host = document.createElement('div');
-  document.body.append(host);
-  root = createRoot(host);
-  await act(async () => root!.render(el));
-  return host;
-}
+const { render, cleanup } = useRender();
 
 beforeAll(async () => {
   // WINO with a low τ_in at T = 1 reveals wrong letters, and its exact verifier remasks some.
   wino = await decode(generateSample('letters/shuffle', { n: 5 }, 1, 0), new OracleDenoiser(0, 1), 'wino', { tauIn: 0.3, tauOut: 0.9 }, { seed: 1, temperature: 1, record: 'full' });
   // LLaDA 2.1's joint threshold on a noisy oracle (not exact) edits revealed tokens.
   joint = await decode(generateSample('letters/shuffle', { n: 5 }, 5, 0), new OracleDenoiser(0.5, 3), 'joint-threshold', { threshold: 0.3 }, { seed: 5, temperature: 1, record: 'full' });
-});
-
-afterEach(async () => {
-  await act(async () => root?.unmount());
-  root = null;
-  host?.remove();
 });
 
 /** The rows of the "Verified this step" table: position, token, probability text, outcome text. */
@@ -128,9 +111,7 @@ describe('Verified this step', () => {
     for (const f of [0, 1]) {
       const el = await render(<Dependency trace={wino} frame={f} exact />);
       expect(el.querySelector('[data-testid=verified]')).toBeNull();
-      await act(async () => root?.unmount());
-      host.remove();
-      root = null;
+      await cleanup();
     }
   });
 
