@@ -19,7 +19,7 @@ import predRowWgsl from '../../shaders/pred_row.wgsl?raw';
 import theoryCommonWgsl from '../../shaders/theory_common.wgsl?raw';
 import type { GpuBinding, StrategyDefinition } from '../engine/strategies/types';
 import { GpuUnsupportedError } from './errors';
-import { Program, UniformStruct } from './program';
+import { Program, UniformStruct, read, write } from './program';
 
 /**
  * The decode programs: each kernel's bindings are listed once here (program.ts turns the list
@@ -85,8 +85,6 @@ export const WG = 64;
 /** Storage buffers the theory kernels bind (below this, theory is computed on the host). */
 export const THEORY_STORAGE_BUFFERS = 10;
 
-const read = (name: string, type = 'array<u32>', buffer?: string): GpuBinding => ({ name, access: 'read', type, buffer });
-const write = (name: string, type = 'array<u32>', buffer?: string): GpuBinding => ({ name, access: 'read_write', type, buffer });
 const P: GpuBinding = { name: 'P', access: 'uniform', type: 'Params', buffer: 'params' };
 const S: GpuBinding = { name: 'S', access: 'uniform', type: 'Strategy', buffer: 'strategyParams' };
 

@@ -44,6 +44,11 @@ export class UniformStruct<F extends string = string> {
   }
 }
 
+/** A read-only storage binding (its buffer: `buffer`, or the binding's own name). */
+export const read = (name: string, type = 'array<u32>', buffer?: string): GpuBinding => ({ name, access: 'read', type, buffer });
+/** A read-write storage binding. */
+export const write = (name: string, type = 'array<u32>', buffer?: string): GpuBinding => ({ name, access: 'read_write', type, buffer });
+
 /** The WGSL declaration of a binding list, binding i = position i. */
 export function bindingHeader(bindings: readonly GpuBinding[]): string {
   return bindings

@@ -7,7 +7,7 @@ import residualWgsl from '../../../shaders/nn_residual.wgsl?raw';
 import unaryWgsl from '../../../shaders/nn_unary.wgsl?raw';
 import composeWgsl from '../../../shaders/nn_compose.wgsl?raw';
 import { dispatch1d } from '../../gpu/device';
-import { Program, UniformStruct, type GpuBinding, type WgslScalar } from '../../gpu/program';
+import { Program, UniformStruct, read, write, type GpuBinding, type WgslScalar } from '../../gpu/program';
 
 /**
  * The transformer kernels (shaders/nn_*.wgsl, each with its TypeScript twin in
@@ -36,9 +36,9 @@ export const NN_PARAMS = {
   compose: struct('ComposeParams', [['batch', 'u32'], ['canvas_length', 'u32'], ['pad_id', 'u32'], ['prompt_length', 'u32']]),
 };
 
-const f32 = (name: string): GpuBinding => ({ name, access: 'read', type: 'array<f32>' });
-const i32 = (name: string): GpuBinding => ({ name, access: 'read', type: 'array<i32>' });
-const out: GpuBinding = { name: 'out', access: 'read_write', type: 'array<f32>' };
+const f32 = (name: string) => read(name, 'array<f32>');
+const i32 = (name: string) => read(name, 'array<i32>');
+const out = write('out', 'array<f32>');
 
 /** Programs are assembled once per variant (the engine asks for them per step). */
 const programs = new Map<string, Program>();
@@ -70,7 +70,7 @@ export const nnKernels = {
   binary: () => nnProgram('nn_residual', residualWgsl, [f32('a'), f32('b'), out], NN_PARAMS.binary, { WG: NN_WG }),
   unary: () => nnProgram('nn_unary', unaryWgsl, [f32('x'), out], NN_PARAMS.unary, { WG: NN_WG }),
   compose: () =>
-    nnProgram('nn_compose', composeWgsl, [i32('prompt'), i32('canvas'), { name: 'ids', access: 'read_write', type: 'array<i32>' }], NN_PARAMS.compose, { WG: NN_WG }),
+    nnProgram('nn_compose', composeWgsl, [i32('prompt'), i32('canvas'), write('ids', 'array<i32>')], NN_PARAMS.compose, { WG: NN_WG }),
 };
 
 export const pack = {
