@@ -141,7 +141,8 @@ const tauText = (v: number | null) => (v === null ? '—' : v.toFixed(2));
 
 /** The decode's order τ, with padding and without (what the CLI records as kendall and kendall_ignore_pad). */
 function OrderTau({ trace }: { trace: DecodeTrace }) {
-  const tau = decodeOrder(trace);
+  // Once per trace, not per frame: the summary re-renders as the player steps.
+  const tau = useMemo(() => decodeOrder(trace), [trace]);
   return (
     <span className="order-tau" data-testid="order-tau">
       <Term id="order">order τ</Term> {tauText(tau.withPad)} ({tauText(tau.withoutPad)} without padding)
