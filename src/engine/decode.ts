@@ -121,103 +121,139 @@ export async function decodeBatch(
   const L = samples[0].canvasLength;
   if (samples.some((s) => s.canvasLength !== L)) throw new Error('a batch must share one canvas length');
   const opts = resolveDecode({ strategy: strategyId, params: strategyParams, options, canvasLength: L, exact: denoiser.exact });
-  const { strategy: def, params, temperature, blockLength, blockCount, record, theory, maxSteps } = opts;
-  const V = VOCAB_SIZE;
+  return new BatchDecode(samples, denoiser, opts, options.seed).run();
+}
 
-  const states: SeqState[] = samples.map((sample) => ({
-    sample,
-    canvas: new Int32Array(L).fill(MASK_ID),
-    revealStep: new Int32Array(L).fill(-1),
-    steps: [],
-    step: 0,
-    done: false,
-    blockIndex: -1,
-    blockStep: 0,
-    blockMaskedAtStart: 0,
-    bound: 0,
-    strategy: def.create(params, { canvasLength: L, blockLength, sample }),
-  }));
-  const stats: PositionStats = allocStats(L);
-  const marks = new Uint8Array(L);
-  let canvasScratch = new Int32Array(0);
+type ResolvedDecode = ReturnType<typeof resolveDecode>;
+
+/**
+ * One batch decode's shared state and its steps. Methods of a class, not closures made per
+ * call: V8 holds a closure's optimised code only while some closure of it lives, so closures
+ * made per batch were recompiled after every full GC (each eleven times in one suite run).
+ */
+class BatchDecode {
+  private readonly L: number;
+  private readonly states: SeqState[];
+  private readonly stats: PositionStats;
+  private readonly marks: Uint8Array;
+  private canvasScratch = new Int32Array(0);
   // Prediction scratch reused from step to step (DenoiserBatch.out): the step's rows, and the
   // verifier rows that a step reads beside them.
-  const scratch = { pred: new Float32Array(0), verify: new Float32Array(0) };
-  const scratchOf = (which: 'pred' | 'verify', rows: number) => {
-    if (scratch[which].length < rows * L * V) scratch[which] = new Float32Array(rows * L * V);
-    return scratch[which];
-  };
+  private readonly scratch = { pred: new Float32Array(0), verify: new Float32Array(0) };
 
-  for (;;) {
-    const active = states.filter((s) => !s.done);
-    if (active.length === 0) break;
-    // Leave-one-out rows ride in the same forward call, after the canvas rows (one per revealed
-    // position of the current block, that position masked).
-    const looRows = def.verify === 'loo' ? active.map((s) => looPositions(s)) : null;
-    const rows = active.length + (looRows?.reduce((n, r) => n + r.length, 0) ?? 0);
-    if (canvasScratch.length < rows * L) canvasScratch = new Int32Array(rows * L);
-    const canvases = canvasScratch.subarray(0, rows * L);
-    const rowSamples = active.map((s) => s.sample);
-    const rowSteps = active.map((s) => s.step);
-    active.forEach((s, b) => canvases.set(s.canvas, b * L));
-    const looIndex = active.map((s, b) => {
-      if (!looRows) return NO_LOO_ROWS;
-      const index = new Map<number, number>();
-      for (const p of looRows[b]) {
-        index.set(p, rowSamples.length);
-        canvases.set(leaveOneOutCanvas(s.canvas, p), rowSamples.length * L);
-        rowSamples.push(s.sample);
-        rowSteps.push(s.step);
+  constructor(
+    samples: readonly TaskSample[],
+    private readonly denoiser: Denoiser,
+    private readonly opts: ResolvedDecode,
+    private readonly seed: number,
+  ) {
+    const L = (this.L = samples[0].canvasLength);
+    const { strategy: def, params, blockLength } = opts;
+    this.states = samples.map((sample) => ({
+      sample,
+      canvas: new Int32Array(L).fill(MASK_ID),
+      revealStep: new Int32Array(L).fill(-1),
+      steps: [],
+      step: 0,
+      done: false,
+      blockIndex: -1,
+      blockStep: 0,
+      blockMaskedAtStart: 0,
+      bound: 0,
+      strategy: def.create(params, { canvasLength: L, blockLength, sample }),
+    }));
+    this.stats = allocStats(L);
+    this.marks = new Uint8Array(L);
+  }
+
+  private scratchOf(which: 'pred' | 'verify', rows: number): Float32Array {
+    if (this.scratch[which].length < rows * this.L * VOCAB_SIZE) this.scratch[which] = new Float32Array(rows * this.L * VOCAB_SIZE);
+    return this.scratch[which];
+  }
+
+  async run(): Promise<DecodeTrace[]> {
+    const { L, states, denoiser, opts } = this;
+    const def = opts.strategy;
+    for (;;) {
+      const active = states.filter((s) => !s.done);
+      if (active.length === 0) break;
+      // Leave-one-out rows ride in the same forward call, after the canvas rows (one per revealed
+      // position of the current block, that position masked).
+      const looRows = def.verify === 'loo' ? active.map((s) => this.looPositions(s)) : null;
+      const rows = active.length + (looRows?.reduce((n, r) => n + r.length, 0) ?? 0);
+      if (this.canvasScratch.length < rows * L) this.canvasScratch = new Int32Array(rows * L);
+      const canvases = this.canvasScratch.subarray(0, rows * L);
+      const rowSamples = active.map((s) => s.sample);
+      const rowSteps = active.map((s) => s.step);
+      active.forEach((s, b) => canvases.set(s.canvas, b * L));
+      const looIndex = active.map((s, b) => {
+        if (!looRows) return NO_LOO_ROWS;
+        const index = new Map<number, number>();
+        for (const p of looRows[b]) {
+          index.set(p, rowSamples.length);
+          canvases.set(leaveOneOutCanvas(s.canvas, p), rowSamples.length * L);
+          rowSamples.push(s.sample);
+          rowSteps.push(s.step);
+        }
+        return index;
+      });
+      const pred = await denoiser.forward({ samples: rowSamples, canvases, canvasLength: L, steps: rowSteps, out: this.scratchOf('pred', rowSamples.length) });
+      for (let b = 0; b < active.length; b++) {
+        const pending = this.stepSequence(active[b], b, pred, looIndex[b]);
+        if (pending) await pending;
       }
-      return index;
-    });
-    const pred = await denoiser.forward({ samples: rowSamples, canvases, canvasLength: L, steps: rowSteps, out: scratchOf('pred', rowSamples.length) });
-    for (let b = 0; b < active.length; b++) {
-      const pending = stepSequence(active[b], b, pred, looIndex[b]);
-      if (pending) await pending;
     }
+    const header = { seed: this.seed, strategy: def.id, strategyParams: opts.params, denoiser: denoiser.id, temperature: opts.temperature, blockLength: opts.blockLength };
+    return states.map((s) => assembleTrace(s.sample, header, { steps: s.steps, output: s.canvas.slice(), revealStep: s.revealStep, nfe: s.step }));
   }
 
   /** Moves a sequence to the first block that still has a masked position (remasking strategies
    * may step a canvas with none masked: the block then stays); returns its masked positions. */
-  function advanceBlock(s: SeqState): number[] {
+  private advanceBlock(s: SeqState): number[] {
+    const { L } = this;
+    const { blockLength } = this.opts;
     const masked: number[] = [];
     for (let i = 0; i < L; i++) if (s.canvas[i] === MASK_ID) masked.push(i);
     const firstBlock = masked.length > 0 ? Math.floor(masked[0] / blockLength) : Math.max(0, s.blockIndex);
     if (firstBlock !== s.blockIndex) {
       s.blockIndex = firstBlock;
       s.blockStep = 0;
-      s.blockMaskedAtStart = masked.filter((p) => Math.floor(p / blockLength) === firstBlock).length;
+      let n = 0;
+      for (const p of masked) if (Math.floor(p / blockLength) === firstBlock) n++;
+      s.blockMaskedAtStart = n;
     }
     return masked;
   }
 
   /** Revealed positions of the current block: the ones a 'loo' strategy verifies. */
-  function looPositions(s: SeqState): number[] {
-    advanceBlock(s);
+  private looPositions(s: SeqState): number[] {
+    this.advanceBlock(s);
+    const { blockLength } = this.opts;
     const start = s.blockIndex * blockLength;
     const out: number[] = [];
-    for (let i = start; i < Math.min(L, start + blockLength); i++) if (s.canvas[i] !== MASK_ID) out.push(i);
+    for (let i = start; i < Math.min(this.L, start + blockLength); i++) if (s.canvas[i] !== MASK_ID) out.push(i);
     return out;
   }
 
-  function stepSequence(s: SeqState, b: number, pred: Predictions, looIndex: ReadonlyMap<number, number>): Promise<void> | void {
-    const masked = advanceBlock(s);
-    const start = s.blockIndex * blockLength;
-    const end = Math.min(L, start + blockLength);
-    const candidates = masked.filter((p) => p >= start && p < end);
+  private stepSequence(s: SeqState, b: number, pred: Predictions, looIndex: ReadonlyMap<number, number>): Promise<void> | void {
+    const { L, opts, stats } = this;
+    const masked = this.advanceBlock(s);
+    const start = s.blockIndex * opts.blockLength;
+    const end = Math.min(L, start + opts.blockLength);
+    const candidates: number[] = [];
+    for (const p of masked) if (p >= start && p < end) candidates.push(p);
 
-    computeStats(pred, b * L, masked, temperature, { seed: options.seed, sample: s.sample.index, step: s.step }, stats);
+    computeStats(pred, b * L, masked, opts.temperature, { seed: this.seed, sample: s.sample.index, step: s.step }, stats);
     const view = new SequenceStep(s, {
       canvasLength: L,
       candidates,
       masked,
       stats,
-      block: { start, end, index: s.blockIndex, count: blockCount, step: s.blockStep, maskedAtStart: s.blockMaskedAtStart },
-      temperature,
-      seed: options.seed,
-      exact: denoiser.exact,
-      strategyId: def.id,
+      block: { start, end, index: s.blockIndex, count: opts.blockCount, step: s.blockStep, maskedAtStart: s.blockMaskedAtStart },
+      temperature: opts.temperature,
+      seed: this.seed,
+      exact: this.denoiser.exact,
+      strategyId: opts.strategy.id,
       pred,
       row: b,
       looIndex,
@@ -225,28 +261,31 @@ export async function decodeBatch(
     // APD-style verification: rows that depend on this step's draft take one further call.
     // Only then is the step asynchronous: an async function per step costs a sweep its promises.
     const extra = s.strategy.verifyRows?.(view) ?? [];
-    if (extra.length === 0) return finishStep(s, view, looIndex, 0);
-    return verify(s, view, extra).then(() => finishStep(s, view, looIndex, extra.length));
+    if (extra.length === 0) return this.finishStep(s, view, looIndex, 0);
+    return this.verify(s, view, extra).then(() => this.finishStep(s, view, looIndex, extra.length));
   }
 
-  async function verify(s: SeqState, view: SequenceStep, extra: VerifyRow[]): Promise<void> {
+  private async verify(s: SeqState, view: SequenceStep, extra: VerifyRow[]): Promise<void> {
+    const { L } = this;
     const canv = new Int32Array(extra.length * L);
     extra.forEach((r, k) => canv.set(r.canvas, k * L));
-    const vp = await denoiser.forward({
+    const vp = await this.denoiser.forward({
       samples: extra.map(() => s.sample),
       canvases: canv,
       canvasLength: L,
       steps: extra.map(() => s.step),
-      out: scratchOf('verify', extra.length),
+      out: this.scratchOf('verify', extra.length),
     });
     view.verifierRows = extra.map((r, k) => {
-      const row = new Float32Array(V);
+      const row = new Float32Array(VOCAB_SIZE);
       rowProbabilities(vp, k * L + r.position, row);
       return row;
     });
   }
 
-  function finishStep(s: SeqState, view: SequenceStep, looIndex: ReadonlyMap<number, number>, extraRows: number): void {
+  private finishStep(s: SeqState, view: SequenceStep, looIndex: ReadonlyMap<number, number>, extraRows: number): void {
+    const { L, marks, stats, opts } = this;
+    const { strategy: def, record, temperature } = opts;
     const { candidates, masked } = view;
     const { start, end } = view.block;
     const sel = s.strategy.select(view);
@@ -266,17 +305,23 @@ export async function decodeBatch(
     }
     const edits = sel.edit ?? [];
     for (const e of edits) {
-      if (s.canvas[e.position] === MASK_ID || remask.includes(e.position) || !(e.token >= 0 && e.token < V && e.token !== MASK_ID)) {
+      if (s.canvas[e.position] === MASK_ID || remask.includes(e.position) || !(e.token >= 0 && e.token < VOCAB_SIZE && e.token !== MASK_ID)) {
         throw new Error(`strategy ${def.id} edited position ${e.position}, which is not a revealed position`);
       }
     }
 
+    const tokens: number[] = [];
+    const probabilities: number[] = [];
+    for (const p of sel.reveal) {
+      tokens.push(stats.x0[p]);
+      probabilities.push(stats.confidence[p]);
+    }
     const trace: StepTrace = {
       step: s.step,
       nfe: s.step + 1,
       revealed: sel.reveal.slice(),
-      tokens: sel.reveal.map((p) => stats.x0[p]),
-      probabilities: sel.reveal.map((p) => stats.confidence[p]),
+      tokens,
+      probabilities,
       remasked: remask.slice(),
       scores: sel.scores ? Array.from(sel.scores, Math.fround) : [],
       block: [start, end],
@@ -293,7 +338,7 @@ export async function decodeBatch(
     if (record === 'full') {
       recordStepDetail(trace, s.canvas, masked, (p) => ({ x0: stats.x0[p], confidence: stats.confidence[p], margin: stats.margin[p], entropy: stats.entropy[p] }), (p) => view.probabilities(p), temperature);
     }
-    if (theory) {
+    if (opts.theory) {
       trace.theory = hostTheory(view.truth()!, sel.reveal, masked, L, s.bound, record === 'full');
       s.bound = trace.theory.bound;
     }
@@ -317,11 +362,8 @@ export async function decodeBatch(
     const finished = s.strategy.finished
       ? s.strategy.finished({ step: s.step, maskedCount })
       : maskedCount === 0;
-    if (finished || s.step >= maxSteps) s.done = true;
+    if (finished || s.step >= opts.maxSteps) s.done = true;
   }
-
-  const header = { seed: options.seed, strategy: def.id, strategyParams: params, denoiser: denoiser.id, temperature, blockLength };
-  return states.map((s) => assembleTrace(s.sample, header, { steps: s.steps, output: s.canvas.slice(), revealStep: s.revealStep, nfe: s.step }));
 }
 
 const NO_LOO_ROWS: ReadonlyMap<number, number> = new Map();

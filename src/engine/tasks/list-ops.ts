@@ -29,36 +29,38 @@ export function makeListOp(
   const drawn = stream.sample(poolSize, n + 1);
   const input = drawn.slice(0, n);
   const newItem = drawn[n];
+  // Every instance has the same five fields in one order: the generators read them at one site
+  // for all ten operations, and objects of varying shapes there cost a recompile per operation.
+  const make = (outputs: number[][], index?: number, item?: number): ListOpInstance => ({ op, input, index, newItem: item, outputs });
   switch (op) {
     case 'copy':
-      return { op, input, outputs: [input.slice()] };
+      return make([input.slice()]);
     case 'reverse':
-      return { op, input, outputs: [input.slice().reverse()] };
+      return make([input.slice().reverse()]);
     case 'sort':
-      return { op, input, outputs: [input.slice().sort(opts.compare)] };
+      return make([input.slice().sort(opts.compare)]);
     case 'shuffle': {
-      if (!opts.enumerateShuffle) return { op, input, outputs: [] };
-      const outputs = permutations(input).filter((p) => !opts.shuffleMustChange || !sameList(p, input));
-      return { op, input, outputs };
+      if (!opts.enumerateShuffle) return make([]);
+      return make(permutations(input).filter((p) => !opts.shuffleMustChange || !sameList(p, input)));
     }
     case 'insert-index': {
       const index = stream.int(n + 1);
-      return { op, input, index, newItem, outputs: [insertAt(input, index, newItem)] };
+      return make([insertAt(input, index, newItem)], index, newItem);
     }
     case 'insert-random':
-      return { op, input, newItem, outputs: range(n + 1).map((i) => insertAt(input, i, newItem)) };
+      return make(range(n + 1).map((i) => insertAt(input, i, newItem)), undefined, newItem);
     case 'remove-index': {
       const index = stream.int(n);
-      return { op, input, index, outputs: [removeAt(input, index)] };
+      return make([removeAt(input, index)], index);
     }
     case 'remove-random':
-      return { op, input, outputs: range(n).map((i) => removeAt(input, i)) };
+      return make(range(n).map((i) => removeAt(input, i)));
     case 'replace-index': {
       const index = stream.int(n);
-      return { op, input, index, newItem, outputs: [replaceAt(input, index, newItem)] };
+      return make([replaceAt(input, index, newItem)], index, newItem);
     }
     case 'replace-random':
-      return { op, input, newItem, outputs: range(n).map((i) => replaceAt(input, i, newItem)) };
+      return make(range(n).map((i) => replaceAt(input, i, newItem)), undefined, newItem);
   }
 }
 
