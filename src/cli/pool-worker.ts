@@ -25,7 +25,7 @@ async function backendOf(): Promise<DecodeBackend> {
   return (await import('../model/backend')).createModelBackend(data.modelBackend);
 }
 
-parentPort!.on('message', async ({ id, chunk }: PoolRequest) => {
+async function decodeChunk({ id, chunk }: PoolRequest): Promise<void> {
   try {
     const b = await (backend ??= backendOf());
     const totals = await runSamples(chunk.config, chunk.start, chunk.count, chunk.seed, b, { batchSize: chunk.batchSize });
@@ -33,4 +33,10 @@ parentPort!.on('message', async ({ id, chunk }: PoolRequest) => {
   } catch (e) {
     parentPort!.postMessage({ id, error: (e as Error)?.stack ?? String(e) } satisfies PoolReply);
   }
+}
+
+// The pool may send a chunk ahead (PoolSweep.prefetch): chunks run one at a time, in order.
+let queue = Promise.resolve();
+parentPort!.on('message', (m: PoolRequest) => {
+  queue = queue.then(() => decodeChunk(m));
 });

@@ -51,7 +51,8 @@ export async function runSweepOnWorkers(
 ): Promise<void> {
   const pool = Array.from({ length: workers }, () => startWorker({ modelBackend }));
   try {
-    await runPoolSweep(sweep, pool.map((w) => w.run), { onRecord: (_, r) => onRecord(r), onProgress });
+    // Oracle chunks are short: each worker holds the next one (no idle round trip); a model's are not.
+    await runPoolSweep({ prefetch: modelBackend ? 1 : 2, ...sweep }, pool.map((w) => w.run), { onRecord: (_, r) => onRecord(r), onProgress });
   } finally {
     await Promise.all(pool.map((w) => w.stop()));
   }

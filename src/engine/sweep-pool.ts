@@ -37,6 +37,13 @@ export interface PoolSweep {
    * saves messages (each chunk is a round trip) without enlarging the decode's working set.
    */
   chunkSize?: number;
+  /**
+   * Chunks each worker holds at once (default 1). At 2 a worker is sent its next chunk while it
+   * decodes the current one, so it never sits idle for the round trip through the coordinating
+   * thread, which on a machine whose every core runs a worker first waits for a core itself. A
+   * cancel then waits for the held chunks too: keep 1 where a chunk is slow (a model's batch).
+   */
+  prefetch?: number;
   /** Configs before this index are already done (resume). */
   skip?: number;
   /** The finished samples of config `skip` (resume; ignored unless it belongs there). */
@@ -167,7 +174,8 @@ export async function runPoolSweep(
     }
   };
   try {
-    await Promise.all(runners.map(work));
+    const held = Math.max(1, s.prefetch ?? 1);
+    await Promise.all(runners.flatMap((runner) => Array.from({ length: held }, () => work(runner))));
   } finally {
     handlers.signal?.removeEventListener('abort', stop);
   }

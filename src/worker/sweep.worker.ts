@@ -19,12 +19,11 @@ export type SweepWorkerReply = { id: number; totals?: SampleTotals; error?: stri
 
 // The pool fills every core already: one ORT thread per worker.
 setOrtThreads(1);
-// One chunk at a time per worker, so nothing to serialise.
+// One request at a time per worker (the queue below), so nothing to serialise.
 const backend = pageModelBackend(cpuBackend, (f) => f());
 const post = (m: SweepWorkerReply) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(m);
 
-self.onmessage = async (ev: MessageEvent<SweepWorkerRequest>) => {
-  const m = ev.data;
+async function handle(m: SweepWorkerRequest): Promise<void> {
   try {
     if (m.type === 'model') {
       await loadModel(m.which, m.source);
@@ -36,4 +35,10 @@ self.onmessage = async (ev: MessageEvent<SweepWorkerRequest>) => {
   } catch (e) {
     post({ id: m.id, error: (e as Error)?.message ?? String(e) });
   }
+}
+
+// The pool may send a chunk ahead (PoolSweep.prefetch): requests run one at a time, in order.
+let queue = Promise.resolve();
+self.onmessage = (ev: MessageEvent<SweepWorkerRequest>) => {
+  queue = queue.then(() => handle(ev.data));
 };

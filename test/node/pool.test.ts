@@ -24,12 +24,12 @@ function workers(n: number, seen: number[][] = []): ChunkRunner[] {
   });
 }
 
-async function pool(n: number, opts: { skip?: number; signal?: AbortSignal; batchSize?: number } = {}) {
+async function pool(n: number, opts: { skip?: number; signal?: AbortSignal; batchSize?: number; prefetch?: number; runners?: ChunkRunner[] } = {}) {
   const records: [number, SweepRecord][] = [];
   const progress: SweepProgress[] = [];
   await runPoolSweep(
-    { configs: CONFIGS, samples: SAMPLES, seed: SEED, batchSize: opts.batchSize ?? 8, skip: opts.skip, backend: 'cpu' },
-    workers(n),
+    { configs: CONFIGS, samples: SAMPLES, seed: SEED, batchSize: opts.batchSize ?? 8, skip: opts.skip, prefetch: opts.prefetch, backend: 'cpu' },
+    opts.runners ?? workers(n),
     { onRecord: (i, r) => records.push([i, r]), onProgress: (p) => progress.push(p), signal: opts.signal },
   ).catch((e) => {
     if (!opts.signal?.aborted) throw e;
@@ -44,14 +44,32 @@ describe('sweep pool', () => {
     // Not degenerate: the configs differ and some fail.
     expect(new Set(serial.map((r) => r.score)).size).toBeGreaterThan(1);
     for (const n of [1, 2, 5]) {
-      for (const batchSize of [8, 64]) {
-        const { records, progress } = await pool(n, { batchSize });
+      for (const [batchSize, prefetch] of [[8, 1], [64, 1], [8, 2]]) {
+        const { records, progress } = await pool(n, { batchSize, prefetch });
         expect(records.map(([i]) => i)).toEqual([0, 1, 2, 3]);
         expect(records.map(([, r]) => withoutTime(r))).toEqual(serial.map(withoutTime));
         const dones = progress.map((p) => p.done);
         expect(dones).toEqual([...dones].sort((a, b) => a - b));
         expect(dones.at(-1)).toBe(SAMPLES.reduce((a, b) => a + b));
       }
+    }
+  });
+
+  it('holds at most `prefetch` chunks on each worker, and that many while chunks remain', async () => {
+    for (const prefetch of [1, 2]) {
+      const held: number[] = [];
+      const most: number[] = [];
+      const runners = workers(2).map((run, w): ChunkRunner => async (chunk, signal) => {
+        held[w] = (held[w] ?? 0) + 1;
+        most[w] = Math.max(most[w] ?? 0, held[w]);
+        try {
+          return await run(chunk, signal);
+        } finally {
+          held[w]--;
+        }
+      });
+      await pool(2, { prefetch, runners });
+      expect(most).toEqual([prefetch, prefetch]);
     }
   });
 
