@@ -11,31 +11,13 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
 import { ROOT } from '../src/cli/headless';
-import { expandGlobs } from '../src/cli/dawn-raw-hooks.mjs';
+import { viteQueries } from '../src/cli/bundle';
 
 const OUT = resolve(ROOT, '.gpu-machine');
 const LIMIT = 64 * 2 ** 20;
-
-/** Vite's `?raw` (the WGSL text) and `?url` (browser-only asset URLs, unused in Node) for esbuild. */
-const viteQueries: Plugin = {
-  name: 'vite-queries',
-  setup(b) {
-    b.onResolve({ filter: /\?raw$/ }, (a) => ({ path: resolve(a.resolveDir, a.path.slice(0, -4)), namespace: 'raw' }));
-    b.onLoad({ filter: /.*/, namespace: 'raw' }, (a) => ({ contents: readFileSync(a.path, 'utf8'), loader: 'text' }));
-    b.onResolve({ filter: /\?url$/ }, (a) => ({ path: a.path, namespace: 'url' }));
-    b.onLoad({ filter: /.*/, namespace: 'url' }, () => ({ contents: 'export default "";', loader: 'js' }));
-    // import.meta.glob (src/gpu/kernels.ts finds the strategies' WGSL files so), expanded as Dawn's hooks do.
-    b.onLoad({ filter: /\.ts$/ }, async (a) => {
-      const source = readFileSync(a.path, 'utf8');
-      if (!source.includes('import.meta.glob')) return undefined;
-      return { contents: await expandGlobs(source, pathToFileURL(a.path).href), loader: 'ts' };
-    });
-  },
-};
 
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(join(OUT, 'bench/dist'), { recursive: true });

@@ -4,6 +4,7 @@
  * ordering of records are src/engine/sweep-pool.ts's: the records equal a one-worker run's.
  */
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { SweepProgress, SweepRecord } from '../engine/sweep';
 import { runPoolSweep, type ChunkRunner, type PoolSweep } from '../engine/sweep-pool';
@@ -11,13 +12,30 @@ import type { PoolReply, PoolWorkerData } from './pool-worker';
 
 export const defaultWorkers = (): number => availableParallelism();
 
-/** One worker thread as a ChunkRunner; one chunk at a time. */
-function startWorker(data: PoolWorkerData): { run: ChunkRunner; stop: () => Promise<number> } {
-  // Node 20 does not give worker threads the loader hooks of tsx: the worker registers them
-  // itself before it imports the TypeScript entry.
-  const entry = new URL('./pool-worker.ts', import.meta.url).href;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const worker = new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`, { eval: true, workerData: data });
+/**
+ * The worker's code. An oracle sweep's workers run pool-worker.ts bundled once per run (a
+ * CommonJS text, evaluated): started through tsx's loader instead (Node 20 gives worker threads
+ * no loader hooks, so each registered its own), two took half a second before their first chunk,
+ * the suite's whole serial start. A model sweep's keep tsx: its model code finds the bundled
+ * model beside its own file (import.meta.url), and its chunks dwarf the start.
+ */
+let oracleBundle: Promise<string> | null = null;
+async function workerSource(modelBackend: string | null): Promise<string> {
+  const entry = new URL('./pool-worker.ts', import.meta.url);
+  if (modelBackend) {
+    const tsx = import.meta.resolve('tsx/esm/api');
+    return `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`;
+  }
+  return (oracleBundle ??= (async () => {
+    const [{ build }, { viteQueries }] = await Promise.all([import('esbuild'), import('./bundle')]);
+    const out = await build({ entryPoints: [fileURLToPath(entry)], bundle: true, write: false, platform: 'node', format: 'cjs', target: 'node20', plugins: [viteQueries], external: ['onnxruntime-web', 'webgpu'], logLevel: 'error' });
+    return out.outputFiles[0].text;
+  })());
+}
+
+/** One worker thread as a ChunkRunner; it decodes the chunks it is sent one at a time. */
+function startWorker(source: string, data: PoolWorkerData): { run: ChunkRunner; stop: () => Promise<number> } {
+  const worker = new Worker(source, { eval: true, workerData: data });
   let nextId = 0;
   const waiting = new Map<number, { resolve: (r: PoolReply) => void; reject: (e: Error) => void }>();
   worker.on('message', (r: PoolReply) => waiting.get(r.id)?.resolve(r));
@@ -49,7 +67,8 @@ export async function runSweepOnWorkers(
   onRecord: (r: SweepRecord) => void,
   onProgress: (p: SweepProgress) => void,
 ): Promise<void> {
-  const pool = Array.from({ length: workers }, () => startWorker({ modelBackend }));
+  const source = await workerSource(modelBackend);
+  const pool = Array.from({ length: workers }, () => startWorker(source, { modelBackend }));
   try {
     // Oracle chunks are short: each worker holds the next one (no idle round trip); a model's are not.
     await runPoolSweep({ prefetch: modelBackend ? 1 : 2, ...sweep }, pool.map((w) => w.run), { onRecord: (_, r) => onRecord(r), onProgress });
