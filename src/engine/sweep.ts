@@ -275,6 +275,12 @@ export async function runConfig(
     // resume: start from these finished samples; report the running sums after each batch
     from?: Omit<PartialConfig, 'configIndex'>;
     onPartial?: (p: Omit<PartialConfig, 'configIndex'>) => void;
+    /**
+     * Least time between two partials (default 0: after every batch). Each is a copy of the
+     * config's per-sample arrays so far, so one per batch cost a long config time quadratic in its
+     * samples. One held back is reported when the config stops early (cancel, error).
+     */
+    partialEveryMs?: number;
   } = {},
 ): Promise<SweepRecord> {
   validateConfig(c);
@@ -282,17 +288,34 @@ export async function runConfig(
   const done = opts.from?.done ?? 0;
   const totals = emptyTotals();
   if (opts.from) addTotals(totals, opts.from.totals);
-  const part = await runSamples(c, done, samples - done, seed, backend, {
-    ...opts,
-    onSamples: (n) => opts.onSamples?.(done + n),
-    onBatch: (sofar, n) => {
-      if (done + n >= samples || !opts.onPartial) return;
-      const snapshot = emptyTotals();
-      addTotals(snapshot, totals);
-      addTotals(snapshot, sofar);
-      opts.onPartial({ done: done + n, totals: snapshot, seconds: (performance.now() - started) / 1000 });
-    },
-  });
+  let reportedAt = -Infinity;
+  // The newest prefix not reported yet: runSamples's running totals (one object, growing) and its count.
+  let held: { sofar: SampleTotals; n: number } | null = null;
+  const report = (sofar: SampleTotals, n: number) => {
+    reportedAt = performance.now();
+    held = null;
+    const snapshot = emptyTotals();
+    addTotals(snapshot, totals);
+    addTotals(snapshot, sofar);
+    opts.onPartial!({ done: done + n, totals: snapshot, seconds: (performance.now() - started) / 1000 });
+  };
+  let part: SampleTotals;
+  try {
+    part = await runSamples(c, done, samples - done, seed, backend, {
+      ...opts,
+      onSamples: (n) => opts.onSamples?.(done + n),
+      onBatch: (sofar, n) => {
+        if (done + n >= samples || !opts.onPartial) return;
+        if (performance.now() - reportedAt < (opts.partialEveryMs ?? 0)) held = { sofar, n };
+        else report(sofar, n);
+      },
+    });
+  } catch (e) {
+    // A batch that failed or was cancelled added nothing: the held totals are the finished prefix.
+    const h = held as { sofar: SampleTotals; n: number } | null;
+    if (h) report(h.sofar, h.n);
+    throw e;
+  }
   addTotals(totals, part);
   return sweepRecord(c, samples, seed, totals, (performance.now() - started) / 1000, backend.name);
 }
@@ -308,6 +331,8 @@ export async function* runSweep(
     // resume: the finished samples of config `skip` (ignored unless it belongs there)
     partial?: PartialConfig;
     onPartial?: (p: PartialConfig) => void;
+    /** As runConfig's: least time between two partials; a held one is reported on cancel. */
+    partialEveryMs?: number;
   } = {},
 ): AsyncGenerator<SweepRecord> {
   spec.configs.forEach(validateConfig);
@@ -319,7 +344,8 @@ export async function* runSweep(
       batchSize: spec.batchSize,
       signal: opts.signal,
       from,
-      onPartial: (p) => opts.onPartial?.({ configIndex: i, ...p }),
+      onPartial: opts.onPartial && ((p) => opts.onPartial!({ configIndex: i, ...p })),
+      partialEveryMs: opts.partialEveryMs,
       onSamples: (done) => opts.onProgress?.({ configIndex: i, configs: spec.configs.length, done: i * spec.samples + done, total }),
     });
     yield record;

@@ -2,7 +2,7 @@
 import { cpuBackend, type BatchRequest, type DecodeBackend } from '../engine/backend';
 import type { DecodeTrace } from '../engine/decode';
 import { serialQueue } from '../engine/queue';
-import { runSweep, type PartialConfig, type SweepConfig, type SweepProgress, type SweepRecord } from '../engine/sweep';
+import { runSweep, type SweepConfig, type SweepProgress, type SweepRecord } from '../engine/sweep';
 import { generateSample, type TaskSample } from '../engine/tasks';
 import { tokenText } from '../engine/vocab';
 import { isDeviceLost } from '../gpu/device';
@@ -328,10 +328,9 @@ function poolWorkers(msg: Extract<ToWorker, { type: 'sweep' }>, backend: DecodeB
 /** Least time between two progress messages of a sweep to the page (4 a second read as live). */
 const PROGRESS_MS = 250;
 /**
- * Least time between two partial messages: the page stores the partial once a second and needs
- * it otherwise only when the sweep stops (the pool then reports the newest, and the one-worker
- * path flushes the held one); each carries the running configuration's per-sample arrays,
- * cloned on both sides.
+ * Least time between two partials: the page stores the partial once a second and needs it
+ * otherwise only when the sweep stops (the pool and runConfig then report the newest); each is a
+ * copy of the running configuration's per-sample arrays, cloned again on its way to the page.
  */
 const PARTIAL_MS = 1000;
 
@@ -366,12 +365,7 @@ async function handleSweep(id: number, msg: Extract<ToWorker, { type: 'sweep' }>
   const ac = new AbortController();
   running.set(id, ac);
   const progress = latestEvery(PROGRESS_MS, (m: { progress: SweepProgress; workers: number }) => post({ type: 'progress', id, ...m }));
-  // Sent before any record, 'done' or error, so the page always holds the latest finished prefix.
-  const partialOut = latestEvery(PARTIAL_MS, (p: PartialConfig) => post({ type: 'partial', id, partial: p }));
-  const flush = () => {
-    progress.flush();
-    partialOut.flush();
-  };
+  const flush = () => progress.flush();
   let done = msg.skip;
   let partial = msg.partial;
   let backend = await backendFor(msg.engine);
@@ -423,10 +417,12 @@ async function handleSweep(id: number, msg: Extract<ToWorker, { type: 'sweep' }>
           signal: ac.signal,
           skip: done,
           partial,
+          // Held back at most PARTIAL_MS; the newest is reported before a cancel or error ends the sweep.
           onPartial: (p) => {
             partial = p;
-            partialOut.push(p);
+            post({ type: 'partial', id, partial: p });
           },
+          partialEveryMs: PARTIAL_MS,
           onProgress: (p) => progress.push({ progress: p, workers: 1 }),
         });
         for await (const r of it) {

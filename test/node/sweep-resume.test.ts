@@ -64,6 +64,30 @@ describe('resumable sweeps', () => {
     }
   });
 
+  it('partials held back by partialEveryMs: not one per batch, and the newest still comes when the sweep is cancelled', async () => {
+    const whole = (await all(runSweep(spec, cpuBackend))).map(timeless);
+    const ac = new AbortController();
+    const partials: PartialConfig[] = [];
+    let batches = 0;
+    const counting = { name: cpuBackend.name, decode: (r: Parameters<typeof cpuBackend.decode>[0]) => {
+      // Cancel during config 1's third batch (config 0 takes five); that batch still finishes.
+      if (++batches === 5 + 3) ac.abort();
+      return cpuBackend.decode(r);
+    } };
+    const records: SweepRecord[] = [];
+    await expect((async () => {
+      for await (const r of runSweep(spec, counting, { signal: ac.signal, onPartial: (p) => partials.push(p), partialEveryMs: 1e9 })) records.push(r);
+    })()).rejects.toThrow();
+    expect(records).toHaveLength(1);
+    // Each config's first partial; then config 0's are held and dropped when its record comes,
+    // and config 1's newest (24 of 40 samples) is reported at the cancel.
+    expect(partials.map((p) => [p.configIndex, p.done])).toEqual([[0, 8], [1, 8], [1, 24]]);
+    const last = partials.at(-1)!;
+    expect(isPartialOf(last, 1, spec.samples)).toBe(true);
+    const rest = await all(runSweep(spec, cpuBackend, { skip: 1, partial: last }));
+    expect([...records, ...rest].map(timeless)).toEqual(whole);
+  });
+
   it('ignores a partial that does not belong to the configuration it resumes', async () => {
     const whole = (await all(runSweep(spec, cpuBackend))).map(timeless);
     const totals = emptyTotals();
