@@ -2,9 +2,9 @@ import { addTotals, emptyTotals, isPartialOf, sweepRecord, validateConfig, type 
 
 /**
  * A sweep on a pool of workers (worker_threads in the CLI, src/cli/pool.ts; Web Workers in the
- * page, src/worker/pool.ts). Each config's samples are cut into chunks of at most `chunkSize`
- * (decoded `batchSize` at a time);
- * idle workers take the next chunk in order; a config's record is made once all its chunks are
+ * page, src/worker/pool.ts). Each config's samples are cut into equal chunks of at most
+ * `chunkSize` (decoded `batchSize` at a time); idle workers take the next chunk in order,
+ * worker w preferring, among the next few, slot w of a config (SLOT_LOOKAHEAD); a config's record is made once all its chunks are
  * in and every earlier record has been given out. Every sample's seeds depend on its index alone
  * (src/engine/sweep.ts runSamples) and totals are sums of integers, so the records are the same,
  * in the same order, whatever the number of workers; only `seconds` (wall time) differs.
@@ -20,6 +20,8 @@ export interface SweepChunk {
   count: number;
   seed: number;
   batchSize: number;
+  /** Which chunk of its config (0, 1, ...): runPoolSweep gives slot j to worker j mod N first. */
+  slot: number;
 }
 
 /** Runs one chunk on one worker. */
@@ -64,12 +66,28 @@ export function sweepChunks(s: PoolSweep): SweepChunk[] {
   const from = resumeOf(s)?.done ?? 0;
   const size = s.chunkSize ?? s.batchSize;
   for (let i = skip; i < s.configs.length; i++) {
-    for (let start = i === skip ? from : 0; start < s.samples[i]; start += size) {
-      out.push({ configIndex: i, config: s.configs[i], start, count: Math.min(size, s.samples[i] - start), seed: s.seed, batchSize: s.batchSize });
+    // As few chunks as `size` allows, of equal sizes (to one sample), so that the workers that
+    // take a config's slots share its samples evenly.
+    let start = i === skip ? from : 0;
+    const n = s.samples[i] - start;
+    const k = Math.ceil(n / size);
+    for (let slot = 0; slot < k; slot++) {
+      const count = Math.floor(n / k) + (slot < n % k ? 1 : 0);
+      out.push({ configIndex: i, config: s.configs[i], start, count, seed: s.seed, batchSize: s.batchSize, slot });
+      start += count;
     }
   }
   return out;
 }
+
+/**
+ * How far past the first chunk not yet taken a worker looks for one of its own slots. A sweep's
+ * consecutive configs decode the same samples (one task, other strategies); a worker that takes
+ * the same slot of each decodes the same samples again and again, and a task's first use of a
+ * sample (listing its support: a second of the suite per worker) happens in one worker, not all.
+ * Small, so records still come in order and a cancel loses little beyond the finished prefix.
+ */
+const SLOT_LOOKAHEAD = 4;
 
 /**
  * Runs the sweep on `runners` (one per worker). Records come out in config order through
@@ -149,9 +167,27 @@ export async function runPoolSweep(
     handlers.onPartial({ configIndex: nextEmit, done: p.prefix, totals, seconds: seconds(nextEmit) });
   };
 
-  const work = async (runner: ChunkRunner) => {
-    while (!inner.signal.aborted && next < chunks.length) {
-      const chunk = chunks[next++];
+  const taken = new Uint8Array(chunks.length);
+  const ahead = SLOT_LOOKAHEAD * runners.length;
+  /** The next chunk for worker w: its own slot among the next few, else the first not taken. */
+  const take = (w: number): SweepChunk | null => {
+    while (next < chunks.length && taken[next]) next++;
+    if (next >= chunks.length) return null;
+    let pick = next;
+    for (let c = next; c < Math.min(chunks.length, next + ahead); c++) {
+      if (!taken[c] && chunks[c].slot % runners.length === w) {
+        pick = c;
+        break;
+      }
+    }
+    taken[pick] = 1;
+    return chunks[pick];
+  };
+
+  const work = async (runner: ChunkRunner, w: number) => {
+    for (;;) {
+      const chunk = inner.signal.aborted ? null : take(w);
+      if (!chunk) return;
       const p = pending[chunk.configIndex];
       p.started = Math.min(p.started, performance.now());
       let t: SampleTotals;
@@ -175,7 +211,7 @@ export async function runPoolSweep(
   };
   try {
     const held = Math.max(1, s.prefetch ?? 1);
-    await Promise.all(runners.flatMap((runner) => Array.from({ length: held }, () => work(runner))));
+    await Promise.all(runners.flatMap((runner, w) => Array.from({ length: held }, () => work(runner, w))));
   } finally {
     handlers.signal?.removeEventListener('abort', stop);
   }

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { cpuBackend } from '../../src/engine/backend';
 import { isPartialOf, runConfig, runSamples, type PartialConfig, type SweepConfig, type SweepProgress, type SweepRecord } from '../../src/engine/sweep';
-import { runPoolSweep, type ChunkRunner } from '../../src/engine/sweep-pool';
+import { runPoolSweep, sweepChunks, type ChunkRunner } from '../../src/engine/sweep-pool';
 
 const base = { temperature: 0, block: 0, noise: 0 };
 const CONFIGS: SweepConfig[] = [
@@ -53,6 +53,28 @@ describe('sweep pool', () => {
         expect(dones.at(-1)).toBe(SAMPLES.reduce((a, b) => a + b));
       }
     }
+  });
+
+  it('cuts configs into equal chunks, and worker w takes slot w of the next configs first', async () => {
+    expect(sweepChunks({ configs: CONFIGS, samples: [100, 64, 65, 9], seed: SEED, batchSize: 8, chunkSize: 64, backend: 'cpu' }).map((c) => [c.configIndex, c.start, c.count, c.slot]))
+      .toEqual([[0, 0, 50, 0], [0, 50, 50, 1], [1, 0, 64, 0], [2, 0, 33, 0], [2, 33, 32, 1], [3, 0, 9, 0]]);
+    // Two chunks per config: a worker decodes the same half of the configs' samples (a task's
+    // samples are listed once per worker that decodes them), not whichever chunk comes next.
+    const sweep = { configs: CONFIGS, samples: [20, 20, 20, 20], seed: SEED, batchSize: 8, chunkSize: 10, backend: 'cpu' };
+    const got: number[][] = [[], []];
+    // Worker 1 is slow: worker 0 runs ahead, and takes its own slot of the next configs first.
+    const runners = [0, 1].map((w): ChunkRunner => async (chunk) => {
+      got[w].push(chunk.slot);
+      if (w === 1) await new Promise((r) => setTimeout(r, 50));
+      return runSamples(chunk.config, chunk.start, chunk.count, chunk.seed, cpuBackend, { batchSize: chunk.batchSize });
+    });
+    const records: SweepRecord[] = [];
+    await runPoolSweep(sweep, runners, { onRecord: (_, r) => records.push(r) });
+    expect(got[0].slice(0, 4)).toEqual([0, 0, 0, 0]);
+    expect(got[1][0]).toBe(1);
+    const serial = [];
+    for (let i = 0; i < CONFIGS.length; i++) serial.push(await runConfig(CONFIGS[i], sweep.samples[i], SEED, cpuBackend, { batchSize: 64 }));
+    expect(records.map(withoutTime)).toEqual(serial.map(withoutTime));
   });
 
   it('holds at most `prefetch` chunks on each worker, and that many while chunks remain', async () => {
