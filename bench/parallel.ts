@@ -6,9 +6,9 @@
  *      identical JSON records (wall time aside), wall-time ratio;
  *  (b) a page sweep with 1 vs 2 Web Workers in headless Chromium (bench/page-sweep.ts: the built
  *      page, the bench form from its URL, b.workers=1 then 2): identical exported records, ratio;
- *  (a) and (b) run in `--rounds` rounds of 1 then 2 workers side by side, and report the median
- *  of the rounds' ratios (this VM's speed drifts by tens of percent within minutes; one pair of
- *  runs measured the drift as much as the pool);
+ *  (a) and (b) run in `--rounds` rounds of 1 and 2 workers side by side (1 then 2, then 2 then 1,
+ *  ...), and report the median of the rounds' ratios (this VM's speed drifts by tens of percent
+ *  within minutes; one pair of runs measured the drift as much as the pool);
  *  (c) a model forward pass on ORT wasm at batch 64 with one thread vs every core, in headless
  *      Chromium on a cross-origin-isolated page (src/cli/headless.ts sends COOP/COEP).
  * Prints a table; writes bench/results/parallel.json.
@@ -86,10 +86,11 @@ let firstRecords: unknown[] | null = null;
 let identical = true;
 const arithOne: number[] = [];
 const arithTwo: number[] = [];
+/** The order of a round's two runs: 1 then 2, then 2 then 1, and so on, so a steady drift of the VM's speed favours neither. */
+const order = <T>(r: number, pair: readonly [T, T]): T[] => (r % 2 ? [pair[1], pair[0]] : [...pair]);
 for (let r = 0; only.has('a') && r < rounds; r++) {
-  arithOne.push(await machine(1));
-  arithTwo.push(await machine(2));
-  for (const [w, into, cpuInto] of [[1, suiteOne, cpuOne], [2, suiteTwo, cpuTwo]] as const) {
+  for (const t of order(r, [1, 2] as const)) (t === 1 ? arithOne : arithTwo).push(await machine(t));
+  for (const [w, into, cpuInto] of order(r, [[1, suiteOne, cpuOne], [2, suiteTwo, cpuTwo]] as const)) {
     const run = suite(w);
     into.push(run.seconds);
     cpuInto.push(run.cpu);
@@ -102,7 +103,7 @@ const suiteRatios = ratios(suiteOne, suiteTwo);
 const arithRatios = arithOne.map((t, i) => (2 * t) / arithTwo[i]);
 
 // (b) The page's sweep pool: the same sweep with 1 and 2 Web Workers, in rounds.
-const pageRows = only.has('b') ? await pageSweeps(pageSamples, Array.from({ length: rounds }, () => [1, 2]).flat()) : [];
+const pageRows = only.has('b') ? await pageSweeps(pageSamples, Array.from({ length: rounds }, (_, r) => order(r, [1, 2])).flat()) : [];
 const pageOne = pageRows.filter((r) => r.workers === 1);
 const pageTwo = pageRows.filter((r) => r.workers === 2);
 const pageRatios = ratios(pageOne.map((r) => r.seconds), pageTwo.map((r) => r.seconds));
