@@ -173,6 +173,17 @@ export function TradeoffChart() {
   );
 }
 
+/**
+ * The record a chart point carries (to open its decode), without its per-sample arrays: recharts
+ * keeps its data in an immer store that walks and freezes every value it is given, and with
+ * 10,000 samples per record that walk cost each redraw about 100 ms of the main thread (one
+ * redraw per record arriving during a sweep).
+ */
+function pointRecord(r: SweepRecord): PageRecord {
+  const { perSample: _perSample, ...rest } = r as PageRecord;
+  return rest;
+}
+
 function buildSeries(records: (SweepRecord & { run?: string })[], showPaper: { llada15: boolean; dream: boolean }, showTheory: boolean): Series[] {
   const out: Series[] = [];
   const groups = new Map<string, SweepRecord[]>();
@@ -191,7 +202,7 @@ function buildSeries(records: (SweepRecord & { run?: string })[], showPaper: { l
       colour,
       shape: SHAPES[i % SHAPES.length],
       points: rs
-        .map((r) => ({ tps: r.tps, score: r.score, err: [r.score - r.ci95[0], r.ci95[1] - r.score] as [number, number], samples: r.samples, record: r }))
+        .map((r) => ({ tps: r.tps, score: r.score, err: [r.score - r.ci95[0], r.ci95[1] - r.score] as [number, number], samples: r.samples, record: pointRecord(r) }))
         .sort((a, b) => a.tps - b.tps),
     });
     i++;
