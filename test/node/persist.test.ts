@@ -65,3 +65,32 @@ describe('persist: storage failures', () => {
     expect(idb.set).not.toHaveBeenCalled();
   });
 });
+
+describe('persist: what is stored', () => {
+  it('stores per-sample outcomes as typed arrays and reads them back as the same records; a version-2 store still reads', async () => {
+    const { saveRuns, migrateStored, STORE_VERSION } = await persist();
+    const { runSweep } = await import('../../src/engine/sweep');
+    const { cpuBackend } = await import('../../src/engine/backend');
+    const spec = { configs: [{ task: 'letters/shuffle', n: 4, strategy: 'topk-random', params: { k: 2 }, temperature: 0, block: 0, noise: 0 }], samples: 30, seed: 3 };
+    const records = [];
+    for await (const r of runSweep(spec, cpuBackend)) records.push(r);
+    // Not degenerate: some samples fail, and the decodes took different numbers of steps.
+    expect(new Set(records[0].perSample!.correct).size).toBe(2);
+    const mine: BenchRun = { ...run('mine'), spec, records };
+    idb.set.mockResolvedValue(undefined);
+    await saveRuns([mine]);
+    const stored = idb.set.mock.lastCall![1] as { version: number; runs: BenchRun[] };
+    expect(stored.version).toBe(STORE_VERSION);
+    const per = stored.runs[0].records[0].perSample as unknown as { correct: unknown; nfe: unknown };
+    expect(per.correct).toBeInstanceOf(Uint8Array);
+    expect(per.nfe).toBeInstanceOf(Int32Array);
+    // The page's own run is not changed by saving it.
+    expect(Array.isArray(mine.records[0].perSample!.nfe)).toBe(true);
+    // What IndexedDB hands back is a structured clone.
+    const back = migrateStored(structuredClone(stored));
+    expect(back.problems).toEqual([]);
+    expect(back.runs).toEqual([mine]);
+    // A store written before (version 2: plain lists) reads the same.
+    expect(migrateStored(structuredClone({ version: 2, runs: [mine] })).runs).toEqual([mine]);
+  });
+});
