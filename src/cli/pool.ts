@@ -70,8 +70,7 @@ export async function runSweepOnWorkers(
   const source = await workerSource(modelBackend);
   const pool = Array.from({ length: workers }, () => startWorker(source, { modelBackend }));
   try {
-    // Oracle chunks are short: each worker holds the next one (no idle round trip); a model's are not.
-    await runPoolSweep({ prefetch: modelBackend ? 1 : 2, ...sweep }, pool.map((w) => w.run), { onRecord: (_, r) => onRecord(r), onProgress });
+    await runPoolSweep(sweep, pool.map((w) => w.run), { onRecord: (_, r) => onRecord(r), onProgress });
   } finally {
     await Promise.all(pool.map((w) => w.stop()));
   }

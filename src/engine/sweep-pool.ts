@@ -3,9 +3,9 @@ import { addTotals, emptyTotals, isPartialOf, sweepRecord, validateConfig, type 
 /**
  * A sweep on a pool of workers (worker_threads in the CLI, src/cli/pool.ts; Web Workers in the
  * page, src/worker/pool.ts). Each config's samples are cut into equal chunks of at most
- * `chunkSize` (decoded `batchSize` at a time); idle workers take the next chunk in order,
- * worker w preferring, among the next few, slot w of a config (SLOT_LOOKAHEAD); a config's record is made once all its chunks are
- * in and every earlier record has been given out. Every sample's seeds depend on its index alone
+ * `chunkSize` (decoded `batchSize` at a time); idle workers take the next chunk in order, worker w
+ * preferring slot w of a config among the next few (SLOT_LOOKAHEAD); a config's record is made
+ * once all its chunks are in and every earlier record has been given out. Every sample's seeds depend on its index alone
  * (src/engine/sweep.ts runSamples) and totals are sums of integers, so the records are the same,
  * in the same order, whatever the number of workers; only `seconds` (wall time) differs.
  * A config's totals grow by its finished prefix of samples (0..done-1, chunks merged in sample
@@ -40,10 +40,11 @@ export interface PoolSweep {
    */
   chunkSize?: number;
   /**
-   * Chunks each worker holds at once (default 1). At 2 a worker is sent its next chunk while it
-   * decodes the current one, so it never sits idle for the round trip through the coordinating
-   * thread, which on a machine whose every core runs a worker first waits for a core itself. A
-   * cancel then waits for the held chunks too: keep 1 where a chunk is slow (a model's batch).
+   * Chunks each worker holds at once. At 2 a worker is sent its next chunk while it decodes the
+   * current one, so it never sits idle for the round trip through the coordinating thread, which
+   * on a machine whose every core runs a worker first waits for a core itself. A cancel then
+   * waits for the held chunks too, so the default is 2 for the oracle's short chunks and 1 once a
+   * config decodes with a model (its chunks are slow).
    */
   prefetch?: number;
   /** Configs before this index are already done (resume). */
@@ -210,7 +211,7 @@ export async function runPoolSweep(
     }
   };
   try {
-    const held = Math.max(1, s.prefetch ?? 1);
+    const held = Math.max(1, s.prefetch ?? (s.configs.slice(skip).some((c) => c.model) ? 1 : 2));
     await Promise.all(runners.flatMap((runner, w) => Array.from({ length: held }, () => work(runner, w))));
   } finally {
     handlers.signal?.removeEventListener('abort', stop);

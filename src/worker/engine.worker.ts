@@ -301,12 +301,9 @@ const SWEEP_BATCH = 16;
  */
 const ORACLE_CHUNK = 64;
 
-/** No model config from `from` on: chunks are short (the oracle's), so each worker holds the next one too. */
-const oracleOnly = (spec: { configs: readonly SweepConfig[] }, from: number): boolean => !spec.configs.slice(from).some((c) => c.model);
-
 const chunkSize = (spec: { configs: readonly SweepConfig[]; batchSize?: number }, from: number): number => {
   const batch = spec.batchSize ?? SWEEP_BATCH;
-  return oracleOnly(spec, from) ? Math.max(batch, ORACLE_CHUNK) : batch;
+  return spec.configs.slice(from).some((c) => c.model) ? batch : Math.max(batch, ORACLE_CHUNK);
 };
 /** Model runtimes that decode on the CPU (the rest need the GPU, which stays on this worker). */
 const CPU_RUNTIMES: readonly string[] = ['cpu', 'ort-wasm'];
@@ -391,7 +388,7 @@ async function handleSweep(id: number, msg: Extract<ToWorker, { type: 'sweep' }>
       try {
         const models = await Promise.all([...new Set(msg.spec.configs.slice(done).flatMap((c) => (c.model ? [c.model.model as NeuralModel] : [])))].map(modelSourceOf));
         const samples = msg.spec.configs.map(() => msg.spec.samples);
-        await runPageSweep({ configs: msg.spec.configs, samples, seed: msg.spec.seed, batchSize: msg.spec.batchSize ?? SWEEP_BATCH, chunkSize: chunkSize(msg.spec, done), prefetch: oracleOnly(msg.spec, done) ? 2 : 1, skip: done, partial, backend: cpuBackend.name }, workers, models, {
+        await runPageSweep({ configs: msg.spec.configs, samples, seed: msg.spec.seed, batchSize: msg.spec.batchSize ?? SWEEP_BATCH, chunkSize: chunkSize(msg.spec, done), skip: done, partial, backend: cpuBackend.name }, workers, models, {
           signal: ac.signal,
           onRecord: (index, r) => {
             flush();

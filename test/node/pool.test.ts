@@ -95,6 +95,25 @@ describe('sweep pool', () => {
     }
   });
 
+  it('holds two chunks per worker by default for the oracle, one once a config decodes with a model', async () => {
+    const tiny = { kind: 'model', model: 'tiny', runtime: 'cpu', noise: 0 } as const;
+    const cases: [SweepConfig[], number][] = [[CONFIGS.slice(0, 2), 2], [[CONFIGS[0], { ...CONFIGS[0], params: { k: 1 }, model: tiny }], 1]];
+    for (const [configs, expected] of cases) {
+      let held = 0;
+      let most = 0;
+      // The model config is decoded with the oracle here: only how many chunks the pool hands out is under test.
+      const runner: ChunkRunner = async (chunk) => {
+        most = Math.max(most, ++held);
+        await new Promise((r) => setTimeout(r, 1));
+        const totals = await runSamples({ ...chunk.config, model: undefined }, chunk.start, chunk.count, chunk.seed, cpuBackend, { batchSize: chunk.batchSize });
+        held--;
+        return totals;
+      };
+      await runPoolSweep({ configs, samples: [40, 40], seed: SEED, batchSize: 8, backend: 'cpu' }, [runner], { onRecord: () => {} });
+      expect(most).toBe(expected);
+    }
+  });
+
   it('resumes at a config (skip) with the same records, and stops on cancel with an in-order prefix', async () => {
     const full = (await pool(3)).records;
     const resumed = (await pool(3, { skip: 2 })).records;
@@ -119,7 +138,7 @@ describe('sweep pool', () => {
    * Cancels after `abortAfter` chunks of config 1 on `n` workers that finish out of order, then
    * resumes from the last partial: the records must equal an uninterrupted run's.
    */
-  async function cancelAndResume(n: number, abortAfter: number, partialEveryMs?: number) {
+  async function cancelAndResume(n: number, abortAfter: number, partialEveryMs?: number, prefetch?: number) {
     const full = (await pool(2, { batchSize: 4 })).records.map(([, r]) => withoutTime(r));
     const ac = new AbortController();
     const records: SweepRecord[] = [];
@@ -130,7 +149,7 @@ describe('sweep pool', () => {
       if (chunk.configIndex === 1 && ++chunks === abortAfter) ac.abort();
       return t;
     });
-    await expect(runPoolSweep({ configs: CONFIGS, samples: SAMPLES, seed: SEED, batchSize: 4, backend: 'cpu' }, runners, {
+    await expect(runPoolSweep({ configs: CONFIGS, samples: SAMPLES, seed: SEED, batchSize: 4, prefetch, backend: 'cpu' }, runners, {
       onRecord: (_, r) => records.push(r),
       // A copy: the pool's totals go on growing after it reports them.
       onPartial: (p) => partials.push({ ...p, totals: structuredClone(p.totals) }),
@@ -149,12 +168,15 @@ describe('sweep pool', () => {
   }
 
   it('a cancel keeps the finished prefix of the first unfinished config; resuming from it gives the same records', async () => {
-    const partials = await cancelAndResume(3, 4);
-    expect(partials.at(-1)!.done).toBeGreaterThan(0);
+    for (const prefetch of [1, 2]) {
+      const partials = await cancelAndResume(3, 4, undefined, prefetch);
+      expect(partials.at(-1)!.done).toBeGreaterThan(0);
+    }
   });
 
   it('partials held back by partialEveryMs still end with the newest prefix when the sweep stops', async () => {
-    const partials = await cancelAndResume(2, 6, 1e9);
+    // One chunk per worker: the prefix surely grows between the first report and the stop.
+    const partials = await cancelAndResume(2, 6, 1e9, 1);
     // One when config 1's prefix first grew, one forced at the stop: not one per chunk.
     expect(partials.length).toBe(2);
     expect(partials[1].done).toBeGreaterThan(partials[0].done);
