@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { build, preview } from 'vite';
 import { CHROMIUM_ARGS, ROOT, chromiumPath } from '../src/cli/headless';
+import { descendantsCpuSeconds } from './process-cpu';
 
 /** The sweep: letters/shuffle n=6 and waiting-line/sort n=4, top-k random and by confidence at k = 1, 2, 4, 8, T = 1. */
 export const PAGE_SWEEP =
@@ -28,15 +29,18 @@ export interface PageSweepRow {
   /** The workers the page's progress line named (the pool really ran with them). */
   reported: number | null;
   identical: boolean;
+  /** CPU seconds the browser's processes used over the sweep (all threads; NaN off Linux). */
+  cpu: number;
 }
 
-async function runOne(browser: Browser, base: string, samples: number, workers: number): Promise<{ seconds: number; reported: number | null; file: string }> {
+async function runOne(browser: Browser, base: string, samples: number, workers: number): Promise<{ seconds: number; cpu: number; reported: number | null; file: string }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   try {
     const page = await context.newPage();
     page.setDefaultTimeout(0);
     await page.goto(`${base}?${PAGE_SWEEP}&b.samples=${samples}&b.workers=${workers}`);
     await page.getByTestId('bench-preview').waitFor();
+    const cpu0 = descendantsCpuSeconds();
     const { ms, reported } = await page.evaluate(
       () =>
         new Promise<{ ms: number; reported: number | null }>((done, fail) => {
@@ -58,9 +62,10 @@ async function runOne(browser: Browser, base: string, samples: number, workers: 
           [...document.querySelectorAll('button')].find((b) => b.textContent === 'Run sweep')!.click();
         }),
     );
+    const cpu = descendantsCpuSeconds() - cpu0;
     const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON' }).click()]);
     const { readFileSync } = await import('node:fs');
-    return { seconds: ms / 1000, reported, file: readFileSync((await dl.path())!, 'utf8') };
+    return { seconds: ms / 1000, cpu, reported, file: readFileSync((await dl.path())!, 'utf8') };
   } finally {
     await context.close();
   }
@@ -80,8 +85,8 @@ export async function pageSweeps(samples: number, workers: readonly number[]): P
     for (const w of workers) {
       const r = await runOne(browser, base, samples, w);
       first ??= r.file;
-      rows.push({ workers: w, seconds: r.seconds, reported: r.reported, identical: r.file === first });
-      process.stderr.write(`page sweep, ${w} worker(s): ${r.seconds.toFixed(1)} s${r.file === first ? '' : ' (RECORDS DIFFER)'}\n`);
+      rows.push({ workers: w, seconds: r.seconds, cpu: r.cpu, reported: r.reported, identical: r.file === first });
+      process.stderr.write(`page sweep, ${w} worker(s): ${r.seconds.toFixed(1)} s, browser CPU ${r.cpu.toFixed(1)} s (${(r.cpu / r.seconds).toFixed(2)} cores)${r.file === first ? '' : ' (RECORDS DIFFER)'}\n`);
     }
     return rows;
   } finally {
@@ -101,9 +106,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const rows = await pageSweeps(samples, workers);
   const base = rows[0].seconds;
   const table = [
-    '| Web Workers | wall time | speed-up vs first | workers the page reported | records |',
-    '|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.workers} | ${r.seconds.toFixed(2)} s | ${(base / r.seconds).toFixed(2)}x | ${r.reported ?? '?'} | ${r.identical ? 'identical' : 'DIFFER'} |`),
+    '| Web Workers | wall time | speed-up vs first | browser CPU (cores used) | workers the page reported | records |',
+    '|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.workers} | ${r.seconds.toFixed(2)} s | ${(base / r.seconds).toFixed(2)}x | ${r.cpu.toFixed(1)} s (${(r.cpu / r.seconds).toFixed(2)}) | ${r.reported ?? '?'} | ${r.identical ? 'identical' : 'DIFFER'} |`),
   ].join('\n');
   console.log(`CPU: ${cpus()[0]?.model ?? 'unknown'} x${cpus().length}; page sweep: 16 configurations x ${samples} samples (oracle, CPU engine)`);
   console.log(table);

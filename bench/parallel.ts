@@ -9,6 +9,8 @@
  *  (a) and (b) run in `--rounds` rounds of 1 and 2 workers side by side (1 then 2, then 2 then 1,
  *  ...), and report the median of the rounds' ratios (this VM's speed drifts by tens of percent
  *  within minutes; one pair of runs measured the drift as much as the pool);
+ *  For (a) and (b) it also reads the CPU time of every thread, and so the most two whole cores
+ *  could give for the measured work: no two-worker run can be faster than its CPU time / 2.
  *  (c) a model forward pass on ORT wasm at batch 64 with one thread vs every core, in headless
  *      Chromium on a cross-origin-isolated page (src/cli/headless.ts sends COOP/COEP).
  * Prints a table; writes bench/results/parallel.json.
@@ -108,6 +110,8 @@ const pageOne = pageRows.filter((r) => r.workers === 1);
 const pageTwo = pageRows.filter((r) => r.workers === 2);
 const pageRatios = ratios(pageOne.map((r) => r.seconds), pageTwo.map((r) => r.seconds));
 const pageOk = pageRows.every((r) => r.identical && r.reported === r.workers);
+/** Per round: the one-worker time over the least time two whole cores need for the two-worker run's CPU. */
+const pageBound = pageOne.map((r, i) => r.seconds / (pageTwo[i].cpu / 2));
 
 // (c) ORT wasm, one thread vs every core, batch `batch`, each in a fresh page, timed in a Web
 // Worker as the app runs ORT (on a page's main thread its threads cannot block).
@@ -132,14 +136,17 @@ const rows = [
   ['(0) this machine: pure arithmetic, 1 vs 2 threads (throughput), in the rounds of (a)', `${median(arithOne).toFixed(2)} s`, `${median(arithTwo).toFixed(2)} s for twice the work`, `${median(arithRatios).toFixed(2)}x`, `the ceiling (a) can reach now; ${roundsText(arithRatios)}`],
   ['(a) CLI suite, --workers 1 vs 2', `${median(suiteOne).toFixed(1)} s`, `${median(suiteTwo).toFixed(1)} s`, `${median(suiteRatios).toFixed(2)}x`, `${identical ? `identical (${firstRecords?.length ?? 0} records)` : 'RECORDS DIFFER'}; ${roundsText(suiteRatios)}`],
   ['(a) its CPU time (all threads), --workers 1 vs 2', `${median(cpuOne).toFixed(1)} s (${median(cpuOne.map((c, i) => c / suiteOne[i])).toFixed(2)} cores)`, `${median(cpuTwo).toFixed(1)} s (${median(cpuTwo.map((c, i) => c / suiteTwo[i])).toFixed(2)} cores)`, `${median(cpuTwo.map((c, i) => c / cpuOne[i])).toFixed(2)}x the CPU`, 'cores used = CPU / wall; the speed-up (a) can reach is 2 / (cores one worker uses) x (CPU one / CPU two)'],
+  ['(a) the most two whole cores could give for that work', '', '', `${median(suiteOne.map((t, i) => t / (cpuTwo[i] / 2))).toFixed(2)}x`, `one-worker wall time / (two-worker CPU / 2): no run of this work on 2 cores can be faster than its CPU / 2; ${roundsText(suiteOne.map((t, i) => t / (cpuTwo[i] / 2)))}`],
   ['(b) page sweep, 1 vs 2 Web Workers', `${median(pageOne.map((r) => r.seconds)).toFixed(1)} s`, `${median(pageTwo.map((r) => r.seconds)).toFixed(1)} s`, `${median(pageRatios).toFixed(2)}x`, `${pageOk ? `identical (16 configurations x ${pageSamples} samples)` : 'RECORDS DIFFER or the pool did not run'}; ${roundsText(pageRatios)}`],
+  ['(b) its browser CPU time (all processes and threads), 1 vs 2', `${median(pageOne.map((r) => r.cpu)).toFixed(1)} s (${median(pageOne.map((r) => r.cpu / r.seconds)).toFixed(2)} cores)`, `${median(pageTwo.map((r) => r.cpu)).toFixed(1)} s (${median(pageTwo.map((r) => r.cpu / r.seconds)).toFixed(2)} cores)`, `${median(pageTwo.map((r, i) => r.cpu / pageOne[i].cpu)).toFixed(2)}x the CPU`, 'main thread, coordinating worker, sweep workers, V8 and compositor threads'],
+  ['(b) the most two whole cores could give for that work', '', '', `${median(pageBound).toFixed(2)}x`, `one-worker wall time / (two-worker CPU / 2); ${roundsText(pageBound)}`],
   [`(c) ORT wasm forward, batch ${batch}, 1 vs ${multi.threads} threads`, `${single.ms.toFixed(1)} ms`, `${multi.ms.toFixed(1)} ms`, `${(single.ms / multi.ms).toFixed(2)}x`, multi.isolated ? 'cross-origin isolated' : `NOT isolated: ${multi.reason}`],
 ];
-const table = ['| what | one (median) | many (median) | speed-up (median of rounds) | check |', '|---|---|---|---|---|', ...rows.filter((_, i) => only.has('aaabc'[i])).map((r) => `| ${r.join(' | ')} |`)].join('\n');
+const table = ['| what | one (median) | many (median) | speed-up (median of rounds) | check |', '|---|---|---|---|---|', ...rows.filter((_, i) => only.has('aaaabbbc'[i])).map((r) => `| ${r.join(' | ')} |`)].join('\n');
 console.log(`CPU: ${cpus()[0]?.model ?? 'unknown'} x${cpus().length}, Node ${process.version}; suite samples per task: ${samples}`);
 console.log(table);
 mkdirSync(resolve(ROOT, 'bench/results'), { recursive: true });
 const out = resolve(ROOT, 'bench/results/parallel.json');
-writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), command: `npm run bench:parallel -- ${process.argv.slice(2).join(' ')}`.trim(), cpu: cpus()[0]?.model, cores: cpus().length, samples, rounds, machine: { oneThreadSeconds: arithOne, twoThreadsSeconds: arithTwo, ratios: arithRatios, medianRatio: median(arithRatios) }, suite: { oneWorkerSeconds: suiteOne, twoWorkersSeconds: suiteTwo, oneWorkerCpuSeconds: cpuOne, twoWorkersCpuSeconds: cpuTwo, ratios: suiteRatios, medianRatio: median(suiteRatios), identical, records: firstRecords?.length ?? 0 }, page: { samples: pageSamples, rows: pageRows, ratios: pageRatios, medianRatio: median(pageRatios), identical: pageOk }, ort: { batch, single, multi }, table }, null, 2) + '\n');
+writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), command: `npm run bench:parallel -- ${process.argv.slice(2).join(' ')}`.trim(), cpu: cpus()[0]?.model, cores: cpus().length, samples, rounds, machine: { oneThreadSeconds: arithOne, twoThreadsSeconds: arithTwo, ratios: arithRatios, medianRatio: median(arithRatios) }, suite: { oneWorkerSeconds: suiteOne, twoWorkersSeconds: suiteTwo, oneWorkerCpuSeconds: cpuOne, twoWorkersCpuSeconds: cpuTwo, ratios: suiteRatios, medianRatio: median(suiteRatios), twoCoreBound: suiteOne.map((t, i) => t / (cpuTwo[i] / 2)), identical, records: firstRecords?.length ?? 0 }, page: { samples: pageSamples, rows: pageRows, ratios: pageRatios, medianRatio: median(pageRatios), twoCoreBound: pageBound, identical: pageOk }, ort: { batch, single, multi }, table }, null, 2) + '\n');
 console.log(`wrote ${out}`);
 if (!identical || !pageOk) process.exit(1);
