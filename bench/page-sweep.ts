@@ -4,6 +4,8 @@
  * read from the URL, the same oracle sweep on the CPU engine with `b.workers=1`, then 2, ...,
  * each in a fresh browser context. Wall time is taken inside the page, from the click on
  * "Run sweep" to the run's "done"; the exported JSON (no timings) must be byte-identical.
+ * With the wall time it reads the CPU time of every browser process and thread over the sweep
+ * (Linux /proc, bench/process-cpu.ts) and prints each run's busiest threads.
  * Prints a table; writes bench/results/page-sweep.json. bench/parallel.ts uses it for its row (b).
  *
  *   npm run bench:page [-- --samples 100 --workers 1,2]
@@ -17,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { build, preview } from 'vite';
 import { CHROMIUM_ARGS, ROOT, chromiumPath } from '../src/cli/headless';
-import { descendantsCpuSeconds } from './process-cpu';
+import { cpuBetween, descendantsCpu, threadsBetween } from './process-cpu';
 
 /** The sweep: letters/shuffle n=6 and waiting-line/sort n=4, top-k random and by confidence at k = 1, 2, 4, 8, T = 1. */
 export const PAGE_SWEEP =
@@ -31,16 +33,18 @@ export interface PageSweepRow {
   identical: boolean;
   /** CPU seconds the browser's processes used over the sweep (all threads; NaN off Linux). */
   cpu: number;
+  /** The browser's busiest threads over the sweep: [pid/tid process-type name, CPU seconds]. */
+  threads: [string, number][];
 }
 
-async function runOne(browser: Browser, base: string, samples: number, workers: number): Promise<{ seconds: number; cpu: number; reported: number | null; file: string }> {
+async function runOne(browser: Browser, base: string, samples: number, workers: number): Promise<Omit<PageSweepRow, 'workers' | 'identical'> & { file: string }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   try {
     const page = await context.newPage();
     page.setDefaultTimeout(0);
     await page.goto(`${base}?${PAGE_SWEEP}&b.samples=${samples}&b.workers=${workers}`);
     await page.getByTestId('bench-preview').waitFor();
-    const cpu0 = descendantsCpuSeconds();
+    const cpu0 = descendantsCpu();
     const { ms, reported } = await page.evaluate(
       () =>
         new Promise<{ ms: number; reported: number | null }>((done, fail) => {
@@ -62,10 +66,10 @@ async function runOne(browser: Browser, base: string, samples: number, workers: 
           [...document.querySelectorAll('button')].find((b) => b.textContent === 'Run sweep')!.click();
         }),
     );
-    const cpu = descendantsCpuSeconds() - cpu0;
+    const cpu1 = descendantsCpu();
     const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON' }).click()]);
     const { readFileSync } = await import('node:fs');
-    return { seconds: ms / 1000, cpu, reported, file: readFileSync((await dl.path())!, 'utf8') };
+    return { seconds: ms / 1000, cpu: cpuBetween(cpu0, cpu1), threads: threadsBetween(cpu0, cpu1).slice(0, 12), reported, file: readFileSync((await dl.path())!, 'utf8') };
   } finally {
     await context.close();
   }
@@ -85,7 +89,8 @@ export async function pageSweeps(samples: number, workers: readonly number[]): P
     for (const w of workers) {
       const r = await runOne(browser, base, samples, w);
       first ??= r.file;
-      rows.push({ workers: w, seconds: r.seconds, cpu: r.cpu, reported: r.reported, identical: r.file === first });
+      const { file, ...row } = r;
+      rows.push({ workers: w, ...row, identical: file === first });
       process.stderr.write(`page sweep, ${w} worker(s): ${r.seconds.toFixed(1)} s, browser CPU ${r.cpu.toFixed(1)} s (${(r.cpu / r.seconds).toFixed(2)} cores)${r.file === first ? '' : ' (RECORDS DIFFER)'}\n`);
     }
     return rows;
@@ -112,6 +117,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   ].join('\n');
   console.log(`CPU: ${cpus()[0]?.model ?? 'unknown'} x${cpus().length}; page sweep: 16 configurations x ${samples} samples (oracle, CPU engine)`);
   console.log(table);
+  // Where each run's CPU went: the decoders, V8's compiler and GC threads (ThreadPoolForeg),
+  // the page's main thread (the renderer's own name), the compositors.
+  for (const r of rows) console.log(`\n${r.workers} worker(s), busiest threads: ${r.threads.map(([k, v]) => `${k.replace(/^\S+ /, '')} ${v.toFixed(2)} s`).join('; ')}`);
   mkdirSync(resolve(ROOT, 'bench/results'), { recursive: true });
   const out = resolve(ROOT, 'bench/results/page-sweep.json');
   writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), command: `npm run bench:page -- ${process.argv.slice(2).join(' ')}`.trim(), cpu: cpus()[0]?.model, cores: cpus().length, samples, query: PAGE_SWEEP, rows, table }, null, 2) + '\n');
