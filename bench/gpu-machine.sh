@@ -7,8 +7,18 @@ set -euo pipefail
 cd "$(dirname "$0")"
 HERE=$PWD
 mkdir -p .run results
-[ -x .run/node/bin/node ] || { mkdir -p .run/node && tar -xzf node.tgz -C .run/node --strip-components=1; }
-[ -f .run/dawn.node ] || gunzip -c dawn.node.gz > .run/dawn.node
+# Unpacked beside, then renamed: an unpack cut short (a missing tool, a full disk) leaves no
+# half-written file for the next run to take as done.
+if [ ! -x .run/node/bin/node ]; then
+  rm -rf .run/node .run/node.part
+  mkdir -p .run/node.part
+  tar -xzf node.tgz -C .run/node.part --strip-components=1
+  mv .run/node.part .run/node
+fi
+if [ ! -s .run/dawn.node ]; then
+  gunzip -c dawn.node.gz > .run/dawn.node.part
+  mv .run/dawn.node.part .run/dawn.node
+fi
 NODE=.run/node/bin/node
 [ -x "$NODE" ] || { echo "error: no node binary in node.tgz" >&2; exit 1; }
 
