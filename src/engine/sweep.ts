@@ -3,6 +3,7 @@ import { checkDenoiser, resolveSettings } from './options';
 import { decodeOrderTau, wilson95 } from './metrics';
 import { checkModelCanvas } from './model-format';
 import { getStrategy, resolveParams } from './strategies';
+import { SampleCache } from './sample-cache';
 import { getTask, ownParams, resolveTaskParams } from './tasks';
 import { EOS_ID } from './vocab';
 
@@ -192,6 +193,9 @@ interface SampleRunOptions {
   onSamples?: (done: number) => void;
 }
 
+/** This thread's kept samples (src/engine/sample-cache.ts): at most 32 MiB of supports. */
+export const sweepSamples = new SampleCache(8 << 20);
+
 /**
  * Decodes samples start .. start + count - 1 of a config in batches. Every sample's prompt and
  * random draws depend on its index alone, so any split of a config's samples (over batches, or
@@ -214,7 +218,7 @@ export async function runSamples(
   const totals = emptyTotals(start);
   for (let from = 0; from < count; from += batchSize) {
     opts.signal?.throwIfAborted();
-    const batch = Array.from({ length: Math.min(batchSize, count - from) }, (_, i) => task.generate(taskParams, seed, start + from + i));
+    const batch = Array.from({ length: Math.min(batchSize, count - from) }, (_, i) => sweepSamples.get(task, taskParams, seed, start + from + i));
     totals.canvasLength = batch[0].canvasLength;
     const traces = await backend.decode({
       samples: batch,
