@@ -2,7 +2,7 @@
 import { cpuBackend, type BatchRequest, type DecodeBackend } from '../engine/backend';
 import type { DecodeTrace } from '../engine/decode';
 import { serialQueue } from '../engine/queue';
-import { runSweep, type SweepConfig, type SweepProgress, type SweepRecord } from '../engine/sweep';
+import { runSweep, sweepSamples, type SweepConfig, type SweepProgress, type SweepRecord } from '../engine/sweep';
 import { generateSample, type TaskSample } from '../engine/tasks';
 import { tokenText } from '../engine/vocab';
 import { isDeviceLost } from '../gpu/device';
@@ -449,6 +449,8 @@ async function handleSweep(id: number, msg: Extract<ToWorker, { type: 'sweep' }>
     }
   } finally {
     running.delete(id);
+    // This worker lives as long as the page: the samples kept for the sweep (up to 32 MiB) go with it.
+    if (running.size === 0) sweepSamples.clear();
   }
 }
 
