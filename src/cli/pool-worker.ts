@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { cpuBackend, type DecodeBackend } from '../engine/backend';
+import { serialQueue } from '../engine/queue';
 import { runSamples } from '../engine/sweep';
 import type { SweepChunk } from '../engine/sweep-pool';
 
@@ -36,7 +37,5 @@ async function decodeChunk({ id, chunk }: PoolRequest): Promise<void> {
 }
 
 // The pool may send a chunk ahead (PoolSweep.prefetch): chunks run one at a time, in order.
-let queue = Promise.resolve();
-parentPort!.on('message', (m: PoolRequest) => {
-  queue = queue.then(() => decodeChunk(m));
-});
+const queue = serialQueue();
+parentPort!.on('message', (m: PoolRequest) => void queue.run(() => decodeChunk(m)));

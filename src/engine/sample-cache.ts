@@ -1,6 +1,9 @@
 import { SupportDistribution } from './distribution';
 import type { TaskDefinition, TaskParams, TaskSample } from './tasks/types';
 
+/** What a sample holds besides its support (prompt, reference, description, objects), in cells: about 1 KB. */
+const SAMPLE_CELLS = 256;
+
 /**
  * The samples a sweep generated for its last task (with its parameters and seed), kept for the
  * next configuration: a sweep's consecutive configurations decode the same samples with other
@@ -13,9 +16,6 @@ import type { TaskDefinition, TaskParams, TaskSample } from './tasks/types';
  * more samples are kept, and those kept stay (a sweep walks its samples in the same order for
  * every configuration: dropping the oldest would leave nothing to reuse).
  */
-/** What a sample holds besides its support (prompt, reference, description, objects), in cells: about 1 KB. */
-const SAMPLE_CELLS = 256;
-
 export class SampleCache {
   private key = '';
   private readonly samples = new Map<number, TaskSample>();
@@ -26,7 +26,10 @@ export class SampleCache {
 
   get(task: TaskDefinition, params: TaskParams, seed: number, index: number): TaskSample {
     const key = `${task.id}\u0000${JSON.stringify(params)}\u0000${seed}`;
-    if (key !== this.key) this.clear(key);
+    if (key !== this.key) {
+      this.clear();
+      this.key = key;
+    }
     let sample = this.samples.get(index);
     if (!sample) {
       sample = task.generate(params, seed, index);
@@ -44,8 +47,8 @@ export class SampleCache {
     return this.samples.size;
   }
 
-  clear(key = ''): void {
-    this.key = key;
+  clear(): void {
+    this.key = '';
     this.samples.clear();
     this.cells = 0;
   }

@@ -1,5 +1,6 @@
 /// <reference lib="webworker" />
 import { cpuBackend } from '../engine/backend';
+import { serialQueue } from '../engine/queue';
 import { runSamples, type SampleTotals } from '../engine/sweep';
 import type { SweepChunk } from '../engine/sweep-pool';
 import { setOrtThreads } from '../model/ort-engine';
@@ -38,7 +39,5 @@ async function handle(m: SweepWorkerRequest): Promise<void> {
 }
 
 // The pool may send a chunk ahead (PoolSweep.prefetch): requests run one at a time, in order.
-let queue = Promise.resolve();
-self.onmessage = (ev: MessageEvent<SweepWorkerRequest>) => {
-  queue = queue.then(() => handle(ev.data));
-};
+const queue = serialQueue();
+self.onmessage = (ev: MessageEvent<SweepWorkerRequest>) => void queue.run(() => handle(ev.data));
